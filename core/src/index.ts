@@ -4,3 +4,4 @@ export * from "./crypto/key-ring.js";
 export * from "./crypto/vault.js";
 export * from "./credentials/formats.js";
 export * from "./credentials/resolve.js";
+export * from "./agent/protocol.js";
