@@ -33,5 +33,11 @@ export interface ResolveDeps {
 export declare function resolveCredential(deps: ResolveDeps, query: ResolveQuery): Promise<Resolution | null>;
 /** As resolveCredential, but throws AppError NO_API_KEY ("No API key configured for this session", details.hint) when nothing resolves. */
 export declare function requireCredential(deps: ResolveDeps, query: ResolveQuery): Promise<Resolution>;
-/** Worker only: decrypts the resolved credential (reads the row again and checks its version). */
-export declare function revealCredential(deps: ResolveDeps & { readonly vault: Vault }, resolution: Resolution): Promise<string>;
+/**
+ * Worker only: resolves and decrypts in one step, at the start of a message run, and stamps the
+ * credential's lastUsedAt. Throws NO_API_KEY like requireCredential.
+ */
+export declare function resolveForRun(
+  deps: ResolveDeps & { readonly vault: Vault },
+  query: ResolveQuery,
+): Promise<{ readonly resolution: Resolution; readonly secret: string }>;
