@@ -5,3 +5,4 @@ export * from "./crypto/vault.js";
 export * from "./credentials/formats.js";
 export * from "./credentials/resolve.js";
 export * from "./agent/protocol.js";
+export * from "./pricing/cost.js";

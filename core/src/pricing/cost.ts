@@ -1,0 +1,50 @@
+import { calcPrice } from "@pydantic/genai-prices";
+import type { Provider } from "../domain/enums.js";
+
+/** One provider call's tokens, classes kept apart (inputTokens excludes cache reads/writes). */
+export interface CallTokens {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly cacheReadTokens: number;
+  readonly cacheWriteTokens: number;
+  readonly reasoningTokens: number;
+}
+
+export interface CostEstimate {
+  /** USD rounded to 1e-9 (the column's scale); null when the model has no known price. */
+  readonly costUsd: number | null;
+  /** The catalogue's id of the matched model, when priced. */
+  readonly pricedModel: string | null;
+}
+
+// genai-prices' provider ids; GitHub Copilot bills by subscription, not per token.
+const PRICE_PROVIDER: Record<Provider, string | null> = {
+  ANTHROPIC: "anthropic",
+  OPENAI: "openai",
+  GEMINI: "google",
+  GITHUB_COPILOT: null,
+};
+
+/**
+ * Estimates a call's cost from the maintained price catalogue (@pydantic/genai-prices), cache
+ * reads and writes at their own rates. Never guesses: an unknown model gives `costUsd: null`.
+ * Reasoning tokens are billed as output tokens by every provider here, and `outputTokens`
+ * already includes them (see the agent's usage mapping), so they are not added again.
+ */
+export function estimateCost(provider: Provider, model: string, tokens: CallTokens): CostEstimate {
+  const providerId = PRICE_PROVIDER[provider];
+  if (providerId === null) return { costUsd: null, pricedModel: null };
+  const result = calcPrice(
+    {
+      // genai-prices takes the total input, with the cache classes as parts of it.
+      input_tokens: tokens.inputTokens + tokens.cacheReadTokens + tokens.cacheWriteTokens,
+      cache_read_tokens: tokens.cacheReadTokens,
+      cache_write_tokens: tokens.cacheWriteTokens,
+      output_tokens: tokens.outputTokens,
+    },
+    model,
+    { providerId },
+  );
+  if (result === null) return { costUsd: null, pricedModel: null };
+  return { costUsd: Math.round(result.total_price * 1e9) / 1e9, pricedModel: result.model.id };
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { estimateCost } from "../src/pricing/cost.js";
+
+const zero = {
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  reasoningTokens: 0,
+};
+
+describe("estimateCost", () => {
+  it("prices each token class of an Anthropic call at its own list rate", () => {
+    // Claude Sonnet 4 list prices per million: input $3, output $15, cache write $3.75, cache read $0.30.
+    const cost = estimateCost("ANTHROPIC", "claude-sonnet-4-20250514", {
+      ...zero,
+      inputTokens: 1_000_000,
+      outputTokens: 100_000,
+      cacheReadTokens: 2_000_000,
+      cacheWriteTokens: 400_000,
+    });
+    expect(cost.costUsd).toBeCloseTo(3 + 1.5 + 0.6 + 1.5, 9);
+    expect(cost.pricedModel).toBe("claude-sonnet-4-0");
+  });
+
+  it("prices OpenAI cached input at the cached rate", () => {
+    // gpt-4o-mini: input $0.15, cached input $0.075, output $0.60 per million.
+    const cost = estimateCost("OPENAI", "gpt-4o-mini", {
+      ...zero,
+      inputTokens: 500_000,
+      cacheReadTokens: 500_000,
+      outputTokens: 1_000_000,
+      reasoningTokens: 0,
+    });
+    expect(cost.costUsd).toBeCloseTo(0.075 + 0.0375 + 0.6, 9);
+  });
+
+  it("prices Gemini through Google's catalogue entry", () => {
+    const cost = estimateCost("GEMINI", "gemini-2.5-flash", { ...zero, inputTokens: 1_000_000 });
+    expect(cost.costUsd).toBeCloseTo(0.3, 9);
+  });
+
+  it("returns null, never a guess, for a model the catalogue does not know", () => {
+    expect(estimateCost("ANTHROPIC", "claude-imaginary-9", { ...zero, inputTokens: 10 })).toEqual({
+      costUsd: null,
+      pricedModel: null,
+    });
+    expect(
+      estimateCost("GITHUB_COPILOT", "gpt-4o", { ...zero, inputTokens: 10 }).costUsd,
+    ).toBeNull();
+  });
+
+  it("rounds to the stored scale of 1e-9 USD", () => {
+    const cost = estimateCost("OPENAI", "gpt-4o-mini", { ...zero, inputTokens: 1 });
+    expect(cost.costUsd).toBe(1.5e-7);
+  });
+});
