@@ -88,6 +88,7 @@ CREATE TABLE "Agent" (
     "status" "AgentStatus" NOT NULL DEFAULT 'STARTING',
     "statusReason" TEXT,
     "containerId" TEXT,
+    "runningMessageId" UUID,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
@@ -217,6 +218,9 @@ CREATE INDEX "Agent_sessionId_idx" ON "Agent"("sessionId");
 
 -- CreateIndex
 CREATE INDEX "Message_agentId_createdAt_idx" ON "Message"("agentId", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "Message_agentId_status_createdAt_idx" ON "Message"("agentId", "status", "createdAt");
 
 -- CreateIndex
 CREATE INDEX "Credential_keyVersion_idx" ON "Credential"("keyVersion");
