@@ -6,3 +6,4 @@ export * from "./credentials/formats.js";
 export * from "./credentials/resolve.js";
 export * from "./agent/protocol.js";
 export * from "./pricing/cost.js";
+export * from "./topics.js";
