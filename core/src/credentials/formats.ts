@@ -1,9 +1,215 @@
-// STUB — signatures fixed; the core helper implements.
+import { AppError } from "../errors/app-error.js";
 import type { CredentialKind, Provider } from "../domain/enums.js";
 
-/** Validates a secret's format for (provider, kind) and size caps; throws AppError BAD_USER_INPUT with a message that never contains the secret. Returns the normalized secret (trimmed). */
-export declare function validateSecret(provider: Provider, kind: CredentialKind, secret: string): string;
+// What each (provider, kind) accepts. Every refusal is a BAD_USER_INPUT whose message names the
+// provider and kind and says what is expected — built from constants only, never from the secret.
+// The documented public prefixes (sk-ant-, gho_, …) may appear in messages; nothing else does.
+
+/** How a provider is named to people. */
+export const PROVIDER_LABELS = {
+  ANTHROPIC: "Anthropic",
+  OPENAI: "OpenAI",
+  GEMINI: "Gemini",
+  GITHUB_COPILOT: "GitHub Copilot",
+} as const satisfies Record<Provider, string>;
+
+/** How a credential kind is named to people. */
+export const CREDENTIAL_KIND_LABELS = {
+  API_KEY: "API key",
+  SUBSCRIPTION: "subscription",
+} as const satisfies Record<CredentialKind, string>;
+
+/** Longest API key or token accepted (characters). */
+export const MAX_TOKEN_LENGTH = 512;
+/** Largest Codex auth.json accepted (UTF-8 bytes). */
+export const MAX_AUTH_JSON_BYTES = 16 * 1024;
+/** Shortest Gemini API key accepted (they are 39 characters today). */
+export const MIN_GEMINI_KEY_LENGTH = 20;
+
+const ANTHROPIC_OAUTH_PREFIX = "sk-ant-oat";
+const ANTHROPIC_SUBSCRIPTION_PREFIX = "sk-ant-oat01-";
+const ANTHROPIC_API_KEY_PREFIX = "sk-ant-";
+const OPENAI_API_KEY_PREFIX = "sk-";
+const GITHUB_TOKEN_PREFIXES = ["gho_", "ghu_", "github_pat_"] as const;
+// Printable ASCII without the space: 0x21..0x7e.
+const TOKEN_CHARSET = /^[\x21-\x7e]+$/;
+
+function refuse(message: string): AppError {
+  return new AppError("BAD_USER_INPUT", message, { field: "secret" });
+}
+
+const what = (provider: Provider, kind: CredentialKind): string =>
+  `${PROVIDER_LABELS[provider]} ${CREDENTIAL_KIND_LABELS[kind]}`;
+
+/** Checks a single-line token: not empty, within the cap, printable ASCII without whitespace. */
+function checkToken(provider: Provider, kind: CredentialKind, secret: string): void {
+  const label = what(provider, kind);
+  if (secret === "") throw refuse(`The ${label} is empty`);
+  if (secret.length > MAX_TOKEN_LENGTH) {
+    throw refuse(
+      `The ${label} is too long: ${secret.length} characters, at most ${MAX_TOKEN_LENGTH} are accepted`,
+    );
+  }
+  if (!TOKEN_CHARSET.test(secret)) {
+    throw refuse(
+      `The ${label} may contain only printable ASCII characters, without spaces, line breaks or control characters`,
+    );
+  }
+}
+
+/** The parsed parts of a Codex (ChatGPT sign-in) auth.json that matter here. */
+export interface CodexAuthJson {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+}
+
+/** Reads a Codex auth.json's tokens, or undefined when `text` is not one. Never throws. */
+export function parseCodexAuthJson(text: string): CodexAuthJson | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return undefined;
+  const tokens: unknown = (parsed as Record<string, unknown>)["tokens"];
+  if (typeof tokens !== "object" || tokens === null) return undefined;
+  const accessToken: unknown = (tokens as Record<string, unknown>)["access_token"];
+  const refreshToken: unknown = (tokens as Record<string, unknown>)["refresh_token"];
+  if (typeof accessToken !== "string" || typeof refreshToken !== "string") return undefined;
+  if (accessToken.trim() === "" || refreshToken.trim() === "") return undefined;
+  return { accessToken, refreshToken };
+}
+
+function validateCodexAuthJson(secret: string): void {
+  const label = what("OPENAI", "SUBSCRIPTION");
+  if (secret === "") throw refuse(`The ${label} is empty; paste the contents of Codex's auth.json`);
+  const bytes = Buffer.byteLength(secret, "utf8");
+  if (bytes > MAX_AUTH_JSON_BYTES) {
+    throw refuse(
+      `The ${label} is too large: ${bytes} bytes, at most ${MAX_AUTH_JSON_BYTES} (16 KiB) are accepted`,
+    );
+  }
+  if (!secret.startsWith("{")) {
+    throw refuse(
+      secret.startsWith(OPENAI_API_KEY_PREFIX)
+        ? `An ${label} is the contents of Codex's auth.json, not an sk- key; add an sk- key with kind API_KEY`
+        : `An ${label} is the contents of Codex's auth.json (a JSON object)`,
+    );
+  }
+  // JSON.parse's own message quotes the input, so it is never passed on.
+  if (parseCodexAuthJson(secret) === undefined) {
+    throw refuse(
+      `An ${label} must be Codex's auth.json: a JSON object with non-empty string fields tokens.access_token and tokens.refresh_token (sign in with \`codex login\`, then paste ~/.codex/auth.json)`,
+    );
+  }
+}
+
+/**
+ * Validates a secret's format for (provider, kind) and size caps; throws AppError BAD_USER_INPUT
+ * (details `{ field: "secret" }`) with a message that never contains the secret. Returns the
+ * normalized secret (trimmed).
+ */
+export function validateSecret(provider: Provider, kind: CredentialKind, secret: string): string {
+  const value = secret.trim();
+  const label = what(provider, kind);
+  switch (provider) {
+    case "ANTHROPIC":
+      checkToken(provider, kind, value);
+      if (kind === "API_KEY") {
+        if (value.startsWith(ANTHROPIC_OAUTH_PREFIX)) {
+          throw refuse(
+            `This is an Anthropic subscription token (${ANTHROPIC_SUBSCRIPTION_PREFIX}…, from \`claude setup-token\`), not an API key; add it with kind SUBSCRIPTION`,
+          );
+        }
+        if (!value.startsWith(ANTHROPIC_API_KEY_PREFIX)) {
+          throw refuse(`An ${label} starts with ${ANTHROPIC_API_KEY_PREFIX}`);
+        }
+      } else if (!value.startsWith(ANTHROPIC_SUBSCRIPTION_PREFIX)) {
+        throw refuse(
+          value.startsWith(ANTHROPIC_API_KEY_PREFIX)
+            ? `This looks like an Anthropic API key; add it with kind API_KEY. An ${label} token starts with ${ANTHROPIC_SUBSCRIPTION_PREFIX} (run \`claude setup-token\`)`
+            : `An ${label} token starts with ${ANTHROPIC_SUBSCRIPTION_PREFIX} (run \`claude setup-token\`)`,
+        );
+      }
+      return value;
+    case "OPENAI":
+      if (kind === "SUBSCRIPTION") {
+        validateCodexAuthJson(value);
+        return value;
+      }
+      if (value.startsWith("{")) {
+        throw refuse(
+          `This looks like Codex's auth.json, not an API key; add it with kind SUBSCRIPTION. An ${label} starts with ${OPENAI_API_KEY_PREFIX}`,
+        );
+      }
+      checkToken(provider, kind, value);
+      if (!value.startsWith(OPENAI_API_KEY_PREFIX)) {
+        throw refuse(`An ${label} starts with ${OPENAI_API_KEY_PREFIX}`);
+      }
+      return value;
+    case "GEMINI":
+      if (kind === "SUBSCRIPTION") throw refuse("Gemini takes an API key only (kind API_KEY)");
+      checkToken(provider, kind, value);
+      if (value.length < MIN_GEMINI_KEY_LENGTH) {
+        throw refuse(`A ${label} has at least ${MIN_GEMINI_KEY_LENGTH} characters`);
+      }
+      return value;
+    case "GITHUB_COPILOT":
+      if (kind === "API_KEY")
+        throw refuse("GitHub Copilot takes a GitHub token (kind SUBSCRIPTION)");
+      checkToken(provider, kind, value);
+      if (!GITHUB_TOKEN_PREFIXES.some((prefix) => value.startsWith(prefix))) {
+        throw refuse(
+          `GitHub Copilot takes a GitHub token with the Copilot permission, starting with ${GITHUB_TOKEN_PREFIXES.join(", ")} (classic ghp_ tokens are not accepted)`,
+        );
+      }
+      return value;
+  }
+}
+
 /** For a session key given without a kind: which kind it is (e.g. sk-ant-oat01- is a subscription). */
-export declare function inferCredentialKind(provider: Provider, secret: string): CredentialKind;
-/** At most the last 4 characters (fewer for short secrets: never more than a quarter of it). */
-export declare function secretHint(secret: string): string;
+export function inferCredentialKind(provider: Provider, secret: string): CredentialKind {
+  const value = secret.trim();
+  switch (provider) {
+    case "ANTHROPIC":
+      return value.startsWith(ANTHROPIC_OAUTH_PREFIX) ? "SUBSCRIPTION" : "API_KEY";
+    case "OPENAI":
+      return value.startsWith("{") ? "SUBSCRIPTION" : "API_KEY";
+    case "GEMINI":
+      return "API_KEY";
+    case "GITHUB_COPILOT":
+      return "SUBSCRIPTION";
+  }
+}
+
+const HINT_LENGTH = 4;
+
+const tail = (value: string): string => {
+  const length = Math.min(HINT_LENGTH, Math.floor(value.length / 4));
+  return length === 0 ? "" : value.slice(-length);
+};
+
+/**
+ * At most the last 4 characters, and never more than a quarter of the secret (floor), so short
+ * secrets get a shorter hint or "". A Codex auth.json is recognised and hinted from the end of
+ * its `tokens.access_token` (the end of the JSON text is always `}`, which tells nobody anything).
+ */
+export function secretHint(secret: string): string {
+  const value = secret.trim();
+  const codex = value.startsWith("{") ? parseCodexAuthJson(value) : undefined;
+  return tail(codex === undefined ? value : codex.accessToken.trim());
+}
+
+/**
+ * The hint to store for a validated secret of (provider, kind): as secretHint, but decided by
+ * the kind rather than by the secret's shape (an OpenAI subscription is always an auth.json).
+ */
+export function hintFor(provider: Provider, kind: CredentialKind, secret: string): string {
+  const value = secret.trim();
+  if (provider === "OPENAI" && kind === "SUBSCRIPTION") {
+    const codex = parseCodexAuthJson(value);
+    return codex === undefined ? "" : tail(codex.accessToken.trim());
+  }
+  return tail(value);
+}
