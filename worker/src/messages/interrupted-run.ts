@@ -1,0 +1,85 @@
+import { AppError, parseAgentEvent, type AgentEvent } from "@agentry/core";
+import { setTimeout as sleep } from "node:timers/promises";
+import { agentErrorToAppError } from "./message-errors.js";
+import {
+  completeMessage,
+  failMessage,
+  ingestUsage,
+  type MessageProcessorDeps,
+} from "./message.processor.js";
+
+const TERMINAL = new Set<AgentEvent["type"]>(["done", "error"]);
+
+/**
+ * A worker died while this message ran. The agent process may have outlived it (a `docker
+ * exec` or child process keeps going), so its journal is the record of what happened: every
+ * provider call in it is counted (idempotently — some may have been counted before the crash),
+ * and the message ends as the journal ends. A run whose journal never reached `done` is failed
+ * as interrupted rather than re-run: an agent's tools may have side effects, and a silent re-run
+ * would repeat them and bill the calls again.
+ */
+export async function recoverInterruptedRun(
+  deps: MessageProcessorDeps,
+  messageId: string,
+  attempt: number,
+  options: { readonly settleMs: number } = { settleMs: 30_000 },
+): Promise<void> {
+  const message = await deps.prisma.message.findUnique({
+    where: { id: messageId },
+    include: { agent: true },
+  });
+  if (message === null) return;
+  const log = deps.logger.child({ messageId, agentId: message.agentId, attempt });
+
+  // The orphaned run may still be finishing its provider call: give it time to end.
+  const deadline = Date.now() + options.settleMs;
+  let events = await readJournal(deps, message.agentId, messageId, attempt);
+  while (!events.some((e) => TERMINAL.has(e.type)) && events.length > 0 && Date.now() < deadline) {
+    await sleep(250);
+    events = await readJournal(deps, message.agentId, messageId, attempt);
+  }
+
+  const source = message.keySource ?? "SYSTEM";
+  let reply = "";
+  let terminal: AgentEvent | null = null;
+  for (const event of events) {
+    if (event.type === "usage") await ingestUsage(deps, message, attempt, { source }, event);
+    else if (event.type === "text") reply += event.delta;
+    else if (event.type === "done" || event.type === "error") terminal = event;
+  }
+  log.warn(
+    { journalEvents: events.length, ended: terminal?.type ?? "interrupted" },
+    "recovered run",
+  );
+
+  if (terminal?.type === "done") {
+    await completeMessage(deps, message, reply);
+  } else if (terminal?.type === "error") {
+    const key = { source, provider: message.agent.provider, hint: "" };
+    await failMessage(deps, message, agentErrorToAppError(terminal, key), reply);
+  } else {
+    await failMessage(
+      deps,
+      message,
+      new AppError(
+        "AGENT_FAILED",
+        "Interrupted: the worker stopped during this message; send it again",
+      ),
+      reply,
+    );
+  }
+}
+
+async function readJournal(
+  deps: MessageProcessorDeps,
+  agentId: string,
+  messageId: string,
+  attempt: number,
+): Promise<AgentEvent[]> {
+  const text = await deps.runtime.readJournal(agentId, messageId, attempt).catch(() => null);
+  if (text === null) return [];
+  return text.split("\n").flatMap((line) => {
+    const event = line === "" ? null : parseAgentEvent(line);
+    return event === null ? [] : [event];
+  });
+}

@@ -1,0 +1,53 @@
+import { MESSAGE_QUEUE, messageJobSchema } from "@agentry/core";
+import { DelayedError, UnrecoverableError, type Job } from "bullmq";
+import { recoverInterruptedRun } from "./interrupted-run.js";
+import { runClaimedMessage, type MessageProcessorDeps } from "./message.processor.js";
+import { claimRunSlot, releaseRunSlot } from "./run-slot.js";
+
+export { MESSAGE_QUEUE };
+
+/** How long a message whose agent is busy waits before it checks its turn again. */
+export const WAIT_FOR_TURN_MS = 500;
+
+export interface MessageJobDeps extends MessageProcessorDeps {
+  /** Brings a waiting message's job forward (it was delayed while its agent was busy). */
+  readonly wake: (messageId: string) => Promise<void>;
+  readonly recoverySettleMs?: number;
+}
+
+/**
+ * The message job: parse at the boundary, take the agent's run slot in order, run (or recover
+ * an interrupted run), free the slot and wake the agent's next message. A message whose agent
+ * is busy goes back to the delayed set; it re-checks on its own, so a wake-up that races with
+ * it is never lost, only early.
+ */
+export function createMessageJobProcessor(deps: MessageJobDeps) {
+  return async function processMessageJob(job: Job, token?: string): Promise<void> {
+    const parsed = messageJobSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError("invalid message job payload");
+    const { messageId, agentId } = parsed.data;
+
+    const claim = await claimRunSlot(deps.prisma, agentId, messageId);
+    switch (claim.kind) {
+      case "finished":
+        return;
+      case "wait":
+        await job.moveToDelayed(Date.now() + WAIT_FOR_TURN_MS, token);
+        throw new DelayedError();
+      case "interrupted":
+        await recoverInterruptedRun(deps, messageId, claim.attempt, {
+          settleMs: deps.recoverySettleMs ?? 30_000,
+        });
+        break;
+      case "claimed": {
+        const canRetry = job.attemptsMade + 1 < (job.opts.attempts ?? 1);
+        const outcome = await runClaimedMessage(deps, messageId, claim.attempt, canRetry);
+        // Keep the slot: the retry runs before this agent's later messages.
+        if (outcome.kind === "retry") throw new Error(outcome.error.message);
+        break;
+      }
+    }
+    const next = await releaseRunSlot(deps.prisma, agentId, messageId);
+    if (next !== null) await deps.wake(next);
+  };
+}

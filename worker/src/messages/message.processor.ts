@@ -1,0 +1,335 @@
+import {
+  AppError,
+  isAppError,
+  resolveForRun,
+  Topic,
+  topicChannel,
+  type AgentEvent,
+  type AgentEventLog,
+  type AgentRunInput,
+  type ResolveDeps,
+  type Resolution,
+  type SessionUsagePayload,
+  type Vault,
+} from "@agentry/core";
+import type { PrismaClient } from "@agentry/prisma";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { recordUsage } from "../usage/usage.recorder.js";
+import { agentErrorToAppError } from "./message-errors.js";
+import type { MessageRuntime } from "./message-runtime.js";
+import { releaseRunSlot } from "./run-slot.js";
+
+export interface MessageProcessorDeps {
+  readonly prisma: PrismaClient;
+  readonly runtime: MessageRuntime;
+  readonly events: AgentEventLog;
+  /** Publishes sessionUsage totals (plain Redis PUBLISH, the api's pub/sub wire format). */
+  readonly publisher: Redis;
+  readonly topicNamespace: string;
+  readonly resolve: ResolveDeps & { readonly vault: Vault };
+  readonly baseUrls: AgentRunInput["baseUrls"];
+  readonly logger: Logger;
+}
+
+/** How a run ended, for the job layer: retry later (rate limit) or done either way. */
+export type RunOutcome =
+  { readonly kind: "done" } | { readonly kind: "retry"; readonly error: AppError };
+
+type LoadedMessage = NonNullable<Awaited<ReturnType<typeof loadMessage>>>;
+
+const loadMessage = (prisma: PrismaClient, messageId: string) =>
+  prisma.message.findUnique({
+    where: { id: messageId },
+    include: { agent: { include: { session: { include: { usage: true } } } } },
+  });
+
+/**
+ * Runs one claimed message: budget, credential, container, the agent's event stream, usage,
+ * the reply. Every failure ends as a FAILED message with a code — except a rate limit that
+ * still has attempts left, which the job layer retries with backoff.
+ */
+export async function runClaimedMessage(
+  deps: MessageProcessorDeps,
+  messageId: string,
+  attempt: number,
+  canRetry: boolean,
+): Promise<RunOutcome> {
+  const message = await loadMessage(deps.prisma, messageId);
+  if (message === null || message.authorId === null) return { kind: "done" };
+  const log = deps.logger.child({ messageId, agentId: message.agentId, attempt });
+  try {
+    checkBudget(message);
+    const { resolution: resolved, secret } = await resolveForRun(deps.resolve, {
+      sessionId: message.agent.sessionId,
+      actingUserId: message.authorId,
+      provider: message.agent.provider,
+      agentKind: message.agent.kind,
+    });
+    await deps.prisma.message.update({
+      where: { id: messageId },
+      data: {
+        keySource: resolved.source,
+        credentialId: resolved.credentialId,
+        credentialVersion: resolved.credentialVersion,
+      },
+    });
+    log.info(
+      { keySource: resolved.source, credentialVersion: resolved.credentialVersion },
+      "run starts",
+    );
+
+    await setAgentStatus(deps, message, "STARTING");
+    await deps.runtime.ensure({
+      agentId: message.agentId,
+      sessionId: message.agent.sessionId,
+      kind: message.agent.kind,
+    });
+    await setAgentStatus(deps, message, "BUSY");
+
+    const input: AgentRunInput = {
+      messageId,
+      attempt,
+      text: message.text,
+      provider: message.agent.provider,
+      model: message.agent.model,
+      credential: { kind: resolved.kind, secret },
+      baseUrls: deps.baseUrls,
+      maxCalls: null,
+    };
+    const result = await streamRun(deps, message, input, resolved);
+    if (result.error?.code === "RATE_LIMITED" && canRetry) {
+      await deps.prisma.message.update({ where: { id: messageId }, data: { status: "QUEUED" } });
+      await setAgentStatus(deps, message, "IDLE");
+      log.warn("rate limited; the run will be retried");
+      return { kind: "retry", error: result.error };
+    }
+    if (result.error !== null) {
+      await failMessage(deps, message, result.error, result.reply);
+    } else {
+      await completeMessage(deps, message, result.reply);
+    }
+  } catch (error) {
+    const appError = isAppError(error)
+      ? error
+      : new AppError("AGENT_FAILED", "The agent could not run this message");
+    if (!isAppError(error)) log.error({ err: error }, "run failed");
+    await failMessage(deps, message, appError, "");
+  }
+  return { kind: "done" };
+}
+
+function checkBudget(message: LoadedMessage): void {
+  const budget = message.agent.session.budgetUsd;
+  const spent = message.agent.session.usage?.costUsd;
+  if (budget !== null && spent !== undefined && spent.greaterThanOrEqualTo(budget)) {
+    throw new AppError(
+      "BUDGET_EXCEEDED",
+      `This session reached its budget of $${budget.toFixed(2)}; raise the budget to continue`,
+      { budgetUsd: budget.toNumber() },
+    );
+  }
+}
+
+interface StreamResult {
+  readonly reply: string;
+  readonly error: AppError | null;
+}
+
+async function streamRun(
+  deps: MessageProcessorDeps,
+  message: LoadedMessage,
+  input: AgentRunInput,
+  resolution: Resolution,
+): Promise<StreamResult> {
+  const abort = new AbortController();
+  const budget = message.agent.session.budgetUsd;
+  let reply = "";
+  let error: AppError | null = null;
+  const base = { agentId: message.agentId, messageId: message.id };
+  const at = () => new Date().toISOString();
+  for await (const event of deps.runtime.run(message.agentId, input, { signal: abort.signal })) {
+    switch (event.type) {
+      case "text":
+        reply += event.delta;
+        await deps.events.append({ ...base, at: at(), type: "TEXT", text: event.delta });
+        break;
+      case "tool":
+        await deps.events.append({
+          ...base,
+          at: at(),
+          type: "TOOL",
+          tool:
+            event.detail === undefined
+              ? { name: event.name }
+              : { name: event.name, detail: event.detail },
+        });
+        break;
+      case "usage": {
+        const recorded = await ingestUsage(deps, message, input.attempt, resolution, event);
+        if (budget !== null && recorded !== null && recorded.costUsd >= budget.toNumber()) {
+          // Crossed mid-message: the call that crossed is counted; no further call is made.
+          error = new AppError(
+            "BUDGET_EXCEEDED",
+            "This session reached its budget during the run",
+            {
+              budgetUsd: budget.toNumber(),
+            },
+          );
+          abort.abort();
+        }
+        break;
+      }
+      case "error":
+        error ??= agentErrorToAppError(event, resolution);
+        break;
+      case "done":
+        break;
+    }
+  }
+  return { reply, error };
+}
+
+/** Records one usage event (idempotently) and publishes it and the session's new totals. */
+export async function ingestUsage(
+  deps: MessageProcessorDeps,
+  message: { id: string; agentId: string; agent: { sessionId: string } },
+  attempt: number,
+  resolution: Pick<Resolution, "source">,
+  event: Extract<AgentEvent, { type: "usage" }>,
+): Promise<SessionUsagePayload | null> {
+  const recorded = await recordUsage(
+    deps.prisma,
+    {
+      sessionId: message.agent.sessionId,
+      agentId: message.agentId,
+      messageId: message.id,
+      attempt,
+      keySource: resolution.source,
+    },
+    event,
+  );
+  if (!recorded.inserted) return null;
+  await deps.events.append({
+    agentId: message.agentId,
+    messageId: message.id,
+    at: new Date().toISOString(),
+    type: "USAGE",
+    usage: {
+      callIndex: event.callIndex,
+      provider: event.provider,
+      model: event.model,
+      keySource: resolution.source,
+      inputTokens: event.inputTokens,
+      outputTokens: event.outputTokens,
+      cacheReadTokens: event.cacheReadTokens,
+      cacheWriteTokens: event.cacheWriteTokens,
+      reasoningTokens: event.reasoningTokens,
+      costUsd: recorded.costUsd,
+    },
+  });
+  await deps.publisher.publish(
+    topicChannel(Topic.SessionUsage, message.agent.sessionId, deps.topicNamespace),
+    JSON.stringify(recorded.totals),
+  );
+  return recorded.totals;
+}
+
+async function setAgentStatus(
+  deps: Pick<MessageProcessorDeps, "prisma" | "events">,
+  message: { id: string; agentId: string },
+  status: "STARTING" | "BUSY" | "IDLE" | "FAILED",
+  reason: string | null = null,
+): Promise<void> {
+  await deps.prisma.agent.update({
+    where: { id: message.agentId },
+    data: { status, statusReason: reason },
+  });
+  await deps.events.append({
+    agentId: message.agentId,
+    messageId: message.id,
+    at: new Date().toISOString(),
+    type: "STATUS",
+    status,
+  });
+}
+
+export async function completeMessage(
+  deps: Pick<MessageProcessorDeps, "prisma" | "events">,
+  message: { id: string; agentId: string },
+  reply: string,
+) {
+  await deps.prisma.$transaction([
+    deps.prisma.message.create({
+      data: {
+        agentId: message.agentId,
+        role: "ASSISTANT",
+        text: reply,
+        status: "DONE",
+        replyToId: message.id,
+      },
+    }),
+    deps.prisma.message.update({
+      where: { id: message.id },
+      data: { status: "DONE", finishedAt: new Date(), errorCode: null, errorMessage: null },
+    }),
+  ]);
+  await setAgentStatus(deps, message, "IDLE");
+  await deps.events.append({
+    agentId: message.agentId,
+    messageId: message.id,
+    at: new Date().toISOString(),
+    type: "DONE",
+  });
+}
+
+/** Marks the message FAILED with a code and a user-facing message, keeping any partial reply. */
+export async function failMessage(
+  deps: Pick<MessageProcessorDeps, "prisma" | "events">,
+  message: { id: string; agentId: string },
+  error: AppError,
+  partialReply: string,
+): Promise<void> {
+  await deps.prisma.$transaction([
+    ...(partialReply === ""
+      ? []
+      : [
+          deps.prisma.message.create({
+            data: {
+              agentId: message.agentId,
+              role: "ASSISTANT" as const,
+              text: partialReply,
+              status: "FAILED" as const,
+              replyToId: message.id,
+              errorCode: error.code,
+            },
+          }),
+        ]),
+    deps.prisma.message.update({
+      where: { id: message.id },
+      data: {
+        status: "FAILED",
+        finishedAt: new Date(),
+        errorCode: error.code,
+        errorMessage: error.message,
+      },
+    }),
+  ]);
+  const agentFailed = error.code === "AGENT_FAILED";
+  await setAgentStatus(
+    deps,
+    message,
+    agentFailed ? "FAILED" : "IDLE",
+    agentFailed ? error.message : null,
+  );
+  await deps.events.append({
+    agentId: message.agentId,
+    messageId: message.id,
+    at: new Date().toISOString(),
+    type: "ERROR",
+    errorCode: error.code,
+    message: error.message,
+  });
+}
+
+export { releaseRunSlot };

@@ -1,0 +1,107 @@
+import {
+  estimateCost,
+  type KeySource,
+  type SessionUsagePayload,
+  type UsageRecord,
+} from "@agentry/core";
+import { Prisma, type PrismaClient } from "@agentry/prisma";
+
+export interface UsageContext {
+  readonly sessionId: string;
+  readonly agentId: string;
+  readonly messageId: string;
+  /** The message's run attempt: a re-run makes new calls, which count. */
+  readonly attempt: number;
+  readonly keySource: KeySource;
+}
+
+export interface RecordedUsage {
+  /** False when this (message, attempt, call) was already recorded: nothing was added. */
+  readonly inserted: boolean;
+  readonly costUsd: number | null;
+  readonly totals: SessionUsagePayload;
+}
+
+/**
+ * Records one provider call and adds it to the session's rollup in the same transaction.
+ * Idempotent per (message, attempt, call index): a call reported twice — a worker that
+ * recorded it and died before acknowledging — is counted once.
+ */
+export async function recordUsage(
+  prisma: PrismaClient,
+  context: UsageContext,
+  usage: UsageRecord,
+): Promise<RecordedUsage> {
+  const { costUsd } = estimateCost(usage.provider, usage.model, usage);
+  const tokens = {
+    inputTokens: BigInt(usage.inputTokens),
+    outputTokens: BigInt(usage.outputTokens),
+    cacheReadTokens: BigInt(usage.cacheReadTokens),
+    cacheWriteTokens: BigInt(usage.cacheWriteTokens),
+    reasoningTokens: BigInt(usage.reasoningTokens),
+  };
+  return prisma.$transaction(async (tx) => {
+    const { count } = await tx.usageEvent.createMany({
+      data: [
+        {
+          sessionId: context.sessionId,
+          agentId: context.agentId,
+          messageId: context.messageId,
+          attempt: context.attempt,
+          callIndex: usage.callIndex,
+          provider: usage.provider,
+          model: usage.model,
+          keySource: context.keySource,
+          ...tokens,
+          costUsd: costUsd === null ? null : new Prisma.Decimal(costUsd),
+        },
+      ],
+      skipDuplicates: true,
+    });
+    const inserted = count === 1;
+    const increments = {
+      inputTokens: { increment: inserted ? tokens.inputTokens : 0n },
+      outputTokens: { increment: inserted ? tokens.outputTokens : 0n },
+      cacheReadTokens: { increment: inserted ? tokens.cacheReadTokens : 0n },
+      cacheWriteTokens: { increment: inserted ? tokens.cacheWriteTokens : 0n },
+      reasoningTokens: { increment: inserted ? tokens.reasoningTokens : 0n },
+      apiCalls: { increment: inserted ? 1 : 0 },
+      unpricedCalls: { increment: inserted && costUsd === null ? 1 : 0 },
+      costUsd: { increment: new Prisma.Decimal(inserted && costUsd !== null ? costUsd : 0) },
+    };
+    // A native INSERT … ON CONFLICT DO UPDATE: concurrent agents of one session add safely.
+    const row = await tx.sessionUsage.upsert({
+      where: { sessionId: context.sessionId },
+      create: {
+        sessionId: context.sessionId,
+        ...(inserted ? tokens : {}),
+        apiCalls: inserted ? 1 : 0,
+        unpricedCalls: inserted && costUsd === null ? 1 : 0,
+        costUsd: new Prisma.Decimal(inserted && costUsd !== null ? costUsd : 0),
+      },
+      update: increments,
+    });
+    return { inserted, costUsd, totals: toUsagePayload(row) };
+  });
+}
+
+type SessionUsageRow = Prisma.SessionUsageGetPayload<object>;
+
+const tokenJson = (value: bigint): number | string =>
+  value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
+
+/** The rollup row as the `sessionUsage` topic's plain-JSON payload. */
+export function toUsagePayload(row: SessionUsageRow): SessionUsagePayload {
+  return {
+    sessionId: row.sessionId,
+    inputTokens: tokenJson(row.inputTokens),
+    outputTokens: tokenJson(row.outputTokens),
+    cacheReadTokens: tokenJson(row.cacheReadTokens),
+    cacheWriteTokens: tokenJson(row.cacheWriteTokens),
+    reasoningTokens: tokenJson(row.reasoningTokens),
+    apiCalls: row.apiCalls,
+    unpricedCalls: row.unpricedCalls,
+    costUsd: row.costUsd.toNumber(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
