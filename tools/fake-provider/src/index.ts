@@ -1,0 +1,13 @@
+export * from "./types.js";
+export * from "./fake-provider.js";
+export { CONTROL_PREFIX, type FakeControls } from "./control.js";
+export { ANTHROPIC_OAUTH_BETA } from "./providers/anthropic.js";
+export {
+  computeUsage,
+  countWords,
+  echoReply,
+  maskKey,
+  reportsReasoning,
+  splitIntoChunks,
+  type UsageInput,
+} from "./reply.js";
