@@ -1,0 +1,62 @@
+import { Console } from "node:console";
+import { text } from "node:stream/consumers";
+import type { AgentEvent } from "@agentry/core";
+import { parseAgentConfig } from "./config.js";
+import { parseRunInput, runMessage } from "./run.js";
+
+// The agent process: one message per run. stdin: one AgentRunInput JSON object; stdout: NDJSON
+// protocol events only; stderr: diagnostics. Exit 0 after `done`, 1 after `error`, 2 when the
+// input or the environment is unusable.
+
+// Anything a dependency prints must not land among the protocol events.
+globalThis.console = new Console({ stdout: process.stderr, stderr: process.stderr });
+
+function emit(event: AgentEvent): void {
+  process.stdout.write(`${JSON.stringify(event)}\n`);
+}
+
+function log(line: string): void {
+  process.stderr.write(`agentry-agent: ${line}\n`);
+}
+
+async function flushStdout(): Promise<void> {
+  await new Promise<void>((resolve) =>
+    process.stdout.write("", () => {
+      resolve();
+    }),
+  );
+}
+
+async function main(): Promise<number> {
+  const config = parseAgentConfig(process.env);
+  if (!config.ok) {
+    for (const problem of config.problems) log(`bad environment: ${problem}`);
+    emit({ type: "error", code: "AGENT_FAILED", message: "invalid agent environment" });
+    return 2;
+  }
+  const parsed = parseRunInput(await text(process.stdin));
+  if (!parsed.ok) {
+    emit(parsed.event);
+    return 2;
+  }
+  const outcome = await runMessage(parsed.input, {
+    workspace: config.config.workspace,
+    timeoutMs: config.config.timeoutMs,
+    emit,
+    log,
+  });
+  return outcome === "done" ? 0 : 1;
+}
+
+void main()
+  .catch((error: unknown) => {
+    // Only reachable through a bug; the message may come from anywhere, so it is not printed.
+    log(`unexpected failure: ${error instanceof Error ? error.name : typeof error}`);
+    emit({ type: "error", code: "AGENT_FAILED", message: "the agent failed unexpectedly" });
+    return 1;
+  })
+  .then(async (code) => {
+    await flushStdout();
+    // Exit now: SDK keep-alive sockets must not hold the process open.
+    process.exit(code);
+  });
