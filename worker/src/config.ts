@@ -1,0 +1,71 @@
+import { fileURLToPath } from "node:url";
+import {
+  commonEnvSchema,
+  ConfigError,
+  loadKeyRing,
+  optionalText,
+  parseEnv,
+  type Env,
+  type KeyRing,
+} from "@agentry/core";
+import { z } from "zod";
+
+/** The repository root, where `npm start` keeps the development key (.local/encryption.key). */
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+
+const positiveInt = (fallback: number, max: number) =>
+  z.preprocess(
+    (value) => (typeof value === "string" && value.trim() === "" ? undefined : value),
+    z.coerce.number().int().min(1).max(max).default(fallback),
+  );
+
+const workerEnvSchema = commonEnvSchema.extend({
+  /** docker | process; unset = docker where an engine answers, else process (with a warning). */
+  AGENT_RUNTIME: optionalText().pipe(
+    z.enum(["docker", "process"], { message: "must be docker or process" }).optional(),
+  ),
+  /** Messages run at once by this process (different agents; one agent runs one at a time). */
+  WORKER_CONCURRENCY: positiveInt(4, 256),
+  /** How long a stop waits for running messages before it gives up on them. */
+  SHUTDOWN_TIMEOUT_MS: positiveInt(30_000, 10 * 60_000),
+});
+
+export type WorkerEnv = z.output<typeof workerEnvSchema>;
+
+export interface WorkerConfig {
+  readonly env: WorkerEnv;
+  readonly ring: KeyRing;
+  /** Set when the key came from the development key file (the caller warns). */
+  readonly devKeyPath?: string;
+}
+
+/**
+ * Parses the worker's environment and its key ring once, at boot. Throws one ConfigError that
+ * lists every problem (no value quoted), so an operator fixes them all in one go.
+ */
+export function loadWorkerConfig(source: Env, root: string = repoRoot): WorkerConfig {
+  const problems: string[] = [];
+  let env: WorkerEnv | undefined;
+  try {
+    env = parseEnv(workerEnvSchema, source);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  // A malformed key is already among the problems above; report it once.
+  let keys: ReturnType<typeof loadKeyRing> | undefined;
+  if (!problems.some((problem) => problem.startsWith("ENCRYPTION_KEY"))) {
+    try {
+      keys = loadKeyRing(source, root);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  if (env === undefined || keys === undefined || problems.length > 0) {
+    throw new ConfigError(problems);
+  }
+  return keys.path === undefined
+    ? { env, ring: keys.ring }
+    : { env, ring: keys.ring, devKeyPath: keys.path };
+}
