@@ -1,22 +1,35 @@
 import { Console } from "node:console";
+import { Writable } from "node:stream";
 import { text } from "node:stream/consumers";
 import type { AgentEvent } from "@agentry/core";
 import { parseAgentConfig } from "./config.js";
 import { parseRunInput, runMessage } from "./run.js";
+import { scrub } from "./scrub.js";
 
 // The agent process: one message per run. stdin: one AgentRunInput JSON object; stdout: NDJSON
 // protocol events only; stderr: diagnostics. Exit 0 after `done`, 1 after `error`, 2 when the
 // input or the environment is unusable.
 
-// Anything a dependency prints must not land among the protocol events.
-globalThis.console = new Console({ stdout: process.stderr, stderr: process.stderr });
+/** The credential of this run, once known: nothing written to stderr may contain it. */
+const secrets: string[] = [];
+
+// Anything a dependency prints (SDK warnings) must not land among the protocol events, nor
+// carry the credential.
+const scrubbedStderr = new Writable({
+  write(chunk: Buffer | string, _encoding, callback) {
+    process.stderr.write(scrub(chunk.toString(), secrets), () => {
+      callback();
+    });
+  },
+});
+globalThis.console = new Console({ stdout: scrubbedStderr, stderr: scrubbedStderr });
 
 function emit(event: AgentEvent): void {
   process.stdout.write(`${JSON.stringify(event)}\n`);
 }
 
 function log(line: string): void {
-  process.stderr.write(`agentry-agent: ${line}\n`);
+  process.stderr.write(`agentry-agent: ${scrub(line, secrets)}\n`);
 }
 
 async function flushStdout(): Promise<void> {
@@ -39,6 +52,7 @@ async function main(): Promise<number> {
     emit(parsed.event);
     return 2;
   }
+  secrets.push(parsed.input.credential.secret);
   const outcome = await runMessage(parsed.input, {
     workspace: config.config.workspace,
     timeoutMs: config.config.timeoutMs,

@@ -20,6 +20,8 @@ export const callAnthropic: ProviderCall = async (request) => {
     baseURL: request.baseUrl ?? DEFAULT_BASE_URL,
     maxRetries: 0,
     timeout: request.timeoutMs,
+    // The environment must not switch on request logging (ANTHROPIC_LOG / OPENAI_LOG=debug).
+    logLevel: "warn",
     ...(subscription ? { defaultHeaders: { "anthropic-beta": OAUTH_BETA } } : {}),
   });
 

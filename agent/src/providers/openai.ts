@@ -24,6 +24,8 @@ export const callOpenAI: ProviderCall = async (request) => {
     baseURL: request.baseUrl ?? DEFAULT_BASE_URL,
     maxRetries: 0,
     timeout: request.timeoutMs,
+    // The environment must not switch on request logging (ANTHROPIC_LOG / OPENAI_LOG=debug).
+    logLevel: "warn",
   });
 
   let model = request.model;
