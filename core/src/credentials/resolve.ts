@@ -1,43 +1,154 @@
-// STUB — signatures fixed; the core helper implements.
-import type { AgentKind, CredentialKind, KeySource, Provider } from "../domain/enums.js";
-import type { Vault } from "../crypto/vault.js";
 import type { PrismaClient } from "@agentry/prisma";
+import {
+  chooseCredential,
+  toResolution,
+  type ResolveQuery,
+  type Resolution,
+  type SystemKeys,
+} from "./choose.js";
+import {
+  AGENT_CREDENTIALS,
+  AGENT_KIND_LABELS,
+  PROVIDER_CREDENTIAL_KINDS,
+  type AgentCredentialSupport,
+} from "./compatibility.js";
+import { PROVIDER_LABELS } from "./formats.js";
+import { credentialIdentityOf, sealedFromRow, type Vault } from "../crypto/vault.js";
+import type { AgentKind, CredentialKind, Provider } from "../domain/enums.js";
+import { AppError } from "../errors/app-error.js";
 
-export interface SystemKeys {
-  readonly ANTHROPIC?: string | undefined;
-  readonly OPENAI?: string | undefined;
-  readonly GEMINI?: string | undefined;
-  readonly GITHUB_COPILOT?: string | undefined;
-}
-export interface ResolveQuery {
-  readonly sessionId: string;
-  readonly actingUserId: string;
-  readonly provider: Provider;
-  readonly agentKind: AgentKind;
-}
-/** Which credential a message would use. Never holds the secret. */
-export interface Resolution {
-  readonly source: KeySource;
-  readonly provider: Provider;
-  readonly kind: CredentialKind;
-  readonly credentialId: string | null; // null for system keys
-  readonly credentialVersion: number | null;
-  readonly hint: string;
-}
+export type { ResolveQuery, Resolution, SystemKeys } from "./choose.js";
+
 export interface ResolveDeps {
   readonly prisma: PrismaClient;
   readonly systemKeys: SystemKeys;
   readonly allowSystemKeys: boolean;
+  /** The clock expiry is judged by; defaults to the system clock. */
+  readonly now?: (() => Date) | undefined;
 }
+
+export const NO_API_KEY_MESSAGE = "No API key configured for this session";
+
+const candidateSelect = {
+  id: true,
+  userId: true,
+  sessionId: true,
+  provider: true,
+  kind: true,
+  version: true,
+  hint: true,
+  expiresAt: true,
+} as const;
+
+// The session's keys and the acting user's own credentials for the provider: every row the
+// decision may take, and (through the owner filter) none it must not.
+const candidatesWhere = (query: ResolveQuery) => ({
+  provider: query.provider,
+  OR: [
+    { sessionId: query.sessionId, userId: null },
+    { userId: query.actingUserId, sessionId: null },
+  ],
+});
+
 /** session key > acting user's own (subscription before API key) > system key (if allowed) > null. */
-export declare function resolveCredential(deps: ResolveDeps, query: ResolveQuery): Promise<Resolution | null>;
+export async function resolveCredential(
+  deps: ResolveDeps,
+  query: ResolveQuery,
+): Promise<Resolution | null> {
+  const candidates = await deps.prisma.credential.findMany({
+    where: candidatesWhere(query),
+    select: candidateSelect,
+  });
+  const choice = chooseCredential({
+    query,
+    candidates,
+    systemKeys: deps.systemKeys,
+    allowSystemKeys: deps.allowSystemKeys,
+    now: deps.now?.() ?? new Date(),
+  });
+  return choice === null ? null : toResolution(query.provider, choice);
+}
+
+/** What a user should do when nothing resolves (the `hint` of a NO_API_KEY error). */
+export function noCredentialHint(provider: Provider, agentKind: AgentKind): string {
+  const support: AgentCredentialSupport = AGENT_CREDENTIALS[agentKind];
+  const label = PROVIDER_LABELS[provider];
+  if (!support.providers.includes(provider)) {
+    const usable = support.providers.map((p) => PROVIDER_LABELS[p]).join(", ");
+    return `${AGENT_KIND_LABELS[agentKind]} agents run with ${usable} credentials, not ${label}`;
+  }
+  const providerKinds: readonly CredentialKind[] = PROVIDER_CREDENTIAL_KINDS[provider];
+  const kinds = providerKinds.filter((kind) => support.kinds.includes(kind));
+  const what =
+    kinds.length === 2
+      ? `${label} API key or subscription token`
+      : kinds[0] === "SUBSCRIPTION"
+        ? `${label} subscription token`
+        : `${label} API key`;
+  const needed =
+    provider === "GITHUB_COPILOT"
+      ? "a GitHub token for GitHub Copilot"
+      : `${/^[AEIOU]/.test(label) ? "an" : "a"} ${what}`;
+  return `Add ${needed} in Session Settings → Provider API Key or Account settings → API Keys`;
+}
+
+function noCredential(query: ResolveQuery): AppError {
+  return new AppError("NO_API_KEY", NO_API_KEY_MESSAGE, {
+    provider: query.provider,
+    hint: noCredentialHint(query.provider, query.agentKind),
+  });
+}
+
 /** As resolveCredential, but throws AppError NO_API_KEY ("No API key configured for this session", details.hint) when nothing resolves. */
-export declare function requireCredential(deps: ResolveDeps, query: ResolveQuery): Promise<Resolution>;
+export async function requireCredential(
+  deps: ResolveDeps,
+  query: ResolveQuery,
+): Promise<Resolution> {
+  const resolution = await resolveCredential(deps, query);
+  if (resolution === null) throw noCredential(query);
+  return resolution;
+}
+
 /**
  * Worker only: resolves and decrypts in one step, at the start of a message run, and stamps the
- * credential's lastUsedAt. Throws NO_API_KEY like requireCredential.
+ * credential's lastUsedAt. Throws NO_API_KEY like requireCredential, and the vault's
+ * DecryptionError when a stored secret does not open.
  */
-export declare function resolveForRun(
+export async function resolveForRun(
   deps: ResolveDeps & { readonly vault: Vault },
   query: ResolveQuery,
-): Promise<{ readonly resolution: Resolution; readonly secret: string }>;
+): Promise<{ readonly resolution: Resolution; readonly secret: string }> {
+  const now = deps.now?.() ?? new Date();
+  // One read gives the decision and the ciphertext of the same row version.
+  const candidates = await deps.prisma.credential.findMany({
+    where: candidatesWhere(query),
+    select: {
+      ...candidateSelect,
+      ciphertext: true,
+      nonce: true,
+      keyVersion: true,
+      updatedAt: true,
+    },
+  });
+  const choice = chooseCredential({
+    query,
+    candidates,
+    systemKeys: deps.systemKeys,
+    allowSystemKeys: deps.allowSystemKeys,
+    now,
+  });
+  if (choice === null) throw noCredential(query);
+  const resolution = toResolution(query.provider, choice);
+  if (choice.source === "SYSTEM") return { resolution, secret: choice.secret };
+
+  const row = choice.credential;
+  const secret = deps.vault.open(credentialIdentityOf(row), sealedFromRow(row));
+  // Using a key is not changing it: keep updatedAt (shown as the key's change time) as it was.
+  // The version guard skips the stamp when the secret was replaced meanwhile: the new one was
+  // not used.
+  await deps.prisma.credential.updateMany({
+    where: { id: row.id, version: row.version },
+    data: { lastUsedAt: now, updatedAt: row.updatedAt },
+  });
+  return { resolution, secret };
+}
