@@ -1,0 +1,110 @@
+import { z } from "zod";
+import { keyTextProblem, previousKeyEntries } from "../crypto/key-ring.js";
+import type { SystemKeys } from "../credentials/choose.js";
+import { LOG_LEVELS } from "../logging/logger.js";
+
+// The variables api and worker share (see the contract's configuration table). Each process
+// extends this in its own config.ts: `z.object({ ...commonEnvShape, PORT: … })`.
+
+/** An unset variable and an empty one mean the same (compose files often write `VAR=`). */
+const unsetIfEmpty = (value: unknown): unknown =>
+  typeof value === "string" && value.trim() === "" ? undefined : value;
+
+/** An optional variable whose empty value counts as unset. */
+export const optionalText = () => z.preprocess(unsetIfEmpty, z.string().optional());
+
+/** A boolean variable: true/false, 1/0, yes/no (any case); unset or empty gives `fallback`. */
+export const booleanVariable = (fallback: boolean) =>
+  z.preprocess(
+    unsetIfEmpty,
+    z
+      .stringbool({ truthy: ["true", "1", "yes"], falsy: ["false", "0", "no"] })
+      .optional()
+      .transform((value) => value ?? fallback),
+  );
+
+const optionalUrl = () =>
+  z.preprocess(
+    unsetIfEmpty,
+    z.url({ message: "must be a URL (e.g. http://127.0.0.1:8080)" }).optional(),
+  );
+
+const urlWithDefault = (fallback: string) =>
+  z.preprocess(
+    unsetIfEmpty,
+    z
+      .url({ message: "must be a URL" })
+      .optional()
+      .transform((value) => value ?? fallback),
+  );
+
+export const DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/agentry";
+export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+
+export const commonEnvShape = {
+  NODE_ENV: z.preprocess(
+    unsetIfEmpty,
+    z
+      .enum(["development", "test", "production"])
+      .optional()
+      .transform((v) => v ?? "development"),
+  ),
+  LOG_LEVEL: z.preprocess(
+    unsetIfEmpty,
+    z
+      .enum(LOG_LEVELS)
+      .optional()
+      .transform((v) => v ?? "info"),
+  ),
+  DATABASE_URL: urlWithDefault(DEFAULT_DATABASE_URL),
+  REDIS_URL: urlWithDefault(DEFAULT_REDIS_URL),
+  /** Optional here: outside production a development key file may stand in (loadKeyRing). */
+  ENCRYPTION_KEY: optionalText().superRefine((value, ctx) => {
+    const problem = value === undefined ? undefined : keyTextProblem("ENCRYPTION_KEY", value);
+    if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+  }),
+  ENCRYPTION_KEYS_PREVIOUS: optionalText().superRefine((value, ctx) => {
+    for (const { label, text } of previousKeyEntries(value)) {
+      const problem = keyTextProblem(label, text);
+      if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+    }
+  }),
+  ANTHROPIC_API_KEY: optionalText(),
+  OPENAI_API_KEY: optionalText(),
+  GEMINI_API_KEY: optionalText(),
+  COPILOT_GITHUB_TOKEN: optionalText(),
+  ALLOW_SYSTEM_KEYS: booleanVariable(true),
+  ANTHROPIC_BASE_URL: optionalUrl(),
+  OPENAI_BASE_URL: optionalUrl(),
+  GEMINI_BASE_URL: optionalUrl(),
+};
+
+/** The shared variables as one schema; `commonEnvSchema.extend({ … })` adds a process's own. */
+export const commonEnvSchema = z.object(commonEnvShape);
+export type CommonEnv = z.output<typeof commonEnvSchema>;
+
+/** The system-wide fallback keys the configuration holds (COPILOT_GITHUB_TOKEN is GITHUB_COPILOT). */
+export function systemKeysFromEnv(
+  env: Pick<
+    CommonEnv,
+    "ANTHROPIC_API_KEY" | "OPENAI_API_KEY" | "GEMINI_API_KEY" | "COPILOT_GITHUB_TOKEN"
+  >,
+): SystemKeys {
+  return {
+    ANTHROPIC: env.ANTHROPIC_API_KEY,
+    OPENAI: env.OPENAI_API_KEY,
+    GEMINI: env.GEMINI_API_KEY,
+    GITHUB_COPILOT: env.COPILOT_GITHUB_TOKEN,
+  };
+}
+
+/** Provider base URLs for agents (unset = the provider's own). */
+export function providerBaseUrlsFromEnv(
+  env: Pick<CommonEnv, "ANTHROPIC_BASE_URL" | "OPENAI_BASE_URL" | "GEMINI_BASE_URL">,
+): { ANTHROPIC?: string; OPENAI?: string; GEMINI?: string } {
+  return {
+    ...(env.ANTHROPIC_BASE_URL === undefined ? {} : { ANTHROPIC: env.ANTHROPIC_BASE_URL }),
+    ...(env.OPENAI_BASE_URL === undefined ? {} : { OPENAI: env.OPENAI_BASE_URL }),
+    ...(env.GEMINI_BASE_URL === undefined ? {} : { GEMINI: env.GEMINI_BASE_URL }),
+  };
+}
