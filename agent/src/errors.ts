@@ -113,3 +113,16 @@ export function transportFailure(
     { partial, cause: error },
   );
 }
+
+/** The call outlived its deadline (the whole streamed call, not just the first byte). */
+export function timeoutFailure(
+  provider: ChatProvider,
+  timeoutMs: number,
+  partial?: PartialCall,
+): AgentRunError {
+  return new AgentRunError(
+    "AGENT_FAILED",
+    `${PROVIDER_LABEL[provider]} request timed out after ${Math.round(timeoutMs / 1000)} s`,
+    { partial },
+  );
+}

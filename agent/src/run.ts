@@ -93,6 +93,7 @@ export async function runMessage(input: AgentRunInput, options: RunOptions): Pro
         stopReason = "max_calls";
         break;
       }
+      const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
       let result;
       try {
         result = await providerCall({
@@ -100,7 +101,8 @@ export async function runMessage(input: AgentRunInput, options: RunOptions): Pro
           credential: input.credential,
           baseUrl: baseUrlFor(input),
           turns: turns.filter((turn) => turn.text.length > 0),
-          timeoutMs: options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+          timeoutMs,
+          signal: AbortSignal.timeout(timeoutMs),
           onText: (delta) => {
             options.emit({ type: "text", delta });
           },

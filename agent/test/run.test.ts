@@ -228,6 +228,26 @@ describe.each(PROVIDERS)("chat agent on %s", (provider) => {
     }
   });
 
+  it("gives up on a stream that stalls past the deadline, reporting the tokens already counted", async () => {
+    const workspace = await tempWorkspace();
+    try {
+      stub.stallNextStream();
+      const { outcome, events } = await run(
+        runInput(provider, keys[provider], stub.url),
+        workspace.path,
+        500,
+      );
+
+      expect(outcome).toBe("error");
+      expect(events.at(-1)).toMatchObject({ type: "error", code: "AGENT_FAILED" });
+      expect((events.at(-1) as { message: string }).message).toContain("timed out");
+      expect(events.filter((e) => e.type === "usage")).toHaveLength(provider === "OPENAI" ? 0 : 1);
+      await expect(readdir(workspace.path)).resolves.toEqual([]);
+    } finally {
+      await workspace.remove();
+    }
+  });
+
   it("replaces what an earlier attempt of the same message left, instead of sending it twice", async () => {
     const workspace = await tempWorkspace();
     try {

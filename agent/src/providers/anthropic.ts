@@ -1,5 +1,11 @@
 import Anthropic, { APIError } from "@anthropic-ai/sdk";
-import { AgentRunError, httpFailure, providerErrorDetail, transportFailure } from "../errors.js";
+import {
+  AgentRunError,
+  httpFailure,
+  providerErrorDetail,
+  timeoutFailure,
+  transportFailure,
+} from "../errors.js";
 import type { ProviderCall, TokenUsage } from "./provider.js";
 
 const DEFAULT_BASE_URL = "https://api.anthropic.com";
@@ -30,12 +36,15 @@ export const callAnthropic: ProviderCall = async (request) => {
   let stopReason: string | undefined;
   let text = "";
   try {
-    const stream = await client.messages.create({
-      model: request.model,
-      max_tokens: MAX_TOKENS,
-      messages: request.turns.map((turn) => ({ role: turn.role, content: turn.text })),
-      stream: true,
-    });
+    const stream = await client.messages.create(
+      {
+        model: request.model,
+        max_tokens: MAX_TOKENS,
+        messages: request.turns.map((turn) => ({ role: turn.role, content: turn.text })),
+        stream: true,
+      },
+      { signal: request.signal },
+    );
     for await (const event of stream) {
       switch (event.type) {
         case "message_start": {
@@ -81,7 +90,14 @@ export const callAnthropic: ProviderCall = async (request) => {
       }
     }
   } catch (error) {
+    if (request.signal.aborted) {
+      throw timeoutFailure("ANTHROPIC", request.timeoutMs, usage && { model, usage });
+    }
     throw classify(error, request.credential.kind, usage && { model, usage });
+  }
+  // Some SDK streams end quietly, not with an error, when their signal aborts.
+  if (request.signal.aborted) {
+    throw timeoutFailure("ANTHROPIC", request.timeoutMs, usage && { model, usage });
   }
   if (!usage) {
     throw new AgentRunError("AGENT_FAILED", "Anthropic stream ended without a message_start");

@@ -1,5 +1,11 @@
 import { ApiError, GoogleGenAI, type GenerateContentResponseUsageMetadata } from "@google/genai";
-import { AgentRunError, httpFailure, providerErrorDetail, transportFailure } from "../errors.js";
+import {
+  AgentRunError,
+  httpFailure,
+  providerErrorDetail,
+  timeoutFailure,
+  transportFailure,
+} from "../errors.js";
 import type { ProviderCall, TokenUsage } from "./provider.js";
 
 const DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com";
@@ -35,7 +41,7 @@ export const callGemini: ProviderCall = async (request) => {
         parts: [{ text: turn.text }],
       })),
       // Continuation would open further requests behind one stream: calls we could not count.
-      config: { automaticContinuation: false },
+      config: { automaticContinuation: false, abortSignal: request.signal },
     });
     for await (const chunk of stream) {
       if (chunk.modelVersion) model = chunk.modelVersion;
@@ -51,7 +57,14 @@ export const callGemini: ProviderCall = async (request) => {
       if (chunk.usageMetadata) usage = mapUsage(chunk.usageMetadata);
     }
   } catch (error) {
+    if (request.signal.aborted) {
+      throw timeoutFailure("GEMINI", request.timeoutMs, usage && { model, usage });
+    }
     throw classify(error, usage && { model, usage });
+  }
+  // Some SDK streams end quietly, not with an error, when their signal aborts.
+  if (request.signal.aborted) {
+    throw timeoutFailure("GEMINI", request.timeoutMs, usage && { model, usage });
   }
   if (!usage) {
     throw new AgentRunError("AGENT_FAILED", "Gemini stream ended without usageMetadata");

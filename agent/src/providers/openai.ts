@@ -1,5 +1,11 @@
 import OpenAI, { APIError } from "openai";
-import { AgentRunError, httpFailure, providerErrorDetail, transportFailure } from "../errors.js";
+import {
+  AgentRunError,
+  httpFailure,
+  providerErrorDetail,
+  timeoutFailure,
+  transportFailure,
+} from "../errors.js";
 import type { ProviderCall, TokenUsage } from "./provider.js";
 
 const DEFAULT_BASE_URL = "https://api.openai.com/v1";
@@ -33,12 +39,15 @@ export const callOpenAI: ProviderCall = async (request) => {
   let stopReason: string | undefined;
   let text = "";
   try {
-    const stream = await client.chat.completions.create({
-      model: request.model,
-      messages: request.turns.map((turn) => ({ role: turn.role, content: turn.text })),
-      stream: true,
-      stream_options: { include_usage: true },
-    });
+    const stream = await client.chat.completions.create(
+      {
+        model: request.model,
+        messages: request.turns.map((turn) => ({ role: turn.role, content: turn.text })),
+        stream: true,
+        stream_options: { include_usage: true },
+      },
+      { signal: request.signal },
+    );
     for await (const chunk of stream) {
       if (chunk.model) model = chunk.model;
       const choice = chunk.choices[0];
@@ -62,7 +71,14 @@ export const callOpenAI: ProviderCall = async (request) => {
       }
     }
   } catch (error) {
+    if (request.signal.aborted) {
+      throw timeoutFailure("OPENAI", request.timeoutMs, usage && { model, usage });
+    }
     throw classify(error, usage && { model, usage });
+  }
+  // Some SDK streams end quietly, not with an error, when their signal aborts.
+  if (request.signal.aborted) {
+    throw timeoutFailure("OPENAI", request.timeoutMs, usage && { model, usage });
   }
   if (!usage) {
     // Without usage the call cannot be counted; an OpenAI-compatible server that ignores

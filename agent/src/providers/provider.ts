@@ -29,7 +29,10 @@ export interface ProviderCallRequest {
   baseUrl: string | undefined;
   /** The whole conversation, ending with the new user turn. */
   turns: readonly Turn[];
+  /** Deadline of the whole call, streaming included. */
   timeoutMs: number;
+  /** Aborts the call when its deadline passes. */
+  signal: AbortSignal;
   /** Called for every text fragment as it streams in. */
   onText: (delta: string) => void;
 }

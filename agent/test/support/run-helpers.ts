@@ -54,14 +54,18 @@ export interface Recorded {
   logs: string[];
 }
 
-export async function run(input: AgentRunInput, workspace: string): Promise<Recorded> {
+export async function run(
+  input: AgentRunInput,
+  workspace: string,
+  timeoutMs = 20_000,
+): Promise<Recorded> {
   const events: AgentEvent[] = [];
   const logs: string[] = [];
   const outcome = await runMessage(input, {
     workspace,
     emit: (event) => events.push(event),
     log: (line) => logs.push(line),
-    timeoutMs: 20_000,
+    timeoutMs,
   });
   return { outcome, events, logs };
 }

@@ -23,6 +23,8 @@ export interface Stub {
   failNext: (count: number, status: number) => void;
   /** The next call sends its first event (with usage, where the format has it) and hangs up. */
   cutNextStream: () => void;
+  /** The next call sends its first event and then nothing, keeping the connection open. */
+  stallNextStream: () => void;
   close: () => Promise<void>;
 }
 
@@ -43,9 +45,12 @@ const sse = (res: ServerResponse, data: unknown, event?: string): void => {
   res.write(`${event ? `event: ${event}\n` : ""}data: ${JSON.stringify(data)}\n\n`);
 };
 
-/** Drops the connection once what was written has left, as a broken stream would. */
-function hangUp(res: ServerResponse): void {
-  res.write("", () => res.destroy());
+/** How the next stream breaks after its first event, if it does. */
+type Break = "cut" | "stall" | undefined;
+
+/** Drops the connection once what was written has left (a broken stream), or goes silent. */
+function hangUp(res: ServerResponse, how: "cut" | "stall"): void {
+  if (how === "cut") res.write("", () => res.destroy());
 }
 
 function errorBody(provider: StubProvider, status: number, presented: string): unknown {
@@ -119,7 +124,7 @@ function routeOf(method: string | undefined, path: string): StubProvider | undef
 export async function startStubProvider({ keys }: { keys: readonly string[] }): Promise<Stub> {
   const recorded: StubCall[] = [];
   const failures: number[] = [];
-  let cutNext = false;
+  let breakNext: Break = undefined;
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -144,8 +149,8 @@ export async function startStubProvider({ keys }: { keys: readonly string[] }): 
         return;
       }
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-      const cut = cutNext;
-      cutNext = false;
+      const cut = breakNext;
+      breakNext = undefined;
       const model =
         typeof body["model"] === "string"
           ? body["model"]
@@ -164,7 +169,10 @@ export async function startStubProvider({ keys }: { keys: readonly string[] }): 
       for (let i = 0; i < count; i++) failures.push(status);
     },
     cutNextStream: () => {
-      cutNext = true;
+      breakNext = "cut";
+    },
+    stallNextStream: () => {
+      breakNext = "stall";
     },
     close: async () => {
       server.closeAllConnections();
@@ -178,7 +186,7 @@ export async function startStubProvider({ keys }: { keys: readonly string[] }): 
   };
 }
 
-function streamAnthropic(res: ServerResponse, model: string, cut: boolean): void {
+function streamAnthropic(res: ServerResponse, model: string, cut: Break): void {
   const u = STUB_USAGE.ANTHROPIC;
   sse(
     res,
@@ -203,7 +211,7 @@ function streamAnthropic(res: ServerResponse, model: string, cut: boolean): void
     "message_start",
   );
   if (cut) {
-    hangUp(res);
+    hangUp(res, cut);
     return;
   }
   sse(
@@ -239,7 +247,7 @@ function streamAnthropic(res: ServerResponse, model: string, cut: boolean): void
   res.end();
 }
 
-function streamOpenAI(res: ServerResponse, model: string, cut: boolean): void {
+function streamOpenAI(res: ServerResponse, model: string, cut: Break): void {
   const u = STUB_USAGE.OPENAI;
   const base = {
     id: "chatcmpl-stub",
@@ -253,7 +261,7 @@ function streamOpenAI(res: ServerResponse, model: string, cut: boolean): void {
     usage: null,
   });
   if (cut) {
-    hangUp(res);
+    hangUp(res, cut);
     return;
   }
   for (const content of REPLY_CHUNKS) {
@@ -278,7 +286,7 @@ function streamOpenAI(res: ServerResponse, model: string, cut: boolean): void {
   res.end("data: [DONE]\n\n");
 }
 
-function streamGemini(res: ServerResponse, model: string, cut: boolean): void {
+function streamGemini(res: ServerResponse, model: string, cut: Break): void {
   const u = STUB_USAGE.GEMINI;
   const usageMetadata = {
     promptTokenCount: u.prompt,
@@ -302,7 +310,7 @@ function streamGemini(res: ServerResponse, model: string, cut: boolean): void {
       responseId: "stub",
     });
     if (cut) {
-      hangUp(res);
+      hangUp(res, cut);
       return;
     }
   }
