@@ -4,9 +4,9 @@ import type { ProviderAdapter, RequestContext } from "./providers/adapter.js";
 import type { FakeState } from "./state.js";
 
 // Model listings: a few well-known names. Any model name is accepted by the call endpoints.
-const ANTHROPIC_MODELS = ["claude-sonnet-4-5", "claude-haiku-4-5", "claude-opus-4-1"];
-const OPENAI_MODELS = ["gpt-5", "gpt-5-mini", "gpt-4.1", "o4-mini"];
-const GEMINI_MODELS = ["gemini-2.5-pro", "gemini-2.5-flash", "gemini-2.5-flash-lite"];
+const ANTHROPIC_MODELS = ["claude-sonnet-5", "claude-opus-5", "claude-haiku-4-5"];
+const OPENAI_MODELS = ["gpt-5.4", "gpt-5.4-mini", "gpt-4.1", "o4-mini"];
+const GEMINI_MODELS = ["gemini-2.5-pro", "gemini-2.5-flash", "gemini-flash-latest"];
 const CREATED = "2025-01-01T00:00:00Z";
 
 /** Sends the listing after the same credential check as the provider's call endpoint. */

@@ -35,7 +35,7 @@ export const reportsReasoning = (provider: FakeProviderName, model: string): boo
     case "OPENAI":
       return /^(o\d|gpt-5)/.test(name);
     case "GEMINI":
-      return /^gemini-(2\.5|[3-9])/.test(name) && !name.includes("lite");
+      return /^gemini-(2\.5|[3-9]|pro-|flash-)/.test(name) && !name.includes("lite");
     case "ANTHROPIC":
       // Anthropic bills thinking as output and does not report it apart.
       return false;
@@ -61,7 +61,8 @@ export interface UsageInput {
  *   read from it (both non-zero on every such call), the rest is `inputTokens`;
  * - OpenAI and Gemini: half the prompt is read from the cache when the prefix was seen before;
  * - output = 2 + 2 × (words in the reply), plus reasoning = 4 + 4 × (words in the reply) for
- *   reasoning models (OpenAI `o*`, `gpt-5*`; Gemini 2.5 and later, except `lite`).
+ *   reasoning models (OpenAI `o*`, `gpt-5*`; Gemini 2.5 and later and the `-latest` aliases,
+ *   except `lite`).
  */
 export const computeUsage = (input: UsageInput): FakeUsage => {
   const prompt = 10 + 3 * input.promptWords;

@@ -82,25 +82,24 @@ export const anthropicMessages: ProviderAdapter<AnthropicRequest> = {
     return { key: null, auth: "none" };
   },
 
-  // Like the real API: API keys travel in `x-api-key`; subscription (OAuth) tokens only as a
-  // bearer token, and only with the OAuth beta flag.
+  // API keys come in `x-api-key` (Claude Code) or as a bearer token (the SDK since 1.x).
+  // Subscription (OAuth) tokens only as a bearer token, and only with the OAuth beta flag.
   checkAuth(credential, isKnown, { headers }) {
     const { key, auth } = credential;
     if (key === null) return anthropicError(401, "x-api-key header is required");
-    if (auth === "bearer") {
+    const isOauthToken = key.startsWith(OAUTH_TOKEN_PREFIX);
+    if (auth === "x-api-key") {
+      return !isOauthToken && isKnown(key) ? null : anthropicError(401, "invalid x-api-key");
+    }
+    if (isOauthToken) {
       const betas = (typeof headers["anthropic-beta"] === "string" ? headers["anthropic-beta"] : "")
         .split(",")
         .map((beta) => beta.trim());
       if (!betas.includes(ANTHROPIC_OAUTH_BETA)) {
         return anthropicError(401, "OAuth authentication is currently not supported.");
       }
-      return key.startsWith(OAUTH_TOKEN_PREFIX) && isKnown(key)
-        ? null
-        : anthropicError(401, "Invalid bearer token");
     }
-    return !key.startsWith(OAUTH_TOKEN_PREFIX) && isKnown(key)
-      ? null
-      : anthropicError(401, "invalid x-api-key");
+    return isKnown(key) ? null : anthropicError(401, "Invalid bearer token");
   },
 
   parse(body, { headers }) {
