@@ -64,7 +64,12 @@ describe("parseEnv with the common schema", () => {
       ].sort(),
     );
     expect(error.message).toContain("6 problems");
-    expect(error.message).toContain("ENCRYPTION_KEYS_PREVIOUS (entry 2 of 2)");
+    expect(error.problems).toContain(
+      "ENCRYPTION_KEY: must be 32 bytes, as 64 hex characters or base64; as hex it decodes to 4 bytes",
+    );
+    expect(error.problems).toContainEqual(
+      expect.stringMatching(/^ENCRYPTION_KEYS_PREVIOUS: entry 2 of 2 must be 32 bytes/),
+    );
   });
 
   it("never prints a secret value, even from a schema whose message quotes it", () => {

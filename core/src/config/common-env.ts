@@ -60,12 +60,13 @@ export const commonEnvShape = {
   REDIS_URL: urlWithDefault(DEFAULT_REDIS_URL),
   /** Optional here: outside production a development key file may stand in (loadKeyRing). */
   ENCRYPTION_KEY: optionalText().superRefine((value, ctx) => {
-    const problem = value === undefined ? undefined : keyTextProblem("ENCRYPTION_KEY", value);
+    // The message is reported under the variable's name, so it does not repeat it.
+    const problem = value === undefined ? undefined : keyTextProblem("", value);
     if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
   }),
   ENCRYPTION_KEYS_PREVIOUS: optionalText().superRefine((value, ctx) => {
-    for (const { label, text } of previousKeyEntries(value)) {
-      const problem = keyTextProblem(label, text);
+    for (const { entry, text } of previousKeyEntries(value)) {
+      const problem = keyTextProblem(entry, text);
       if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
     }
   }),

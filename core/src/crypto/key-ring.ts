@@ -44,55 +44,52 @@ const EXPECTED = `must be ${KEY_BYTES} bytes, as 64 hex characters or base64`;
 
 /** Decodes one key; `label` names the variable (and entry) in the problem, the value never appears. */
 function decodeKey(label: string, raw: string): Decoded {
+  const problem = (issue: string): Decoded => ({
+    ok: false,
+    problem: label === "" ? issue : `${label} ${issue}`,
+  });
   const text = raw.trim();
-  if (text === "") return { ok: false, problem: `${label} is empty` };
+  if (text === "") return problem("is empty");
   if (text.length === 2 * KEY_BYTES && HEX.test(text)) {
     return { ok: true, key: Buffer.from(text, "hex") };
   }
   if (HEX.test(text) && text.length % 2 === 0 && text.length < 2 * KEY_BYTES) {
-    return {
-      ok: false,
-      problem: `${label} ${EXPECTED}; as hex it decodes to ${text.length / 2} bytes`,
-    };
+    return problem(`${EXPECTED}; as hex it decodes to ${text.length / 2} bytes`);
   }
   if (!BASE64.test(text)) {
-    return {
-      ok: false,
-      problem: `${label} ${EXPECTED}; it contains characters that are neither hex nor base64`,
-    };
+    return problem(`${EXPECTED}; it contains characters that are neither hex nor base64`);
   }
   const key = Buffer.from(text, "base64");
-  if (key.length !== KEY_BYTES) {
-    return { ok: false, problem: `${label} ${EXPECTED}; it decodes to ${key.length} bytes` };
-  }
+  if (key.length !== KEY_BYTES) return problem(`${EXPECTED}; it decodes to ${key.length} bytes`);
   return { ok: true, key };
 }
 
 /**
- * The problem with one key's text, or undefined when it is a valid key. `label` names the
- * variable in the message; the value never appears. For config schemas that check early.
+ * The problem with one key's text, or undefined when it is a valid key. The message starts
+ * with `label` (omitted when ""); the value never appears. For config schemas that check early.
  */
 export function keyTextProblem(label: string, raw: string): string | undefined {
   const decoded = decodeKey(label, raw);
   return decoded.ok ? undefined : decoded.problem;
 }
 
-/** Splits ENCRYPTION_KEYS_PREVIOUS into its entries, each labelled for messages. */
+/**
+ * Splits ENCRYPTION_KEYS_PREVIOUS into its entries: `entry` is "entry 2 of 3" when there are
+ * several (else ""), `label` the full name for messages.
+ */
 export function previousKeyEntries(
   previous: string | undefined,
-): { label: string; text: string }[] {
+): { label: string; entry: string; text: string }[] {
   // Empty entries (a trailing comma, an empty variable) are not keys; skip them.
   const entries = (previous ?? "")
     .split(",")
     .map((entry) => entry.trim())
     .filter((entry) => entry !== "");
-  return entries.map((text, index) => ({
-    text,
-    label:
-      entries.length === 1
-        ? "ENCRYPTION_KEYS_PREVIOUS"
-        : `ENCRYPTION_KEYS_PREVIOUS (entry ${index + 1} of ${entries.length})`,
-  }));
+  return entries.map((text, index) => {
+    const entry = entries.length === 1 ? "" : `entry ${index + 1} of ${entries.length}`;
+    const label = entry === "" ? "ENCRYPTION_KEYS_PREVIOUS" : `ENCRYPTION_KEYS_PREVIOUS (${entry})`;
+    return { label, entry, text };
+  });
 }
 
 /**
