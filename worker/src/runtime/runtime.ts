@@ -1,0 +1,108 @@
+import { AppError, type AgentEvent, type AgentKind, type AgentRunInput } from "@agentry/core";
+
+/** Which agent an environment belongs to; stored with it (container labels, a meta file). */
+export interface AgentRef {
+  agentId: string;
+  sessionId: string;
+  kind: AgentKind;
+}
+
+/** What {@link AgentRuntime.ensure} found or made. */
+export interface EnsuredAgent {
+  /** The container id (docker) or the agent's directory (process). */
+  handle: string;
+  /** True when this call created the environment (first use, or the old one had died). */
+  created: boolean;
+}
+
+/** Options for one {@link AgentRuntime.run}. */
+export interface RunOptions {
+  /** Aborting kills the run; the stream then ends with an `AGENT_FAILED` error event. */
+  signal?: AbortSignal;
+  /**
+   * Extra environment for this one run. Not for secrets: the credential travels inside the
+   * input on standard input, which appears in no inspect output, process listing or log.
+   */
+  env?: Readonly<Record<string, string>>;
+}
+
+export type AgentEnvironmentState = "running" | "stopped" | "missing";
+
+/** What {@link AgentRuntime.inspect} reports about one agent's environment. */
+export interface AgentInspection {
+  /**
+   * `running`: a run can start now; `stopped`: it exists but {@link AgentRuntime.ensure} must
+   * revive it (its workspace is kept); `missing`: no environment (the workspace may still exist).
+   */
+  state: AgentEnvironmentState;
+  handle?: string;
+  /** The main process's exit code, once stopped. */
+  exitCode?: number;
+  /**
+   * Whether the environment itself was stopped by the out-of-memory killer (an agent process
+   * killed for memory inside a running container is reported by `run`, not here).
+   */
+  oomKilled?: boolean;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+/** One environment found by {@link AgentRuntime.list}. */
+export interface ListedAgent extends AgentRef {
+  state: Exclude<AgentEnvironmentState, "missing">;
+  /** Absent when only the workspace is left (its container was removed from outside). */
+  handle?: string;
+}
+
+/**
+ * Where agents live and run: a long-lived environment per agent (a container, or a directory
+ * for the local-process runtime) holding its workspace, and one short-lived agent process per
+ * message started in it.
+ *
+ * The worker calls `ensure` then `run` for each message, and must run one message per agent at
+ * a time. All methods are safe to call again after a worker restart: environments are found by
+ * name and labels, not by in-memory state.
+ */
+export interface AgentRuntime {
+  readonly name: "docker" | "process";
+
+  /** Creates the agent's environment, or finds the running one (idempotent). A dead one is replaced; its workspace is kept. */
+  ensure(agent: AgentRef): Promise<EnsuredAgent>;
+
+  /**
+   * Runs one message: starts the agent program with `input` as JSON on its standard input and
+   * yields the events it prints, in order.
+   *
+   * The stream always ends with exactly one terminal event (`done` or `error`): when the agent
+   * exits without one (non-zero exit, killed, out of memory, environment gone, aborted through
+   * `signal`), the runtime yields an `error` event with code `AGENT_FAILED` whose message says
+   * why. Events after the agent's own terminal event, and lines that are not events, are
+   * dropped. Breaking out of the loop early kills the run.
+   *
+   * It rejects only when the runtime itself fails (e.g. the Docker engine does not answer),
+   * i.e. when retrying the message later may help.
+   */
+  run(agentId: string, input: AgentRunInput, options?: RunOptions): AsyncIterable<AgentEvent>;
+
+  /** Stops the environment (and any run in it) but keeps it and its workspace. */
+  stop(agentId: string): Promise<void>;
+
+  /** Deletes the environment and its workspace. Missing is fine. */
+  remove(agentId: string): Promise<void>;
+
+  /** Deletes every environment and workspace of a session. */
+  removeSession(sessionId: string): Promise<void>;
+
+  inspect(agentId: string): Promise<AgentInspection>;
+
+  /** Every environment this runtime manages, for reconciliation when the worker starts. */
+  list(): Promise<ListedAgent[]>;
+}
+
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+/** Agent and session ids become container, volume and directory names: refuse anything else. */
+export function assertSafeId(id: string): void {
+  if (!SAFE_ID.test(id))
+    throw new AppError("INTERNAL", "Invalid agent or session id for a runtime");
+}
