@@ -58,6 +58,21 @@ describe("createLogger", () => {
     expect(output).toContain('"sessionId":"abc"');
   });
 
+  it("redacts provider key headers and the environment's secrets if a config is logged whole", () => {
+    const { lines, logger } = capture();
+    logger.info({
+      request: { headers: { "x-api-key": S(30), "x-goog-api-key": S(31), accept: "*/*" } },
+    });
+    logger.info({
+      config: { env: { ENCRYPTION_KEY: S(32), ANTHROPIC_API_KEY: S(33), PORT: 4000 } },
+    });
+    logger.info({ ENCRYPTION_KEYS_PREVIOUS: S(34), COPILOT_GITHUB_TOKEN: S(35) });
+    const output = lines.join("");
+    for (const n of [30, 31, 32, 33, 34, 35]) expect(output).not.toContain(S(n));
+    expect(output).toContain('"accept":"*/*"');
+    expect(output).toContain('"PORT":4000');
+  });
+
   it("keeps non-secret fields as they are", () => {
     const { lines, logger } = capture();
     logger.debug(

@@ -21,15 +21,27 @@ export const SECRET_FIELDS = [
   "apiKey",
   "ciphertext",
   "nonce",
+  // The environment's secrets, should a config object be logged whole.
+  "ENCRYPTION_KEY",
+  "ENCRYPTION_KEYS_PREVIOUS",
+  "ANTHROPIC_API_KEY",
+  "OPENAI_API_KEY",
+  "GEMINI_API_KEY",
+  "COPILOT_GITHUB_TOKEN",
 ] as const;
+
+// Provider key headers, wherever a request's headers are logged.
+const SECRET_HEADERS = ["authorization", "cookie", "x-api-key", "x-goog-api-key"] as const;
 
 /** The redaction paths: each secret field at the top level and one or two levels deep, plus the
  * deeper places a request carries secrets (GraphQL variables, graphql-ws connection params). */
 export const REDACT_PATHS: readonly string[] = [
   ...SECRET_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]),
-  "req.headers.authorization",
-  "req.headers.cookie",
-  "request.headers.authorization",
+  ...SECRET_HEADERS.flatMap((header) => [
+    `headers["${header}"]`,
+    `*.headers["${header}"]`,
+    `*.*.headers["${header}"]`,
+  ]),
   "variables.input.secret",
   "variables.input.password",
   "variables.input.providerKey.secret",
