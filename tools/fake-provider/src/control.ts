@@ -43,7 +43,7 @@ const parseStep = (value: unknown): ScriptStep => {
   const record = asRecord(value);
   if (record === undefined) throw new BadControlRequest("a script step must be an object");
   const step: ScriptStep = {};
-  const { text, status, delayMs, provider, api, usage } = record;
+  const { text, status, delayMs, provider, api, usage, interrupt } = record;
   if (text !== undefined) {
     if (typeof text !== "string") throw new BadControlRequest("text must be a string");
     step.text = text;
@@ -55,6 +55,12 @@ const parseStep = (value: unknown): ScriptStep => {
   if (delayMs !== undefined) {
     if (!isCount(delayMs)) throw new BadControlRequest("delayMs must be an integer ≥ 0");
     step.delayMs = delayMs;
+  }
+  if (interrupt !== undefined) {
+    if (interrupt !== "cut" && interrupt !== "stall") {
+      throw new BadControlRequest('interrupt must be "cut" or "stall"');
+    }
+    step.interrupt = interrupt;
   }
   if (provider !== undefined) {
     const match = PROVIDERS.find((name) => name === provider);

@@ -106,6 +106,7 @@ export const handleProviderCall = async <P extends ParsedRequest>(
       promptWords: parsed.promptWords,
       reply: text,
       cacheControl: parsed.cacheControl,
+      thinking: parsed.thinking,
       prefixSeen: state.seePrefix(adapter.provider, parsed.model, parsed.prefix),
     }),
     ...step?.usage,
@@ -126,6 +127,20 @@ export const handleProviderCall = async <P extends ParsedRequest>(
   const channel: ReplyChannel = {
     res,
     async pace(index) {
+      if (index === holdIndex && step?.interrupt === "cut") {
+        // Drop the connection only once what was written has left, so the client sees it.
+        await new Promise<void>((resolve) => {
+          res.write("", () => {
+            resolve();
+          });
+        });
+        res.destroy();
+        return false;
+      }
+      if (index === holdIndex && step?.interrupt === "stall") {
+        await untilAborted(signal);
+        return false;
+      }
       if (index === holdIndex && !signal.aborted) {
         const hold = state.takeHold(adapter.provider, adapter.api);
         if (hold !== undefined) {

@@ -28,7 +28,10 @@ export const splitIntoChunks = (text: string): string[] => {
   return chunks;
 };
 
-/** Whether the fake reports reasoning tokens for this model. */
+/**
+ * Whether the fake reports reasoning for this model (OpenAI, Gemini). Anthropic reports
+ * thinking tokens when the request turns thinking on, whatever the model.
+ */
 export const reportsReasoning = (provider: FakeProviderName, model: string): boolean => {
   const name = model.replace(/^models\//, "").toLowerCase();
   switch (provider) {
@@ -37,7 +40,6 @@ export const reportsReasoning = (provider: FakeProviderName, model: string): boo
     case "GEMINI":
       return /^gemini-(2\.5|[3-9]|pro-|flash-)/.test(name) && !name.includes("lite");
     case "ANTHROPIC":
-      // Anthropic bills thinking as output and does not report it apart.
       return false;
   }
 };
@@ -50,6 +52,8 @@ export interface UsageInput {
   reply: string;
   /** Anthropic: the request marks something with `cache_control`. */
   cacheControl: boolean;
+  /** Anthropic: the request turns thinking on (`thinking.type` "enabled" or "adaptive"). */
+  thinking: boolean;
   /** OpenAI, Gemini: this server saw the same prefix (for this model) before. */
   prefixSeen: boolean;
 }
@@ -62,12 +66,13 @@ export interface UsageInput {
  * - OpenAI and Gemini: half the prompt is read from the cache when the prefix was seen before;
  * - output = 2 + 2 × (words in the reply), plus reasoning = 4 + 4 × (words in the reply) for
  *   reasoning models (OpenAI `o*`, `gpt-5*`; Gemini 2.5 and later and the `-latest` aliases,
- *   except `lite`).
+ *   except `lite`) and Anthropic requests with thinking on.
  */
 export const computeUsage = (input: UsageInput): FakeUsage => {
   const prompt = 10 + 3 * input.promptWords;
   const replyWords = countWords(input.reply);
-  const reasoningTokens = reportsReasoning(input.provider, input.model) ? 4 + 4 * replyWords : 0;
+  const reasons = reportsReasoning(input.provider, input.model) || input.thinking;
+  const reasoningTokens = reasons ? 4 + 4 * replyWords : 0;
   let cacheReadTokens = 0;
   let cacheWriteTokens = 0;
   if (input.provider === "ANTHROPIC") {

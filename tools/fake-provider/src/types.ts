@@ -67,6 +67,12 @@ export interface ScriptStep extends CallFilter {
   status?: number;
   /** Pause before each streamed chunk (and before a non-streamed answer). */
   delayMs?: number;
+  /**
+   * Break the answer where a hold would pause it (a stream after its first delta, a
+   * non-streamed answer before it is sent): `cut` drops the connection, `stall` sends nothing
+   * more and keeps it open until the client leaves or the server closes.
+   */
+  interrupt?: "cut" | "stall";
 }
 
 /** A call paused after its first chunk (or before its answer) until released. */

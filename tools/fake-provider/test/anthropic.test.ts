@@ -106,6 +106,24 @@ describe("Anthropic Messages through @anthropic-ai/sdk", () => {
     expect(callsWith(key)).toMatchObject([{ stream: true, status: 200, completed: true }]);
   });
 
+  it("reports thinking tokens within the output tokens when the request turns thinking on", async () => {
+    const key = uniqueKey("sk-ant-api03-");
+    fake.addKey(key);
+    const message = await clientWithKey(key)
+      .messages.stream({
+        model: "claude-opus-5",
+        max_tokens: 2000,
+        thinking: { type: "enabled", budget_tokens: 1024 },
+        messages: [{ role: "user", content: "think hard" }],
+      })
+      .finalMessage();
+
+    // 3 reply words: 2 + 2×3 visible and 4 + 4×3 thinking tokens.
+    expect(message.usage.output_tokens).toBe(24);
+    expect(message.usage.output_tokens_details).toEqual({ thinking_tokens: 16 });
+    expect(callsWith(key)).toMatchObject([{ usage: { outputTokens: 24, reasoningTokens: 16 } }]);
+  });
+
   it("sends the SSE events in the real order, each as `event: <name>` with matching data", async () => {
     const key = uniqueKey("sk-ant-api03-");
     fake.addKey(key);
@@ -147,8 +165,15 @@ describe("Anthropic Messages through @anthropic-ai/sdk", () => {
       cache_read_input_tokens: 0,
       output_tokens: 1,
     });
-    const delta = JSON.parse(frames[7]!.data) as { usage: { output_tokens: number } };
-    expect(delta.usage.output_tokens).toBe(8);
+    // message_delta carries whole-message totals, as the current API does.
+    const delta = JSON.parse(frames[7]!.data) as { usage: Record<string, unknown> };
+    expect(delta.usage).toEqual({
+      input_tokens: 16,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
+      output_tokens: 8,
+      output_tokens_details: null,
+    });
   });
 
   it("refuses an unknown key with the SDK's AuthenticationError (401) without echoing the key", async () => {

@@ -218,6 +218,49 @@ describe("holds and the slow mode", () => {
     expect(message.content).toMatchObject([{ type: "text", text: "Echo: slow down please" }]);
   });
 
+  it("cuts a stream after its first delta when scripted to, so the SDK sees a broken stream", async () => {
+    const key = uniqueKey("sk-ant-api03-");
+    fake.addKey(key);
+    fake.script({ provider: "ANTHROPIC", interrupt: "cut" });
+    const stream = anthropic(key).messages.stream({
+      model: "claude-sonnet-5",
+      max_tokens: 50,
+      messages: [{ role: "user", content: "cut me off" }],
+    });
+    const deltas: string[] = [];
+    stream.on("text", (delta) => deltas.push(delta));
+
+    expect(await rejectionOf(stream.finalMessage())).toBeInstanceOf(Error);
+    expect(deltas).toEqual(["Echo:"]);
+    expect(fake.calls().filter((call) => call.key === key)).toMatchObject([
+      { status: 200, completed: false },
+    ]);
+  });
+
+  it("stalls a stream after its first delta when scripted to, until the server closes", async () => {
+    const key = uniqueKey("sk-ant-api03-");
+    const stalling = await startFakeProvider({ keys: [key] });
+    stalling.script({ interrupt: "stall" });
+    const stream = anthropic(key, stalling.url).messages.stream({
+      model: "claude-sonnet-5",
+      max_tokens: 50,
+      messages: [{ role: "user", content: "then silence" }],
+    });
+    const outcome = stream.finalMessage();
+    const deltas: string[] = [];
+    const firstDelta = new Promise<void>((resolve) =>
+      stream.on("text", (delta) => {
+        deltas.push(delta);
+        resolve();
+      }),
+    );
+    await firstDelta;
+    await stalling.close();
+
+    expect(await rejectionOf(outcome)).toBeInstanceOf(Error);
+    expect(deltas).toEqual(["Echo:"]);
+  });
+
   it("cuts a held call off when the server closes instead of hanging", async () => {
     const key = uniqueKey("sk-ant-api03-");
     const closing = await startFakeProvider({ keys: [key] });

@@ -35,6 +35,7 @@ describe("deterministic replies", () => {
       promptWords: 10,
       reply: "a b",
       prefixSeen: true,
+      thinking: false,
     };
     expect(computeUsage({ ...base, cacheControl: false })).toEqual({
       inputTokens: 40,
@@ -52,6 +53,20 @@ describe("deterministic replies", () => {
     });
   });
 
+  it("reports Anthropic thinking tokens, within the output tokens, when the request turns thinking on", () => {
+    expect(
+      computeUsage({
+        provider: "ANTHROPIC",
+        model: "claude-sonnet-5",
+        promptWords: 1,
+        reply: "a b c",
+        cacheControl: false,
+        prefixSeen: false,
+        thinking: true,
+      }),
+    ).toMatchObject({ outputTokens: 8 + 16, reasoningTokens: 16 });
+  });
+
   it("reads half the prompt from the cache for OpenAI and Gemini once the prefix was seen", () => {
     const base = {
       provider: "OPENAI" as const,
@@ -59,6 +74,7 @@ describe("deterministic replies", () => {
       promptWords: 3,
       reply: "a",
       cacheControl: true,
+      thinking: false,
     };
     expect(computeUsage({ ...base, prefixSeen: false })).toMatchObject({
       inputTokens: 19,

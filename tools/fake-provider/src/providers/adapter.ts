@@ -32,6 +32,8 @@ export interface ParsedRequest {
   prefix: string;
   /** Anthropic: something is marked with `cache_control`. */
   cacheControl: boolean;
+  /** Anthropic: the request turns extended thinking on. */
+  thinking: boolean;
 }
 
 /** The answer the server decided on; the adapter puts it in the wire format. */

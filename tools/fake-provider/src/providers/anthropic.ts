@@ -56,11 +56,19 @@ const anthropicError = (status: number, message: string): ErrorReply => {
   };
 };
 
+const outputDetails = (usage: FakeUsage) =>
+  usage.reasoningTokens > 0 ? { thinking_tokens: usage.reasoningTokens } : null;
+
 const wireUsage = (usage: FakeUsage) => ({
   input_tokens: usage.inputTokens,
   cache_creation_input_tokens: usage.cacheWriteTokens,
   cache_read_input_tokens: usage.cacheReadTokens,
+  cache_creation: {
+    ephemeral_5m_input_tokens: usage.cacheWriteTokens,
+    ephemeral_1h_input_tokens: 0,
+  },
   output_tokens: usage.outputTokens,
+  output_tokens_details: outputDetails(usage),
   service_tier: "standard",
 });
 
@@ -130,6 +138,7 @@ export const anthropicMessages: ProviderAdapter<AnthropicRequest> = {
       promptWords: texts.reduce((sum, text) => sum + countWords(text), 0),
       prefix: JSON.stringify({ system, messages: messages.slice(0, -1) }),
       cacheControl: hasCacheControl(request),
+      thinking: ["enabled", "adaptive"].includes(String(asRecord(request["thinking"])?.["type"])),
       system,
     };
   },
@@ -180,7 +189,7 @@ export const anthropicMessages: ProviderAdapter<AnthropicRequest> = {
         content: [],
         stop_reason: null,
         stop_sequence: null,
-        usage: { ...wireUsage(plan.usage), output_tokens: 1 },
+        usage: { ...wireUsage(plan.usage), output_tokens: 1, output_tokens_details: null },
       },
     });
     sse.event("content_block_start", {
@@ -201,7 +210,14 @@ export const anthropicMessages: ProviderAdapter<AnthropicRequest> = {
     sse.event("message_delta", {
       type: "message_delta",
       delta: { stop_reason: "end_turn", stop_sequence: null },
-      usage: { output_tokens: plan.usage.outputTokens },
+      // Like the current API: whole-message totals, input and cache counts included.
+      usage: {
+        input_tokens: plan.usage.inputTokens,
+        cache_creation_input_tokens: plan.usage.cacheWriteTokens,
+        cache_read_input_tokens: plan.usage.cacheReadTokens,
+        output_tokens: plan.usage.outputTokens,
+        output_tokens_details: outputDetails(plan.usage),
+      },
     });
     sse.event("message_stop", { type: "message_stop" });
     sse.end();

@@ -157,6 +157,7 @@ export const geminiGenerateContent: ProviderAdapter<GeminiRequest> = {
       promptWords: texts.reduce((sum, text) => sum + countWords(text), 0),
       prefix: JSON.stringify({ systemParts, contents: contents.slice(0, -1) }),
       cacheControl: false,
+      thinking: false,
     };
   },
 

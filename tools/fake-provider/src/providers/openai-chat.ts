@@ -81,6 +81,7 @@ export const openAiChat: ProviderAdapter<ChatRequest> = {
       ),
       prefix: JSON.stringify(messages.slice(0, -1)),
       cacheControl: false,
+      thinking: false,
     };
   },
 

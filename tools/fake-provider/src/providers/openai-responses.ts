@@ -78,6 +78,7 @@ export const openAiResponses: ProviderAdapter<ResponsesRequest> = {
       promptWords: texts.reduce((sum, text) => sum + countWords(text), 0),
       prefix: JSON.stringify({ instructions, input: items.slice(0, -1) }),
       cacheControl: false,
+      thinking: false,
     };
   },
 
