@@ -3,41 +3,49 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AgentEvent, AgentRunInput } from "@agentry/core";
+import type { FakeProvider, FakeProviderName } from "@agentry/fake-provider";
 import { runMessage, type RunOutcome } from "../../src/run.js";
-import type { StubProvider } from "./stub-provider.js";
 
-export const MODELS: Record<StubProvider, string> = {
+export const PROVIDERS: readonly FakeProviderName[] = ["ANTHROPIC", "OPENAI", "GEMINI"];
+
+/** Reasoning models where the fake reports reasoning, so every usage class is exercised. */
+export const MODELS: Record<FakeProviderName, string> = {
   ANTHROPIC: "claude-sonnet-4-6",
-  OPENAI: "gpt-4.1-mini",
+  OPENAI: "gpt-5-mini",
   GEMINI: "gemini-2.5-flash",
 };
 
 /** A fresh key per test, shaped like the provider's own. */
-export function newKey(provider: StubProvider): string {
+export function newKey(provider: FakeProviderName): string {
   const random = randomUUID().replaceAll("-", "");
   if (provider === "ANTHROPIC") return `sk-ant-api03-${random}`;
   if (provider === "OPENAI") return `sk-proj-${random}`;
   return `AIzaSy${random}`;
 }
 
-export function baseUrls(url: string): AgentRunInput["baseUrls"] {
-  return { ANTHROPIC: url, OPENAI: `${url}/v1`, GEMINI: url };
+export function newSubscriptionToken(): string {
+  return `sk-ant-oat01-${randomUUID().replaceAll("-", "")}`;
 }
 
 export function runInput(
-  provider: StubProvider,
+  provider: FakeProviderName,
   secret: string,
-  url: string,
+  fake: FakeProvider,
   overrides: Partial<AgentRunInput> = {},
 ): AgentRunInput {
   return {
     messageId: randomUUID(),
     attempt: 1,
-    text: `question ${randomUUID()}`,
+    // Unique words, so the fake's recorded calls can be told apart.
+    text: `question ${randomUUID()} about things`,
     provider,
     model: MODELS[provider],
     credential: { kind: "API_KEY", secret },
-    baseUrls: baseUrls(url),
+    baseUrls: {
+      ANTHROPIC: fake.baseUrls.anthropic,
+      OPENAI: fake.baseUrls.openai,
+      GEMINI: fake.baseUrls.gemini,
+    },
     maxCalls: null,
     ...overrides,
   };
@@ -80,4 +88,10 @@ export async function readAllFiles(dir: string): Promise<Map<string, string>> {
     }
   }
   return files;
+}
+
+/** The words the fake counts; its prompt is 10 + 3 × the words of every text in the request. */
+export function promptTokensFor(...texts: string[]): number {
+  const words = texts.reduce((sum, text) => sum + text.split(/\s+/).filter(Boolean).length, 0);
+  return 10 + 3 * words;
 }
