@@ -1,0 +1,68 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type Docker from "dockerode";
+import type { Logger } from "pino";
+import { AppError } from "@agentry/core";
+import { ensureAgentImage } from "./agent-image.js";
+import { DockerRuntime, type DockerRuntimeOptions } from "./docker-runtime.js";
+import { ProcessRuntime } from "./process-runtime.js";
+import type { AgentRuntime } from "./runtime.js";
+
+export interface CreateAgentRuntimeOptions {
+  /** `AGENT_RUNTIME`; unset = docker where the engine answers, else process (with a warning). */
+  kind?: "docker" | "process" | undefined;
+  /** The composition root's Docker client (not used to reach anything when `kind` is process). */
+  docker: Docker;
+  /** The monorepo root: the agent bundle is `<repoRoot>/agent/dist/agent.mjs`. */
+  repoRoot: string;
+  logger: Logger;
+  /** Docker only: an image to use as is; default the one {@link ensureAgentImage} builds. */
+  image?: string | undefined;
+  /** Docker only: network mode and limits (see {@link DockerRuntimeOptions}). */
+  containers?: Omit<DockerRuntimeOptions, "docker" | "image" | "logger">;
+  /** Process only: where agents' directories go; default `<repoRoot>/.local/agents`. */
+  dataDir?: string | undefined;
+}
+
+async function engineAnswers(docker: Docker): Promise<boolean> {
+  try {
+    await docker.ping();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Builds the runtime the worker runs agents with. For docker it first makes sure the agent
+ * image exists (an offline build from the host's node and the agent bundle, skipped when the
+ * image is already there), so the first message does not pay for it.
+ */
+export async function createAgentRuntime(
+  options: CreateAgentRuntimeOptions,
+): Promise<AgentRuntime> {
+  const { docker, repoRoot, logger } = options;
+  let kind = options.kind;
+  if (kind === undefined) {
+    kind = (await engineAnswers(docker)) ? "docker" : "process";
+    if (kind === "process") {
+      logger.warn("no Docker engine answers: falling back to AGENT_RUNTIME=process (no isolation)");
+    }
+  }
+  const agentScript = join(repoRoot, "agent", "dist", "agent.mjs");
+  if (kind === "process") {
+    if (!existsSync(agentScript)) {
+      throw new AppError(
+        "INTERNAL",
+        `Agent bundle not found at ${agentScript}: build it with \`npm run build -w @agentry/agent\``,
+      );
+    }
+    return new ProcessRuntime({
+      dataDir: options.dataDir ?? join(repoRoot, ".local", "agents"),
+      agentScript,
+      logger,
+    });
+  }
+  const image = options.image ?? (await ensureAgentImage({ docker, repoRoot, logger }));
+  return new DockerRuntime({ ...options.containers, docker, image, logger });
+}

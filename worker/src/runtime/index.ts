@@ -1,0 +1,9 @@
+export * from "./runtime.js";
+export { DockerRuntime, type DockerRuntimeOptions } from "./docker-runtime.js";
+export { ProcessRuntime, type ProcessRuntimeOptions } from "./process-runtime.js";
+export {
+  AGENT_IMAGE_LAYOUT,
+  ensureAgentImage,
+  type EnsureAgentImageOptions,
+} from "./agent-image.js";
+export { createAgentRuntime, type CreateAgentRuntimeOptions } from "./create-runtime.js";
