@@ -55,12 +55,19 @@ describe.each(PROVIDERS)("bundled agent on %s", (provider) => {
     const workspace = await tempWorkspace();
     try {
       const input = runInput(provider, keys[provider], fake);
-      const result = await runCli(
-        bundle,
-        JSON.stringify(input),
-        { AGENT_WORKSPACE: workspace.path },
-        dir,
-      );
+      // The SDKs' own variables, as a process runtime would inherit them from the worker, must
+      // not redirect the call or replace the credential.
+      const env = {
+        AGENT_WORKSPACE: workspace.path,
+        ANTHROPIC_API_KEY: "sk-ant-api03-from-the-environment",
+        ANTHROPIC_BASE_URL: "http://127.0.0.1:9",
+        OPENAI_API_KEY: "sk-from-the-environment",
+        OPENAI_BASE_URL: "http://127.0.0.1:9/v1",
+        GEMINI_API_KEY: "AIza-from-the-environment",
+        GOOGLE_GEMINI_BASE_URL: "http://127.0.0.1:9",
+        GOOGLE_GENAI_USE_VERTEXAI: "true",
+      };
+      const result = await runCli(bundle, JSON.stringify(input), env, dir);
 
       expect(result.code).toBe(0);
       const events = parseLines(result.stdout);
