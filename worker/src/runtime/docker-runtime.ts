@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { PassThrough } from "node:stream";
+import { PassThrough, type Duplex } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
 import type Docker from "dockerode";
 import type { Logger } from "pino";
@@ -248,7 +248,7 @@ export class DockerRuntime implements AgentRuntime {
     const container = this.#docker.getContainer(before.Id);
     const extraEnv = Object.entries(options.env ?? {}).map(([name, value]) => `${name}=${value}`);
     let exec: Docker.Exec;
-    let socket: NodeJS.ReadWriteStream;
+    let socket: Duplex;
     try {
       exec = await container.exec({
         Cmd: [...this.#agentCommand],
@@ -276,8 +276,10 @@ export class DockerRuntime implements AgentRuntime {
     const stdout = new PassThrough();
     const stderr = new PassThrough();
     this.#docker.modem.demuxStream(socket, stdout, stderr);
+    let streamEnded = false;
     const ended = new Promise<void>((resolve) => {
       const finish = (): void => {
+        streamEnded = true;
         stdout.end();
         stderr.end();
         resolve();
@@ -299,7 +301,13 @@ export class DockerRuntime implements AgentRuntime {
         await ended;
         return this.#exitOutcome(exec, before.Id, runStartedAt);
       },
-      kill: () => this.#killRun(container, runId),
+      kill: async () => {
+        await this.#killRun(container, runId);
+        // should something outside the run still hold its output open, stop waiting for it
+        setTimeout(() => {
+          if (!streamEnded) socket.destroy();
+        }, 5_000).unref();
+      },
     };
     yield* streamRun(agentProcess, {
       agentId,
