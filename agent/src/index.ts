@@ -7,3 +7,4 @@ export { scrub } from "./scrub.js";
 
 /** The single-file agent (`npm run build -w @agentry/agent`), runnable with plain `node`. */
 export const agentBundlePath: string = fileURLToPath(new URL("../dist/agent.mjs", import.meta.url));
+export { journalPath } from "./journal.js";

@@ -3,6 +3,7 @@ import { Writable } from "node:stream";
 import { text } from "node:stream/consumers";
 import type { AgentEvent } from "@agentry/core";
 import { parseAgentConfig } from "./config.js";
+import { openJournal } from "./journal.js";
 import { parseRunInput, runMessage } from "./run.js";
 import { scrub } from "./scrub.js";
 
@@ -24,8 +25,17 @@ const scrubbedStderr = new Writable({
 });
 globalThis.console = new Console({ stdout: scrubbedStderr, stderr: scrubbedStderr });
 
+let journal: ((event: AgentEvent) => void) | null = null;
+// The worker may die mid-run and its end of the pipe with it: keep going (the journal has the
+// run), rather than crash on EPIPE.
+let stdoutOpen = true;
+process.stdout.on("error", () => {
+  stdoutOpen = false;
+});
+
 function emit(event: AgentEvent): void {
-  process.stdout.write(`${JSON.stringify(event)}\n`);
+  journal?.(event);
+  if (stdoutOpen) process.stdout.write(`${JSON.stringify(event)}\n`);
 }
 
 function log(line: string): void {
@@ -33,6 +43,7 @@ function log(line: string): void {
 }
 
 async function flushStdout(): Promise<void> {
+  if (!stdoutOpen) return;
   await new Promise<void>((resolve) =>
     process.stdout.write("", () => {
       resolve();
@@ -53,6 +64,7 @@ async function main(): Promise<number> {
     return 2;
   }
   secrets.push(parsed.input.credential.secret);
+  journal = openJournal(config.config.workspace, parsed.input.messageId, parsed.input.attempt);
   const outcome = await runMessage(parsed.input, {
     workspace: config.config.workspace,
     timeoutMs: config.config.timeoutMs,

@@ -10,6 +10,7 @@ import {
 } from "@agentry/fake-provider";
 import { buildAgentBundle } from "../build.mjs";
 import { conversationPath } from "../src/conversation.js";
+import { journalPath } from "../src/journal.js";
 import { runCli } from "./support/cli.js";
 import { PROVIDERS, newKey, runInput, tempWorkspace } from "./support/run-helpers.js";
 
@@ -79,6 +80,14 @@ describe.each(PROVIDERS)("bundled agent on %s", (provider) => {
       const saved = await readFile(conversationPath(workspace.path), "utf8");
       expect(saved).toContain(`Echo: ${input.text}`);
       expect(saved).not.toContain(keys[provider]);
+      // The journal holds exactly what stdout reported, so a worker that died mid-run can
+      // settle the run from it; and never the credential.
+      const journal = await readFile(
+        journalPath(workspace.path, input.messageId, input.attempt),
+        "utf8",
+      );
+      expect(journal).toBe(result.stdout);
+      expect(journal).not.toContain(keys[provider]);
     } finally {
       await workspace.remove();
     }
