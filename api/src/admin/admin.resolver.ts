@@ -1,0 +1,108 @@
+import {
+  Arg,
+  Args,
+  Ctx,
+  Field,
+  ID,
+  InputType,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+} from "type-graphql";
+import { AuditEventConnection } from "../audit/audit.types.js";
+import { UserType } from "../auth/auth.types.js";
+import { CredentialInfoType } from "../credentials/credential.types.js";
+import { requireAdmin, type RequestContext } from "../graphql/context.js";
+import { Connection, connectionComplexity, type Page } from "../graphql/connection.js";
+import { checkLength, parseFirst, parseId } from "../graphql/limits.js";
+import { PageArgs } from "../sessions/session.resolver.js";
+import type { UserRecord } from "../auth/auth.service.js";
+import type { CredentialRecord } from "../credentials/credential.service.js";
+import type { AdminService, AuditEventRecord } from "./admin.service.js";
+
+@ObjectType({ description: "A page of users, newest first." })
+export class UserConnection extends Connection("User", UserType) {}
+
+@InputType({ description: "Narrows the audit trail; every given field must match." })
+export class AuditFilterInput {
+  @Field(() => String, { nullable: true, description: "Only this action (e.g. session_key.set)." })
+  action?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "Only events by this user." })
+  actorId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "Only events about this target." })
+  targetId?: string | null;
+}
+
+const afterArg = (after: string | null | undefined): string | null | undefined =>
+  after === null || after === undefined ? after : checkLength(after, "after", 200);
+
+@Resolver()
+export class AdminResolver {
+  constructor(private readonly admin: AdminService) {}
+
+  @Query(() => UserConnection, {
+    description: "All users, newest first. Admins only.",
+    complexity: connectionComplexity,
+  })
+  users(
+    @Ctx() ctx: RequestContext,
+    @Args(() => PageArgs) { first, after }: PageArgs,
+  ): Promise<Page<UserRecord>> {
+    requireAdmin(ctx);
+    return this.admin.users(parseFirst(first), afterArg(after));
+  }
+
+  @Query(() => [CredentialInfoType], {
+    description: "A user's account credentials, metadata only (no secret, ever). Admins only.",
+  })
+  userCredentials(
+    @Ctx() ctx: RequestContext,
+    @Arg("userId", () => ID, { description: "The user." }) userId: string,
+  ): Promise<CredentialRecord[]> {
+    requireAdmin(ctx);
+    return this.admin.userCredentials(parseId(userId, "userId"));
+  }
+
+  @Mutation(() => Boolean, {
+    description:
+      "Deletes any credential (an account credential or a session key). Admins may delete, never view.",
+  })
+  async adminDeleteCredential(
+    @Ctx() ctx: RequestContext,
+    @Arg("id", () => ID, { description: "The credential." }) id: string,
+  ): Promise<boolean> {
+    const admin = requireAdmin(ctx);
+    await this.admin.deleteCredential(admin.userId, parseId(id));
+    return true;
+  }
+
+  @Query(() => AuditEventConnection, {
+    description: "The audit trail of credential and access changes, newest first. Admins only.",
+    complexity: connectionComplexity,
+  })
+  auditEvents(
+    @Ctx() ctx: RequestContext,
+    @Args(() => PageArgs) { first, after }: PageArgs,
+    @Arg("filter", () => AuditFilterInput, { nullable: true, description: "Narrows the events." })
+    filter?: AuditFilterInput | null,
+  ): Promise<Page<AuditEventRecord>> {
+    requireAdmin(ctx);
+    return this.admin.auditEvents(parseFirst(first), afterArg(after), {
+      action:
+        filter?.action === null || filter?.action === undefined
+          ? undefined
+          : checkLength(filter.action, "action", 100),
+      actorId:
+        filter?.actorId === null || filter?.actorId === undefined
+          ? undefined
+          : parseId(filter.actorId, "actorId"),
+      targetId:
+        filter?.targetId === null || filter?.targetId === undefined
+          ? undefined
+          : parseId(filter.targetId, "targetId"),
+    });
+  }
+}

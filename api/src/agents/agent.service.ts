@@ -1,0 +1,78 @@
+import type { PrismaClient } from "@agentry/prisma";
+import type { AgentKind, KeySource, Provider } from "@agentry/core";
+import type { AgentStatus, MessageStatus } from "../graphql/enums.js";
+
+export interface AgentRecord {
+  readonly id: string;
+  readonly sessionId: string;
+  readonly kind: AgentKind;
+  readonly provider: Provider;
+  readonly model: string;
+  readonly status: AgentStatus;
+  readonly statusReason: string | null;
+  readonly createdAt: Date;
+}
+
+export interface MessageRecord {
+  readonly id: string;
+  readonly role: "user" | "assistant";
+  readonly text: string;
+  readonly status: MessageStatus;
+  readonly errorCode: string | null;
+  readonly errorMessage: string | null;
+  readonly keySource: KeySource | null;
+  readonly createdAt: Date;
+}
+
+const agentSelect = {
+  id: true,
+  sessionId: true,
+  kind: true,
+  provider: true,
+  model: true,
+  status: true,
+  statusReason: true,
+  createdAt: true,
+} as const;
+
+const messageSelect = {
+  id: true,
+  role: true,
+  text: true,
+  status: true,
+  errorCode: true,
+  errorMessage: true,
+  keySource: true,
+  createdAt: true,
+} as const;
+
+/** Reads agents and their messages (the caller has checked the viewer may read the session). */
+export class AgentService {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  forSession(sessionId: string): Promise<AgentRecord[]> {
+    return this.prisma.agent.findMany({
+      where: { sessionId },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      select: agentSelect,
+    });
+  }
+
+  /** The agent's messages, oldest first; only the last `last` when given. */
+  async messages(agentId: string, last: number | undefined): Promise<MessageRecord[]> {
+    const rows = await this.prisma.message.findMany({
+      where: { agentId },
+      orderBy: [
+        { createdAt: last === undefined ? "asc" : "desc" },
+        { id: last === undefined ? "asc" : "desc" },
+      ],
+      ...(last === undefined ? {} : { take: last }),
+      select: messageSelect,
+    });
+    const ordered = last === undefined ? rows : rows.reverse();
+    return ordered.map((row) => ({
+      ...row,
+      role: row.role === "USER" ? ("user" as const) : ("assistant" as const),
+    }));
+  }
+}

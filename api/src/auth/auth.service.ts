@@ -1,0 +1,207 @@
+import { AppError } from "@agentry/core";
+import { Prisma, type PrismaClient } from "@agentry/prisma";
+import type { AuditService } from "../audit/audit.service.js";
+import type { Viewer } from "../graphql/context.js";
+import type { Role } from "../graphql/enums.js";
+import { checkNewPassword, normalizeEmail } from "./email.js";
+import { hashPassword, verifyPassword, type ScryptParams } from "./password.js";
+import { hashToken, isTokenShaped, issueToken } from "./token.js";
+
+export interface AuthConfig {
+  /** This address becomes admin at sign-up; when unset, the first user to sign up is admin. */
+  readonly adminEmail: string | undefined;
+  /** How long a sign-in token lives. */
+  readonly tokenTtlDays: number;
+  readonly scrypt: ScryptParams;
+}
+
+/** A user as the api shows it (never the password hash). */
+export interface UserRecord {
+  readonly id: string;
+  readonly email: string;
+  readonly role: Role;
+  readonly createdAt: Date;
+}
+
+export const userSelect = { id: true, email: true, role: true, createdAt: true } as const;
+
+export interface SignedIn {
+  readonly token: string;
+  readonly user: UserRecord;
+}
+
+const WRONG_CREDENTIALS = "Wrong email or password";
+const EMAIL_TAKEN = "An account with this email already exists";
+// Serializes sign-ups while "the first user is admin" is being decided.
+const FIRST_ADMIN_LOCK = 0x61677431; // "agt1"
+/** lastUsedAt is written at most once per this interval per token. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+const isUniqueViolation = (error: unknown): boolean =>
+  error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+
+/** Accounts, passwords and sign-in tokens. */
+export class AuthService {
+  // An unknown email is checked against this hash, so it costs the same as a wrong password.
+  private readonly decoyHash: Promise<string>;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly audit: AuditService,
+    private readonly config: AuthConfig,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.decoyHash = hashPassword("decoy password, never matches", config.scrypt);
+    // Surfaces (never swallows) a failure when first awaited; this only avoids an unhandled rejection.
+    this.decoyHash.catch(() => undefined);
+  }
+
+  async signUp(emailInput: string, password: string): Promise<SignedIn> {
+    const email = normalizeEmail(emailInput);
+    checkNewPassword(password);
+    const passwordHash = await hashPassword(password, this.config.scrypt);
+    const adminEmail = this.config.adminEmail?.trim().toLowerCase();
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        if (await tx.user.findUnique({ where: { email }, select: { id: true } })) {
+          throw new AppError("BAD_USER_INPUT", EMAIL_TAKEN, { field: "email" });
+        }
+        let role: Role = "USER";
+        if (adminEmail !== undefined && adminEmail !== "") {
+          if (email === adminEmail) role = "ADMIN";
+        } else {
+          await tx.$executeRaw`SELECT pg_advisory_xact_lock(${FIRST_ADMIN_LOCK})`;
+          if ((await tx.user.count()) === 0) role = "ADMIN";
+        }
+        const user = await tx.user.create({
+          data: { email, passwordHash, role },
+          select: userSelect,
+        });
+        await this.audit.record(
+          {
+            actorId: user.id,
+            action: "auth.sign_up",
+            targetType: "user",
+            targetId: user.id,
+            details: { role },
+          },
+          tx,
+        );
+        const token = await this.createSignInToken(user.id, tx);
+        return { token, user };
+      });
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw new AppError("BAD_USER_INPUT", EMAIL_TAKEN, { field: "email" });
+      throw error;
+    }
+  }
+
+  async signIn(emailInput: string, password: string): Promise<SignedIn> {
+    const email = emailInput.trim().toLowerCase();
+    const user =
+      email.length <= 320
+        ? await this.prisma.user.findUnique({
+            where: { email },
+            select: { ...userSelect, passwordHash: true },
+          })
+        : null;
+    // The same scrypt work whether or not the account exists.
+    const matches = await verifyPassword(
+      password.slice(0, 1024),
+      user?.passwordHash ?? (await this.decoyHash),
+    );
+    if (user === null || !matches || password.length > 1024) {
+      throw new AppError("UNAUTHENTICATED", WRONG_CREDENTIALS);
+    }
+    const token = await this.createSignInToken(user.id, this.prisma);
+    await this.audit.record({
+      actorId: user.id,
+      action: "auth.sign_in",
+      targetType: "user",
+      targetId: user.id,
+    });
+    return {
+      token,
+      user: { id: user.id, email: user.email, role: user.role, createdAt: user.createdAt },
+    };
+  }
+
+  /** The viewer a bearer token stands for; null when unknown, revoked or expired. */
+  async authenticate(token: string): Promise<Viewer | null> {
+    if (!isTokenShaped(token)) return null;
+    const row = await this.prisma.apiToken.findUnique({
+      where: { tokenHash: hashToken(token) },
+      select: {
+        id: true,
+        revokedAt: true,
+        expiresAt: true,
+        lastUsedAt: true,
+        user: { select: { id: true, email: true, role: true } },
+      },
+    });
+    const now = this.now();
+    if (row === null || row.revokedAt !== null || (row.expiresAt !== null && row.expiresAt <= now))
+      return null;
+    const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
+    if (row.lastUsedAt === null || row.lastUsedAt < stale) {
+      await this.prisma.apiToken.updateMany({
+        where: { id: row.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: stale } }] },
+        data: { lastUsedAt: now },
+      });
+    }
+    return { userId: row.user.id, email: row.user.email, role: row.user.role, tokenId: row.id };
+  }
+
+  /** Whether a token is still valid (long-lived subscriptions re-check it). */
+  async isTokenActive(tokenId: string): Promise<boolean> {
+    const row = await this.prisma.apiToken.findUnique({
+      where: { id: tokenId },
+      select: { revokedAt: true, expiresAt: true },
+    });
+    return (
+      row !== null &&
+      row.revokedAt === null &&
+      (row.expiresAt === null || row.expiresAt > this.now())
+    );
+  }
+
+  /** Revokes the token the viewer signed in with. */
+  async signOut(viewer: Viewer): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      await tx.apiToken.updateMany({
+        where: { id: viewer.tokenId, userId: viewer.userId, revokedAt: null },
+        data: { revokedAt: this.now() },
+      });
+      await this.audit.record(
+        {
+          actorId: viewer.userId,
+          action: "auth.sign_out",
+          targetType: "api_token",
+          targetId: viewer.tokenId,
+        },
+        tx,
+      );
+    });
+  }
+
+  async user(userId: string): Promise<UserRecord> {
+    const user = await this.prisma.user.findUnique({ where: { id: userId }, select: userSelect });
+    if (user === null) throw new AppError("UNAUTHENTICATED", "This account no longer exists");
+    return user;
+  }
+
+  private async createSignInToken(
+    userId: string,
+    db: Prisma.TransactionClient | PrismaClient,
+  ): Promise<string> {
+    const { token, tokenHash } = issueToken("signIn");
+    const expiresAt = new Date(
+      this.now().getTime() + this.config.tokenTtlDays * 24 * 60 * 60 * 1000,
+    );
+    await db.apiToken.create({
+      data: { userId, name: "Sign-in", personal: false, tokenHash, expiresAt },
+    });
+    return token;
+  }
+}

@@ -1,0 +1,293 @@
+import {
+  hintFor,
+  inferCredentialKind,
+  resolveCredential,
+  validateSecret,
+  type AgentKind,
+  type CredentialIdentity,
+  type CredentialKind,
+  type KeySource,
+  type Provider,
+  type SealedSecret,
+  type SystemKeys,
+  type Vault,
+} from "@agentry/core";
+import type { Prisma, PrismaClient } from "@agentry/prisma";
+import { randomUUID } from "node:crypto";
+import type { AuditService } from "../audit/audit.service.js";
+import { checkSecretSize } from "../graphql/limits.js";
+import type { SessionAccessService } from "../sessions/session-access.service.js";
+
+/** A credential's metadata: everything but the secret. */
+export interface CredentialRecord {
+  readonly id: string;
+  readonly provider: Provider;
+  readonly kind: CredentialKind;
+  readonly hint: string;
+  readonly version: number;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly lastUsedAt: Date | null;
+  readonly expiresAt: Date | null;
+}
+
+/** The only columns ever read for display: ciphertext and nonce are never selected here. */
+export const credentialInfoSelect = {
+  id: true,
+  provider: true,
+  kind: true,
+  hint: true,
+  version: true,
+  createdAt: true,
+  updatedAt: true,
+  lastUsedAt: true,
+  expiresAt: true,
+} as const satisfies Prisma.CredentialSelect;
+
+export interface ResolveConfig {
+  readonly systemKeys: SystemKeys;
+  readonly allowSystemKeys: boolean;
+}
+
+/**
+ * The agent kind Session.keySource resolves for: the chat agent for the API providers, the
+ * Copilot CLI for GitHub Copilot (the chat agent cannot use it).
+ */
+export const DEFAULT_AGENT_KIND = {
+  ANTHROPIC: "CHAT",
+  OPENAI: "CHAT",
+  GEMINI: "CHAT",
+  GITHUB_COPILOT: "COPILOT",
+} as const satisfies Record<Provider, AgentKind>;
+
+type Tx = Prisma.TransactionClient;
+
+/**
+ * Session keys and account credentials: write-only secrets. Secrets are validated, sealed with
+ * the vault (the row's identity as associated data) and stored; nothing here decrypts, and
+ * nothing returned holds ciphertext, nonce or secret.
+ */
+export class CredentialService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly vault: Vault,
+    private readonly audit: AuditService,
+    private readonly access: SessionAccessService,
+    private readonly resolve: ResolveConfig,
+  ) {}
+
+  /** A session's own keys (the caller has checked the viewer may read the session). */
+  sessionKeys(sessionId: string): Promise<CredentialRecord[]> {
+    return this.prisma.credential.findMany({
+      where: { sessionId, userId: null },
+      orderBy: [{ provider: "asc" }, { kind: "asc" }],
+      select: credentialInfoSelect,
+    });
+  }
+
+  /** A user's account credentials. */
+  accountCredentials(userId: string): Promise<CredentialRecord[]> {
+    return this.prisma.credential.findMany({
+      where: { userId, sessionId: null },
+      orderBy: [{ provider: "asc" }, { kind: "asc" }],
+      select: credentialInfoSelect,
+    });
+  }
+
+  /** Sets the session's key for `provider` (its kind inferred), replacing any it had. Owner only. */
+  async setSessionKey(
+    actorId: string,
+    sessionId: string,
+    provider: Provider,
+    secret: string,
+  ): Promise<CredentialRecord> {
+    await this.access.require(actorId, sessionId, "manage");
+    return this.prisma.$transaction((tx) =>
+      this.writeSessionKey(tx, actorId, sessionId, provider, secret),
+    );
+  }
+
+  /**
+   * Inside a transaction the caller owns (createSession uses it): validates, seals and stores
+   * the key, replacing the session's key for that provider, whatever its kind (one per provider).
+   */
+  async writeSessionKey(
+    tx: Tx,
+    actorId: string,
+    sessionId: string,
+    provider: Provider,
+    secretInput: string,
+  ): Promise<CredentialRecord> {
+    const raw = checkSecretSize(secretInput);
+    const kind = inferCredentialKind(provider, raw);
+    const secret = validateSecret(provider, kind, raw);
+    const hint = hintFor(provider, kind, secret);
+    // Serializes key changes of one session: "one key per provider" holds under concurrency.
+    await tx.$executeRaw`SELECT 1 FROM "Session" WHERE "id" = ${sessionId}::uuid FOR UPDATE`;
+    const existing = await tx.credential.findFirst({
+      where: { sessionId, userId: null, provider },
+      select: { id: true },
+    });
+    const id = existing?.id ?? randomUUID();
+    const sealed = this.vault.seal(sessionIdentity(id, sessionId, provider, kind), secret);
+    const stored = { kind, ...storedSecret(sealed), hint };
+    const record =
+      existing === null
+        ? await tx.credential.create({
+            data: { id, sessionId, provider, ...stored },
+            select: credentialInfoSelect,
+          })
+        : await tx.credential.update({
+            where: { id },
+            data: { ...stored, version: { increment: 1 }, lastUsedAt: null, expiresAt: null },
+            select: credentialInfoSelect,
+          });
+    await this.audit.record(
+      {
+        actorId,
+        action: existing === null ? "session_key.set" : "session_key.replace",
+        targetType: "credential",
+        targetId: id,
+        details: { sessionId, provider, kind, hint, version: record.version },
+      },
+      tx,
+    );
+    return record;
+  }
+
+  /** Removes the session's key for `provider` (no-op when it has none). Owner only. */
+  async removeSessionKey(actorId: string, sessionId: string, provider: Provider): Promise<void> {
+    await this.access.require(actorId, sessionId, "manage");
+    await this.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT 1 FROM "Session" WHERE "id" = ${sessionId}::uuid FOR UPDATE`;
+      const removed = await tx.credential.findMany({
+        where: { sessionId, userId: null, provider },
+        select: { id: true, kind: true, hint: true },
+      });
+      await tx.credential.deleteMany({ where: { id: { in: removed.map((row) => row.id) } } });
+      for (const row of removed) {
+        await this.audit.record(
+          {
+            actorId,
+            action: "session_key.remove",
+            targetType: "credential",
+            targetId: row.id,
+            details: { sessionId, provider, kind: row.kind, hint: row.hint },
+          },
+          tx,
+        );
+      }
+    });
+  }
+
+  /** Sets the actor's own credential for (provider, kind), replacing the previous one. */
+  async setAccountCredential(
+    userId: string,
+    provider: Provider,
+    kind: CredentialKind,
+    secretInput: string,
+  ): Promise<CredentialRecord> {
+    const secret = validateSecret(provider, kind, checkSecretSize(secretInput));
+    const hint = hintFor(provider, kind, secret);
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT 1 FROM "User" WHERE "id" = ${userId}::uuid FOR UPDATE`;
+      const existing = await tx.credential.findFirst({
+        where: { userId, sessionId: null, provider, kind },
+        select: { id: true },
+      });
+      const id = existing?.id ?? randomUUID();
+      const identity: CredentialIdentity = {
+        id,
+        owner: { type: "user", id: userId },
+        provider,
+        kind,
+      };
+      const sealed = this.vault.seal(identity, secret);
+      const stored = { ...storedSecret(sealed), hint };
+      const record =
+        existing === null
+          ? await tx.credential.create({
+              data: { id, userId, provider, kind, ...stored },
+              select: credentialInfoSelect,
+            })
+          : await tx.credential.update({
+              where: { id },
+              data: { ...stored, version: { increment: 1 }, lastUsedAt: null, expiresAt: null },
+              select: credentialInfoSelect,
+            });
+      await this.audit.record(
+        {
+          actorId: userId,
+          action: existing === null ? "account_credential.set" : "account_credential.replace",
+          targetType: "credential",
+          targetId: id,
+          details: { userId, provider, kind, hint, version: record.version },
+        },
+        tx,
+      );
+      return record;
+    });
+  }
+
+  /** Removes the actor's own credential for (provider, kind); false when there was none. */
+  async removeAccountCredential(
+    userId: string,
+    provider: Provider,
+    kind: CredentialKind,
+  ): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const existing = await tx.credential.findFirst({
+        where: { userId, sessionId: null, provider, kind },
+        select: { id: true, hint: true },
+      });
+      if (existing === null) return false;
+      await tx.credential.delete({ where: { id: existing.id } });
+      await this.audit.record(
+        {
+          actorId: userId,
+          action: "account_credential.remove",
+          targetType: "credential",
+          targetId: existing.id,
+          details: { userId, provider, kind, hint: existing.hint },
+        },
+        tx,
+      );
+      return true;
+    });
+  }
+
+  /**
+   * Which key the viewer's next message in the session would run with (core's resolution, no
+   * decryption): SESSION, ACCOUNT, SYSTEM, or null when none.
+   */
+  async keySource(
+    viewerId: string,
+    sessionId: string,
+    provider: Provider,
+    agentKind: AgentKind = DEFAULT_AGENT_KIND[provider],
+  ): Promise<KeySource | null> {
+    const resolution = await resolveCredential(
+      {
+        prisma: this.prisma,
+        systemKeys: this.resolve.systemKeys,
+        allowSystemKeys: this.resolve.allowSystemKeys,
+      },
+      { sessionId, actingUserId: viewerId, provider, agentKind },
+    );
+    return resolution?.source ?? null;
+  }
+}
+
+/** The sealed secret's columns (Prisma's Bytes want a plain Uint8Array). */
+const storedSecret = (sealed: SealedSecret) => ({
+  ciphertext: new Uint8Array(sealed.ciphertext),
+  nonce: new Uint8Array(sealed.nonce),
+  keyVersion: sealed.keyVersion,
+});
+
+const sessionIdentity = (
+  id: string,
+  sessionId: string,
+  provider: Provider,
+  kind: CredentialKind,
+): CredentialIdentity => ({ id, owner: { type: "session", id: sessionId }, provider, kind });

@@ -1,0 +1,45 @@
+import { CredentialKind, Provider } from "@agentry/core";
+import { Field, ID, Int, ObjectType } from "type-graphql";
+import { DateTimeScalar } from "../graphql/scalars.js";
+
+@ObjectType("CredentialInfo", {
+  description:
+    "A stored credential's metadata. The secret itself is write-only: no field, for anyone, returns it.",
+})
+export class CredentialInfoType {
+  @Field(() => ID, { description: "The credential's id." })
+  id!: string;
+
+  @Field(() => Provider, { description: "Whose credential it is." })
+  provider!: Provider;
+
+  @Field(() => CredentialKind, { description: "API key or subscription." })
+  kind!: CredentialKind;
+
+  @Field(() => String, {
+    description:
+      "At most the last four characters of the secret (fewer for short secrets), to tell keys apart.",
+  })
+  hint!: string;
+
+  @Field(() => Int, {
+    description:
+      "Starts at 1 and goes up each time the secret is replaced; messages record the version they ran with.",
+  })
+  version!: number;
+
+  @Field(() => DateTimeScalar, { description: "When it was first stored." })
+  createdAt!: Date;
+
+  @Field(() => DateTimeScalar, { description: "When it was last changed." })
+  updatedAt!: Date;
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: "When an agent last ran with it; null if never (since it was last replaced).",
+  })
+  lastUsedAt!: Date | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "When it expires, if known." })
+  expiresAt!: Date | null;
+}

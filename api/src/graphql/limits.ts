@@ -1,0 +1,151 @@
+import { AppError } from "@agentry/core";
+import {
+  GraphQLError,
+  Kind,
+  type ASTVisitor,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValidationContext,
+} from "graphql";
+
+// Input limits. Every refusal is a typed BAD_USER_INPUT naming the field, never an INTERNAL.
+
+export const LIMITS = {
+  /** Deepest selection nesting accepted. */
+  maxDepth: 12,
+  /** Highest query cost accepted (graphql-query-complexity: 1 per field, lists × their size). */
+  maxComplexity: 1000,
+  /** Largest request body (bytes). */
+  maxBodyBytes: 1024 * 1024,
+  nameLength: 200,
+  repoUrlLength: 2048,
+  emailLength: 320,
+  passwordMin: 8,
+  passwordMax: 1024,
+  /** Secrets are validated per format by core; this only bounds what is read at all. */
+  secretLength: 16 * 1024,
+  pageSizeMax: 100,
+  pageSizeDefault: 20,
+} as const;
+
+const badInput = (message: string, field: string): AppError =>
+  new AppError("BAD_USER_INPUT", message, { field });
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An ID argument: must be a UUID (every id here is one), normalized to lower case. */
+export function parseId(value: string, field = "id"): string {
+  if (!UUID.test(value)) throw badInput("Invalid id", field);
+  return value.toLowerCase();
+}
+
+/** A required, trimmed, non-empty string of at most `max` characters. */
+export function requireText(value: string, field: string, max: number): string {
+  const text = value.trim();
+  if (text === "") throw badInput(`${field} must not be empty`, field);
+  if (text.length > max) throw badInput(`${field} is too long (at most ${max} characters)`, field);
+  return text;
+}
+
+/** Refuses a string longer than `max` before any further work is done with it. */
+export function checkLength(value: string, field: string, max: number): string {
+  if (value.length > max) throw badInput(`${field} is too long (at most ${max} characters)`, field);
+  return value;
+}
+
+/** A session name: 1..200 characters after trimming. */
+export const parseName = (value: string): string => requireText(value, "name", LIMITS.nameLength);
+
+const REPO_URL = /^(?:(?:https?|ssh|git):\/\/[^\s/]+\/\S*|[\w.-]+@[\w.-]+:\S+)$/;
+
+/** A repository URL: http(s)://, ssh://, git:// or scp-like git@host:path; null when blank. */
+export function parseRepoUrl(value: string | null | undefined): string | null {
+  if (value === null || value === undefined || value.trim() === "") return null;
+  const url = requireText(value, "repoUrl", LIMITS.repoUrlLength);
+  if (!REPO_URL.test(url)) {
+    throw badInput(
+      "repoUrl must be an http(s)://, ssh:// or git:// URL, or git@host:path",
+      "repoUrl",
+    );
+  }
+  if (/^(https?|ssh|git):/.test(url)) {
+    try {
+      new URL(url);
+    } catch {
+      throw badInput("repoUrl is not a valid URL", "repoUrl");
+    }
+  }
+  return url;
+}
+
+/** A page size: 1..100, 20 when omitted. */
+export function parseFirst(value: number | null | undefined): number {
+  if (value === null || value === undefined) return LIMITS.pageSizeDefault;
+  if (!Number.isInteger(value) || value < 1 || value > LIMITS.pageSizeMax) {
+    throw badInput(`first must be between 1 and ${LIMITS.pageSizeMax}`, "first");
+  }
+  return value;
+}
+
+/** A secret argument's size bound (its format is validated by core's validateSecret). */
+export const checkSecretSize = (value: string): string =>
+  checkLength(value, "secret", LIMITS.secretLength);
+
+// --- depth limit ------------------------------------------------------------------------
+
+function selectionDepth(
+  selectionSet: SelectionSetNode | undefined,
+  fragments: Readonly<Record<string, FragmentDefinitionNode>>,
+  visited: ReadonlySet<string>,
+): number {
+  if (selectionSet === undefined) return 0;
+  let deepest = 0;
+  for (const selection of selectionSet.selections) {
+    let depth = 0;
+    if (selection.kind === Kind.FIELD) {
+      depth =
+        selection.selectionSet === undefined
+          ? 1
+          : 1 + selectionDepth(selection.selectionSet, fragments, visited);
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      depth = selectionDepth(selection.selectionSet, fragments, visited);
+    } else {
+      const name = selection.name.value;
+      const fragment = fragments[name];
+      // A fragment cycle is reported by graphql's own NoFragmentCycles rule.
+      if (fragment !== undefined && !visited.has(name)) {
+        depth = selectionDepth(fragment.selectionSet, fragments, new Set([...visited, name]));
+      }
+    }
+    deepest = Math.max(deepest, depth);
+  }
+  return deepest;
+}
+
+/** A validation rule refusing operations nested deeper than `maxDepth` fields. */
+export function depthLimitRule(maxDepth: number = LIMITS.maxDepth) {
+  return (context: ValidationContext): ASTVisitor => {
+    const fragments: Record<string, FragmentDefinitionNode> = {};
+    for (const definition of context.getDocument().definitions) {
+      if (definition.kind === Kind.FRAGMENT_DEFINITION)
+        fragments[definition.name.value] = definition;
+    }
+    return {
+      OperationDefinition(operation: OperationDefinitionNode) {
+        const depth = selectionDepth(operation.selectionSet, fragments, new Set());
+        if (depth > maxDepth) {
+          context.reportError(
+            new GraphQLError(
+              `The query is nested too deeply: depth ${depth}, at most ${maxDepth}`,
+              {
+                nodes: [operation],
+                extensions: { code: "BAD_USER_INPUT" },
+              },
+            ),
+          );
+        }
+      },
+    };
+  };
+}

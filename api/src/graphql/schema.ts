@@ -1,0 +1,63 @@
+import "reflect-metadata";
+import { createPubSub } from "@graphql-yoga/subscription";
+import type { GraphQLSchema } from "graphql";
+import { buildSchema, type ClassType } from "type-graphql";
+import { AdminResolver } from "../admin/admin.resolver.js";
+import { AgentResolver } from "../agents/agent.resolver.js";
+import { AuthResolver } from "../auth/auth.resolver.js";
+import { CredentialResolver } from "../credentials/credential.resolver.js";
+import { SessionFieldsResolver } from "../sessions/session-fields.resolver.js";
+import { SessionResolver } from "../sessions/session.resolver.js";
+import { UsageResolver } from "../usage/usage.resolver.js";
+import type { Services } from "../services.js";
+import { ResolverContainer } from "./container.js";
+import "./enums.js";
+
+interface ResolverBinding {
+  readonly type: ClassType;
+  readonly create: (services: Services) => object;
+}
+
+const bind = <T extends object>(
+  type: ClassType<T>,
+  create: (services: Services) => T,
+): ResolverBinding => ({
+  type,
+  create,
+});
+
+/** Every resolver and how it is built from the services: the schema and the container both come from here. */
+const RESOLVERS = [
+  bind(AuthResolver, (s) => new AuthResolver(s.auth, s.apiTokens)),
+  bind(SessionResolver, (s) => new SessionResolver(s.sessions, s.members)),
+  bind(
+    SessionFieldsResolver,
+    (s) => new SessionFieldsResolver(s.credentials, s.agents, s.usage, s.members),
+  ),
+  bind(CredentialResolver, (s) => new CredentialResolver(s.credentials, s.access)),
+  bind(AgentResolver, (s) => new AgentResolver(s.agents)),
+  bind(UsageResolver, () => new UsageResolver()),
+  bind(AdminResolver, (s) => new AdminResolver(s.admin)),
+] as const;
+
+export function createResolverContainer(services: Services): ResolverContainer {
+  const container = new ResolverContainer();
+  for (const binding of RESOLVERS) container.register(binding.type, binding.create(services));
+  return container;
+}
+
+/**
+ * Builds the schema. Without services (schema emission) resolvers are never instantiated.
+ * type-graphql insists on a pubSub when subscriptions exist; it goes unused, since every
+ * subscription here has its own `subscribe` (RealtimeService, through the context).
+ */
+export function buildApiSchema(services?: Services): Promise<GraphQLSchema> {
+  const [first, ...rest] = RESOLVERS;
+  return buildSchema({
+    resolvers: [first.type, ...rest.map((binding) => binding.type)],
+    ...(services === undefined ? {} : { container: createResolverContainer(services) }),
+    pubSub: createPubSub(),
+    validate: false,
+    emitSchemaFile: false,
+  });
+}

@@ -1,0 +1,103 @@
+import "reflect-metadata";
+import {
+  ConfigError,
+  createLogger,
+  createVault,
+  KeyRingMismatchError,
+  loadKeyRing,
+  verifyKeyRing,
+} from "@agentry/core";
+import { createPrismaClient } from "@agentry/prisma";
+import { Redis } from "ioredis";
+import { fileURLToPath } from "node:url";
+import { composeApi } from "./app.js";
+import { loadApiConfig } from "./config.js";
+import { startApi } from "./server.js";
+
+// The api's composition root: config → logger → Prisma → Redis → key ring and vault → key
+// check → services → schema → HTTP + WebSocket server, and a graceful shutdown.
+
+const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+async function main(): Promise<void> {
+  const config = loadApiConfig(process.env);
+  const logger = createLogger({ name: "api", level: config.LOG_LEVEL });
+  const keys = loadKeyRing(config, REPO_ROOT);
+  if (keys.source === "dev-file") {
+    logger.warn(
+      { path: keys.path },
+      "ENCRYPTION_KEY is not set: using the development key file (never in production)",
+    );
+  }
+
+  const prisma = createPrismaClient(config.DATABASE_URL);
+  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  const redisSubscriber = redis.duplicate();
+  await Promise.all([redis.connect(), redisSubscriber.connect()]);
+
+  const report = await verifyKeyRing(prisma, keys.ring);
+  logger.info(
+    { keyVersion: report.currentVersion, versionsInUse: report.versionsInUse },
+    "key ring verified",
+  );
+  if (report.pendingReencryption > 0) {
+    logger.warn(
+      { credentials: report.pendingReencryption },
+      "credentials are under an older key: run `npm run keys:reencrypt`",
+    );
+  }
+
+  const deps = await composeApi({
+    config,
+    logger,
+    prisma,
+    redis,
+    redisSubscriber,
+    vault: createVault(keys.ring),
+  });
+  const api = await startApi(deps, { port: config.PORT, host: config.HOST });
+  logger.info({ url: api.url, wsUrl: api.wsUrl }, "api ready");
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      logger.warn({ signal }, "second signal: exiting now");
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, "shutting down: draining connections");
+    const force = setTimeout(() => {
+      logger.error("shutdown timed out; exiting");
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS);
+    force.unref();
+    api
+      .close()
+      .then(() => Promise.all([prisma.$disconnect(), redis.quit(), redisSubscriber.quit()]))
+      .then(() => {
+        logger.info("stopped");
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        logger.error(
+          { errorName: error instanceof Error ? error.name : typeof error },
+          "shutdown failed",
+        );
+        process.exit(1);
+      });
+  };
+  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof KeyRingMismatchError) {
+    process.stderr.write(`api: ${error.message}\n`);
+  } else {
+    process.stderr.write(
+      `api: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+  }
+  process.exit(1);
+});

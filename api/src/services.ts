@@ -1,0 +1,75 @@
+import type { Vault } from "@agentry/core";
+import type { PrismaClient } from "@agentry/prisma";
+import type { Logger } from "pino";
+import { AdminService } from "./admin/admin.service.js";
+import { AgentService } from "./agents/agent.service.js";
+import { AuditService } from "./audit/audit.service.js";
+import { ApiTokenService } from "./auth/api-token.service.js";
+import { AuthService, type AuthConfig } from "./auth/auth.service.js";
+import { CredentialService, type ResolveConfig } from "./credentials/credential.service.js";
+import type { TopicPubSub } from "./graphql/pubsub.js";
+import {
+  RealtimeService,
+  type AgentEventHistory,
+  type RealtimeOptions,
+} from "./realtime/realtime.service.js";
+import { SessionAccessService } from "./sessions/session-access.service.js";
+import { SessionMemberService } from "./sessions/session-member.service.js";
+import { SessionService } from "./sessions/session.service.js";
+import { UsageService } from "./usage/usage.service.js";
+
+/** Every service of the api, built once per process by createServices. */
+export interface Services {
+  readonly audit: AuditService;
+  readonly auth: AuthService;
+  readonly apiTokens: ApiTokenService;
+  readonly access: SessionAccessService;
+  readonly sessions: SessionService;
+  readonly members: SessionMemberService;
+  readonly credentials: CredentialService;
+  readonly usage: UsageService;
+  readonly agents: AgentService;
+  readonly admin: AdminService;
+  readonly realtime: RealtimeService;
+}
+
+export interface ServiceDeps {
+  readonly prisma: PrismaClient;
+  readonly vault: Vault;
+  readonly pubsub: TopicPubSub;
+  readonly agentEventHistory: AgentEventHistory;
+  readonly logger: Logger;
+  readonly auth: AuthConfig;
+  readonly resolve: ResolveConfig;
+  readonly realtime?: RealtimeOptions;
+}
+
+export function createServices(deps: ServiceDeps): Services {
+  const { prisma } = deps;
+  const audit = new AuditService(prisma);
+  const auth = new AuthService(prisma, audit, deps.auth);
+  const access = new SessionAccessService(prisma);
+  const credentials = new CredentialService(prisma, deps.vault, audit, access, deps.resolve);
+  const usage = new UsageService(prisma);
+  return {
+    audit,
+    auth,
+    apiTokens: new ApiTokenService(prisma, audit),
+    access,
+    sessions: new SessionService(prisma, access, credentials, audit),
+    members: new SessionMemberService(prisma, access, audit),
+    credentials,
+    usage,
+    agents: new AgentService(prisma),
+    admin: new AdminService(prisma, audit),
+    realtime: new RealtimeService(
+      deps.pubsub,
+      access,
+      auth,
+      usage,
+      deps.agentEventHistory,
+      deps.logger.child({ component: "realtime" }),
+      deps.realtime,
+    ),
+  };
+}
