@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import type Docker from "dockerode";
 import type { Logger } from "pino";
 import { AppError } from "@agentry/core";
+import { statusCode } from "./docker-errors.js";
 import { tarStream, type TarEntry } from "./tar-stream.js";
 
 /** Where things are inside an agent image; the Dockerfile for users keeps the same layout. */
@@ -95,14 +96,6 @@ async function imageExists(docker: Docker, tag: string): Promise<boolean> {
     if (statusCode(error) === 404) return false;
     throw error;
   }
-}
-
-export function statusCode(error: unknown): number | undefined {
-  if (typeof error === "object" && error !== null && "statusCode" in error) {
-    const code = error.statusCode;
-    return typeof code === "number" ? code : undefined;
-  }
-  return undefined;
 }
 
 async function followProgress(docker: Docker, stream: NodeJS.ReadableStream): Promise<void> {
