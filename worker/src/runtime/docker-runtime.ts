@@ -4,8 +4,10 @@ import { AgentKind, AppError, type AgentEvent, type AgentRunInput } from "@agent
 import { AGENT_IMAGE_LAYOUT } from "./agent-image.js";
 import { ignoreStatus, statusCode, type ContainerState } from "./docker-errors.js";
 import { runInContainer } from "./docker-exec.js";
+import { readSingleFileFromTar } from "./tar-stream.js";
 import {
   assertSafeId,
+  journalRelativePath,
   type AgentInspection,
   type AgentRef,
   type AgentRuntime,
@@ -298,6 +300,23 @@ export class DockerRuntime implements AgentRuntime {
   async #listVolumes(filters: { label: string[] }): Promise<Docker.VolumeInspectInfo[]> {
     const { Volumes: volumes } = await this.#docker.listVolumes({ filters });
     return volumes;
+  }
+
+  async readJournal(agentId: string, messageId: string, attempt: number): Promise<string | null> {
+    assertSafeId(agentId);
+    const path = `${AGENT_IMAGE_LAYOUT.workspace}/${journalRelativePath(messageId, attempt)}`;
+    try {
+      // The archive API reads a stopped container too (its workspace volume stays mounted).
+      const archive = await this.#docker
+        .getContainer(DockerRuntime.containerName(agentId))
+        .getArchive({ path });
+      const chunks: Buffer[] = [];
+      for await (const chunk of archive as AsyncIterable<Buffer>) chunks.push(chunk);
+      return readSingleFileFromTar(Buffer.concat(chunks)).toString("utf8");
+    } catch (error) {
+      ignoreStatus(404)(error);
+      return null;
+    }
   }
 
   async #inspectContainer(agentId: string): Promise<Docker.ContainerInspectInfo | undefined> {

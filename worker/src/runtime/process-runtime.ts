@@ -7,6 +7,7 @@ import { AgentKind, type AgentEvent, type AgentRunInput } from "@agentry/core";
 import { agentFailed, streamRun, type AgentProcess, type ExitOutcome } from "./run-stream.js";
 import {
   assertSafeId,
+  journalRelativePath,
   type AgentInspection,
   type AgentRef,
   type AgentRuntime,
@@ -77,6 +78,16 @@ export class ProcessRuntime implements AgentRuntime {
       "AGENT_RUNTIME=process gives agents NO ISOLATION: they run as this worker's user on this host, " +
         "with its files and network. Use it for development only; use the docker runtime anywhere else.",
     );
+  }
+
+  async readJournal(agentId: string, messageId: string, attempt: number): Promise<string | null> {
+    assertSafeId(agentId);
+    const path = join(this.#dir(agentId), "workspace", journalRelativePath(messageId, attempt));
+    try {
+      return await readFile(path, "utf8");
+    } catch {
+      return null;
+    }
   }
 
   #dir(agentId: string): string {

@@ -97,6 +97,20 @@ export interface AgentRuntime {
 
   /** Every environment this runtime manages, for reconciliation when the worker starts. */
   list(): Promise<ListedAgent[]>;
+
+  /**
+   * One run's journal, which the agent writes in its workspace as it goes (see
+   * `journalPath` in the agent): every event it reported, one a line. Null when there is none
+   * (the run never started, or the environment is gone). Read after a worker died mid-run.
+   */
+  readJournal(agentId: string, messageId: string, attempt: number): Promise<string | null>;
+}
+
+/** A run's journal path relative to the agent's workspace (mirrors the agent's journalPath). */
+export function journalRelativePath(messageId: string, attempt: number): string {
+  assertSafeId(messageId);
+  if (!Number.isInteger(attempt) || attempt < 1) throw new AppError("INTERNAL", "Invalid attempt");
+  return `.agentry/runs/${messageId}.${attempt}.ndjson`;
 }
 
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;

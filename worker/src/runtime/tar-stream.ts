@@ -94,3 +94,20 @@ async function* chunks(entries: readonly TarEntry[]): AsyncGenerator<Buffer> {
 export function tarStream(entries: readonly TarEntry[]): Readable {
   return Readable.from(chunks(entries), { objectMode: false });
 }
+
+/** The content of the first regular file in a tar archive (what Docker's archive API returns for one file). */
+export function readSingleFileFromTar(archive: Buffer): Buffer {
+  for (let offset = 0; offset + BLOCK <= archive.length;) {
+    const head = archive.subarray(offset, offset + BLOCK);
+    if (head.every((byte) => byte === 0)) break;
+    const size = Number.parseInt(
+      head.subarray(124, 136).toString("latin1").replace(/\0.*$/s, "").trim() || "0",
+      8,
+    );
+    const type = String.fromCharCode(head[156] ?? 0);
+    const start = offset + BLOCK;
+    if (type === "0" || type === "\0") return archive.subarray(start, start + size);
+    offset = start + Math.ceil(size / BLOCK) * BLOCK;
+  }
+  throw new RangeError("no regular file in the archive");
+}

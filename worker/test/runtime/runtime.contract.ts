@@ -224,7 +224,30 @@ export function describeRuntimeContract(subject: RuntimeSubject): void {
       });
     }
 
-    if (!subject.scriptable) return;
+    it("has no journal for a run that never happened", async () => {
+      const agent = newAgent();
+      await runtime.ensure(agent);
+      expect(await runtime.readJournal(agent.agentId, randomUUID(), 1)).toBeNull();
+    });
+
+    if (!subject.scriptable) {
+      it("reads back a run's journal: exactly the events the agent reported", async () => {
+        const agent = newAgent();
+        await runtime.ensure(agent);
+        const secret = newSecret();
+        const run = input("Say hi", secret);
+        const events = await collect(runtime, agent.agentId, run);
+        const journal = await runtime.readJournal(agent.agentId, run.messageId, run.attempt);
+        expect(
+          journal
+            ?.trimEnd()
+            .split("\n")
+            .map((line) => JSON.parse(line) as unknown),
+        ).toEqual(events);
+        expect(journal).not.toContain(secret);
+      });
+      return;
+    }
 
     it("streams a message's events in order", async () => {
       const agent = newAgent();
