@@ -3,6 +3,7 @@ import type { PrismaClient } from "@agentry/prisma";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { ApiConfig } from "./config.js";
+import { createAgentQueues } from "./agents/agent-queues.js";
 import { createTopicPubSub } from "./graphql/pubsub.js";
 import { buildApiSchema } from "./graphql/schema.js";
 import type { RealtimeOptions } from "./realtime/realtime.service.js";
@@ -33,8 +34,10 @@ export async function composeApi(infra: ApiInfra): Promise<ApiDeps> {
     subscribeClient: infra.redisSubscriber,
     namespace,
   });
+  const queues = createAgentQueues(redis, namespace);
   const services = createServices({
     prisma,
+    queues,
     vault: infra.vault,
     pubsub,
     agentEventHistory: new AgentEventLog(redis, namespace),
@@ -48,5 +51,5 @@ export async function composeApi(infra: ApiInfra): Promise<ApiDeps> {
     ...(infra.realtime === undefined ? {} : { realtime: infra.realtime }),
   });
   const schema = await buildApiSchema(services);
-  return { logger, prisma, redis, schema, services };
+  return { logger, prisma, redis, schema, services, queues };
 }

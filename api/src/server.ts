@@ -16,6 +16,7 @@ import { depthLimitRule, LIMITS } from "./graphql/limits.js";
 import { loggingPlugin } from "./graphql/logging.js";
 import { attachGraphQLWs } from "./graphql/ws.js";
 import { checkReadiness } from "./health/readiness.js";
+import type { AgentQueues } from "./agents/agent-queues.js";
 import type { Services } from "./services.js";
 
 /** What a running api needs: built by main.ts (or the test harness). */
@@ -26,6 +27,8 @@ export interface ApiDeps {
   readonly redis: Redis;
   readonly schema: GraphQLSchema;
   readonly services: Services;
+  /** Producers to close once the server has drained. */
+  readonly queues: AgentQueues;
 }
 
 export interface StartOptions {
@@ -249,7 +252,7 @@ export async function startApi(deps: ApiDeps, options: StartOptions): Promise<Ru
     wsUrl: `ws://${base}`,
     close: () => {
       // Apollo's drain plugins close the HTTP server (waiting for in-flight requests) and graphql-ws.
-      closing ??= apollo.stop();
+      closing ??= apollo.stop().then(() => deps.queues.close());
       return closing;
     },
   };

@@ -2,6 +2,8 @@ import type { Vault } from "@agentry/core";
 import type { PrismaClient } from "@agentry/prisma";
 import type { Logger } from "pino";
 import { AdminService } from "./admin/admin.service.js";
+import { AgentCommandService } from "./agents/agent-command.service.js";
+import type { AgentQueues } from "./agents/agent-queues.js";
 import { AgentService } from "./agents/agent.service.js";
 import { AuditService } from "./audit/audit.service.js";
 import { ApiTokenService } from "./auth/api-token.service.js";
@@ -29,6 +31,7 @@ export interface Services {
   readonly credentials: CredentialService;
   readonly usage: UsageService;
   readonly agents: AgentService;
+  readonly agentCommands: AgentCommandService;
   readonly admin: AdminService;
   readonly realtime: RealtimeService;
 }
@@ -42,6 +45,7 @@ export interface ServiceDeps {
   readonly auth: AuthConfig;
   readonly resolve: ResolveConfig;
   readonly realtime?: RealtimeOptions;
+  readonly queues: AgentQueues;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -61,6 +65,7 @@ export function createServices(deps: ServiceDeps): Services {
     credentials,
     usage,
     agents: new AgentService(prisma),
+    agentCommands: new AgentCommandService(prisma, access, deps.queues),
     admin: new AdminService(prisma, audit),
     realtime: new RealtimeService(
       deps.pubsub,

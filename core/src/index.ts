@@ -17,3 +17,4 @@ export * from "./pricing/cost.js";
 export * from "./topics.js";
 export * from "./queue/message-queue.js";
 export * from "./events/agent-event-log.js";
+export * from "./queue/agent-control-queue.js";

@@ -24,7 +24,7 @@ export interface MessageRecord {
   readonly createdAt: Date;
 }
 
-const agentSelect = {
+export const agentSelect = {
   id: true,
   sessionId: true,
   kind: true,
@@ -35,7 +35,7 @@ const agentSelect = {
   createdAt: true,
 } as const;
 
-const messageSelect = {
+export const messageSelect = {
   id: true,
   role: true,
   text: true,
@@ -70,9 +70,13 @@ export class AgentService {
       select: messageSelect,
     });
     const ordered = last === undefined ? rows : rows.reverse();
-    return ordered.map((row) => ({
-      ...row,
-      role: row.role === "USER" ? ("user" as const) : ("assistant" as const),
-    }));
+    return ordered.map(toMessageRecord);
   }
+}
+
+type MessageRow = { readonly role: "USER" | "ASSISTANT" } & Omit<MessageRecord, "role">;
+
+/** A message row as the api shows it (role in lower case, as the contract says). */
+export function toMessageRecord(row: MessageRow): MessageRecord {
+  return { ...row, role: row.role === "USER" ? "user" : "assistant" };
 }

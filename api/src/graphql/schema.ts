@@ -3,6 +3,7 @@ import { createPubSub } from "@graphql-yoga/subscription";
 import type { GraphQLSchema } from "graphql";
 import { buildSchema, type ClassType } from "type-graphql";
 import { AdminResolver } from "../admin/admin.resolver.js";
+import { AgentCommandResolver } from "../agents/agent-command.resolver.js";
 import { AgentResolver } from "../agents/agent.resolver.js";
 import { AuthResolver } from "../auth/auth.resolver.js";
 import { CredentialResolver } from "../credentials/credential.resolver.js";
@@ -36,6 +37,7 @@ const RESOLVERS = [
   ),
   bind(CredentialResolver, (s) => new CredentialResolver(s.credentials, s.access)),
   bind(AgentResolver, (s) => new AgentResolver(s.agents)),
+  bind(AgentCommandResolver, (s) => new AgentCommandResolver(s.agentCommands, s.access)),
   bind(UsageResolver, () => new UsageResolver()),
   bind(AdminResolver, (s) => new AdminResolver(s.admin)),
 ] as const;

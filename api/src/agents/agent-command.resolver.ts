@@ -1,0 +1,87 @@
+import { AgentKind, Provider } from "@agentry/core";
+import { Arg, Ctx, FieldResolver, Float, ID, Mutation, Resolver, Root } from "type-graphql";
+import { requireViewer, type RequestContext } from "../graphql/context.js";
+import { parseId } from "../graphql/limits.js";
+import type { SessionAccessService, SessionView } from "../sessions/session-access.service.js";
+import { SessionType } from "../sessions/session.types.js";
+import type { AgentCommandService } from "./agent-command.service.js";
+import type { AgentRecord, MessageRecord } from "./agent.service.js";
+import { AgentType, MessageType } from "./agent.types.js";
+
+/** Spawning agents, sending messages, and the session's budget. */
+@Resolver(() => SessionType)
+export class AgentCommandResolver {
+  constructor(
+    private readonly commands: AgentCommandService,
+    private readonly access: SessionAccessService,
+  ) {}
+
+  @Mutation(() => AgentType, {
+    description:
+      "Adds an agent to a session (owner or editor). Its container starts with its first message. The provider is inferred from the model when omitted, and a default model is chosen per provider.",
+  })
+  spawnAgent(
+    @Ctx() ctx: RequestContext,
+    @Arg("sessionId", () => ID, { description: "The session." }) sessionId: string,
+    @Arg("kind", () => AgentKind, { description: "Which agent (CHAT is the built-in chat agent)." })
+    kind: AgentKind,
+    @Arg("model", () => String, {
+      nullable: true,
+      description: "The model, e.g. claude-sonnet-4-5.",
+    })
+    model?: string | null,
+    @Arg("provider", () => Provider, {
+      nullable: true,
+      description: "The provider; inferred from the model when omitted.",
+    })
+    provider?: Provider | null,
+  ): Promise<AgentRecord> {
+    return this.commands.spawn(
+      requireViewer(ctx).userId,
+      parseId(sessionId, "sessionId"),
+      kind,
+      model ?? undefined,
+      provider ?? undefined,
+    );
+  }
+
+  @Mutation(() => MessageType, {
+    description:
+      "Sends the agent a message (owner or editor). It is queued and runs after the agent's earlier messages; its status follows the run, its keySource and errorCode say how it ran, and the reply arrives as an assistant message and as agentEvents.",
+  })
+  sendMessage(
+    @Ctx() ctx: RequestContext,
+    @Arg("agentId", () => ID, { description: "The agent." }) agentId: string,
+    @Arg("text", () => String, { description: "The message (1 to 32,000 characters)." })
+    text: string,
+  ): Promise<MessageRecord> {
+    return this.commands.send(requireViewer(ctx).userId, parseId(agentId, "agentId"), text);
+  }
+
+  @Mutation(() => SessionType, {
+    description:
+      "Sets the session's cost cap in USD, or clears it with null (owner only). A message that would start past the cap is refused with BUDGET_EXCEEDED, and a run that crosses it stops after the current provider call.",
+  })
+  async setSessionBudget(
+    @Ctx() ctx: RequestContext,
+    @Arg("sessionId", () => ID, { description: "The session." }) sessionId: string,
+    @Arg("budgetUsd", () => Float, {
+      nullable: true,
+      description: "The cap in USD; null for none.",
+    })
+    budgetUsd: number | null,
+  ): Promise<SessionView> {
+    const viewer = requireViewer(ctx);
+    const id = parseId(sessionId, "sessionId");
+    await this.commands.setBudget(viewer.userId, id, budgetUsd);
+    return this.access.require(viewer.userId, id, "manage");
+  }
+
+  @FieldResolver(() => Float, {
+    nullable: true,
+    description: "The session's cost cap in USD; null for none.",
+  })
+  budgetUsd(@Root() session: SessionView): Promise<number | null> {
+    return this.commands.budget(session.id);
+  }
+}

@@ -1,0 +1,162 @@
+import { AppError, agentSupportsProvider, type AgentKind, type Provider } from "@agentry/core";
+import type { PrismaClient } from "@agentry/prisma";
+import type { SessionAccessService } from "../sessions/session-access.service.js";
+import type { AgentQueues } from "./agent-queues.js";
+import {
+  agentSelect,
+  messageSelect,
+  toMessageRecord,
+  type AgentRecord,
+  type MessageRecord,
+} from "./agent.service.js";
+
+/** The provider an agent kind calls when neither a provider nor a model says otherwise. */
+const DEFAULT_PROVIDER: Record<AgentKind, Provider> = {
+  CHAT: "ANTHROPIC",
+  CLAUDE_CODE: "ANTHROPIC",
+  CODEX: "OPENAI",
+  GEMINI_CLI: "GEMINI",
+  COPILOT: "GITHUB_COPILOT",
+  OPENCODE: "ANTHROPIC",
+};
+
+const DEFAULT_MODEL: Record<Provider, string> = {
+  ANTHROPIC: "claude-sonnet-4-5",
+  OPENAI: "gpt-5",
+  GEMINI: "gemini-2.5-flash",
+  GITHUB_COPILOT: "gpt-4.1",
+};
+
+/** Agent kinds whose runner exists today; the CLI agents come next (see the README). */
+const RUNNABLE_KINDS: ReadonlySet<AgentKind> = new Set(["CHAT"]);
+
+const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,99}$/;
+export const MAX_MESSAGE_LENGTH = 32_000;
+
+/** The provider a model name belongs to, when its name says so. */
+export function providerOfModel(model: string): Provider | null {
+  if (/^claude/i.test(model)) return "ANTHROPIC";
+  if (/^(gpt|o\d|chatgpt|codex)/i.test(model)) return "OPENAI";
+  if (/^gemini/i.test(model)) return "GEMINI";
+  return null;
+}
+
+/** Spawning agents and sending them messages: the writes that start work in the worker. */
+export class AgentCommandService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly access: SessionAccessService,
+    private readonly queues: AgentQueues,
+  ) {}
+
+  async spawn(
+    viewerId: string,
+    sessionId: string,
+    kind: AgentKind,
+    model: string | undefined,
+    provider: Provider | undefined,
+  ): Promise<AgentRecord> {
+    await this.access.require(viewerId, sessionId, "use");
+    if (!RUNNABLE_KINDS.has(kind)) {
+      throw new AppError(
+        "BAD_USER_INPUT",
+        `${kind} agents are not available yet; spawn a CHAT agent`,
+        {
+          field: "kind",
+        },
+      );
+    }
+    if (model !== undefined && !MODEL_NAME.test(model)) {
+      throw new AppError("BAD_USER_INPUT", "model must be a model name such as claude-sonnet-4-5", {
+        field: "model",
+      });
+    }
+    const chosen =
+      provider ?? (model === undefined ? DEFAULT_PROVIDER[kind] : providerOfModel(model));
+    if (chosen === null) {
+      throw new AppError(
+        "BAD_USER_INPUT",
+        "The model's name does not say its provider: give provider too",
+        {
+          field: "provider",
+        },
+      );
+    }
+    if (!agentSupportsProvider(kind, chosen)) {
+      throw new AppError("BAD_USER_INPUT", `${kind} agents cannot call ${chosen}`, {
+        field: "provider",
+      });
+    }
+    return this.prisma.agent.create({
+      data: {
+        sessionId,
+        kind,
+        provider: chosen,
+        model: model ?? DEFAULT_MODEL[chosen],
+        status: "IDLE",
+      },
+      select: agentSelect,
+    });
+  }
+
+  /**
+   * Stores the user's message (QUEUED) and enqueues its run, job id = message id. A session at
+   * its budget refuses new messages here, before any work starts.
+   */
+  async send(viewerId: string, agentId: string, text: string): Promise<MessageRecord> {
+    const { session } = await this.access.requireAgent(viewerId, agentId, "use");
+    if (text.trim() === "")
+      throw new AppError("BAD_USER_INPUT", "text must not be empty", { field: "text" });
+    if (text.length > MAX_MESSAGE_LENGTH) {
+      throw new AppError(
+        "BAD_USER_INPUT",
+        `text is too long (at most ${MAX_MESSAGE_LENGTH} characters)`,
+        {
+          field: "text",
+        },
+      );
+    }
+    const budget = await this.prisma.session.findUnique({
+      where: { id: session.id },
+      select: { budgetUsd: true, usage: { select: { costUsd: true } } },
+    });
+    if (
+      budget?.budgetUsd != null &&
+      budget.usage !== null &&
+      budget.usage.costUsd.gte(budget.budgetUsd)
+    ) {
+      throw new AppError(
+        "BUDGET_EXCEEDED",
+        `This session reached its budget of $${budget.budgetUsd.toFixed(2)}; raise the budget to continue`,
+        { budgetUsd: budget.budgetUsd.toNumber() },
+      );
+    }
+    const message = await this.prisma.message.create({
+      data: { agentId, authorId: viewerId, role: "USER", text, status: "QUEUED" },
+      select: messageSelect,
+    });
+    // If this fails the message stays QUEUED; the worker's reconciliation enqueues it again.
+    await this.queues.enqueueMessage({ messageId: message.id, agentId });
+    return toMessageRecord(message);
+  }
+
+  /** The session's cost cap in USD, or null (the caller has checked the viewer may read it). */
+  async budget(sessionId: string): Promise<number | null> {
+    const row = await this.prisma.session.findUnique({
+      where: { id: sessionId },
+      select: { budgetUsd: true },
+    });
+    return row?.budgetUsd?.toNumber() ?? null;
+  }
+
+  /** Sets or clears the session's cost cap (owner only). */
+  async setBudget(viewerId: string, sessionId: string, budgetUsd: number | null): Promise<void> {
+    await this.access.require(viewerId, sessionId, "manage");
+    if (budgetUsd !== null && (!Number.isFinite(budgetUsd) || budgetUsd < 0 || budgetUsd > 1e9)) {
+      throw new AppError("BAD_USER_INPUT", "budgetUsd must be between 0 and 1,000,000,000", {
+        field: "budgetUsd",
+      });
+    }
+    await this.prisma.session.update({ where: { id: sessionId }, data: { budgetUsd } });
+  }
+}
