@@ -10,9 +10,10 @@ ENV CHECKPOINT_DISABLE=1 \
     NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_FUND=false \
     NPM_CONFIG_AUDIT=false
-# Code runs from TypeScript under tsx (no build step), so the full install is the runtime.
+# Code runs from TypeScript under tsx (no build step), so the full install is the runtime;
+# the agent bundle is what the worker puts into agent containers.
 COPY . .
-RUN npm ci && npm run db:generate && npm cache clean --force
+RUN npm ci && npm run db:generate && npm run build -w @agentry/agent && npm cache clean --force
 ENV NODE_ENV=production
 USER node
 EXPOSE 4000

@@ -18,7 +18,7 @@ import {
 } from "./lib/paths.mjs";
 import { runTogether } from "./lib/processes.mjs";
 import { prisma } from "./lib/prisma.mjs";
-import { redactUrl } from "./lib/run.mjs";
+import { redactUrl, run } from "./lib/run.mjs";
 
 const { values: flags } = parseArgs({
   options: {
@@ -43,6 +43,7 @@ async function main() {
 
   await prepareDatabase(env.DATABASE_URL);
   await checkReachable("Redis", env.REDIS_URL, 6379);
+  await buildAgentBundle();
 
   const specs = await processSpecs(env);
   if (specs.length === 0) throw new StartError(`no workspace has a "${scriptName}" script yet`);
@@ -111,6 +112,22 @@ async function prepareDatabase(url) {
   say(applied ? `applied ${applied} migration(s)` : "database is up to date");
 }
 
+/** The worker copies agent/dist/agent.mjs into agent containers (or runs it, for `process`). */
+async function buildAgentBundle() {
+  const manifest = await readManifest(path.join(repoRoot, "agent"));
+  if (!manifest?.scripts?.build) return;
+  say("bundling the agent");
+  await run("npm", ["run", "build", "-w", manifest.name], { cwd: repoRoot });
+}
+
+async function readManifest(dir) {
+  try {
+    return JSON.parse(await readFile(path.join(dir, "package.json"), "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
 async function generatedClientIsStale() {
   try {
     const generated = await stat(path.join(prismaDir, "generated", "client.ts"));
@@ -146,19 +163,14 @@ function checkReachable(what, url, defaultPort) {
 }
 
 async function processSpecs(env) {
-  const workspaces = ["api", "worker", "client"].filter(
+  // In dev, the agent's own `dev` (a watching bundler) runs beside them.
+  const workspaces = ["api", "worker", "client", "agent"].filter(
     (name) => !flags.only || flags.only.includes(name),
   );
   const specs = [];
   for (const name of workspaces) {
     const dir = path.join(repoRoot, name);
-    let manifest;
-    try {
-      manifest = JSON.parse(await readFile(path.join(dir, "package.json"), "utf8"));
-    } catch {
-      continue;
-    }
-    const command = manifest.scripts?.[scriptName];
+    const command = (await readManifest(dir))?.scripts?.[scriptName];
     if (!command) continue;
     const bin = [
       path.join(dir, "node_modules", ".bin"),

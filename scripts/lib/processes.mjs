@@ -10,10 +10,15 @@ const paint = (code, text) => (useColour ? `\x1b[${code}m${text}\x1b[0m` : text)
  * @typedef {{ name: string, command: string, cwd: string, env: NodeJS.ProcessEnv }} ProcessSpec
  */
 
+// A script with no shell syntax is started directly and only it is signalled: tools such as tsx
+// relay a signal to their own child, which would get it twice if the whole group were
+// signalled. A script that needs a shell (`a && b`) gets its group signalled.
+const SIMPLE = /^[\w@%+=:,./-]+(\s+[\w@%+=:,./-]+)*$/;
+
 /**
- * Starts every spec in its own process group (so a shell script's children are stopped too).
- * SIGINT/SIGTERM to this process stop them all; when one exits on its own, the others are
- * stopped and the returned promise resolves with a non-zero exit code.
+ * Starts every spec in its own process group, so whatever it starts is stopped with it.
+ * SIGINT/SIGTERM to this process stop them all (a second one kills them); when one exits on its
+ * own, the others are stopped and the returned promise resolves with a non-zero exit code.
  * @param {ProcessSpec[]} specs
  * @returns {Promise<number>} the exit code this process should end with
  */
@@ -25,16 +30,19 @@ export function runTogether(specs, { graceMs = 10_000 } = {}) {
 
   return new Promise((resolve) => {
     const stopAll = (signal) => {
-      for (const child of running.values()) {
+      for (const { child, direct } of running.values()) {
         try {
-          process.kill(-child.pid, signal);
+          process.kill(direct && signal !== "SIGKILL" ? child.pid : -child.pid, signal);
         } catch {
           // already gone
         }
       }
     };
     const beginStop = (code, reason) => {
-      if (stopping) return;
+      if (stopping) {
+        stopAll("SIGKILL");
+        return;
+      }
       stopping = true;
       exitCode = code;
       process.stderr.write(`${reason}; stopping ${[...running.keys()].join(", ") || "nothing"}\n`);
@@ -48,13 +56,17 @@ export function runTogether(specs, { graceMs = 10_000 } = {}) {
 
     specs.forEach((spec, index) => {
       const prefix = paint(colours[index % colours.length], `${spec.name.padEnd(width)} |`);
-      const child = spawn("sh", ["-c", spec.command], {
+      const direct = SIMPLE.test(spec.command.trim());
+      const [file, ...args] = direct
+        ? spec.command.trim().split(/\s+/)
+        : ["sh", "-c", spec.command];
+      const child = spawn(file, args, {
         cwd: spec.cwd,
         env: spec.env,
         detached: true,
         stdio: ["ignore", "pipe", "pipe"],
       });
-      running.set(spec.name, child);
+      running.set(spec.name, { child, direct });
       for (const [stream, out] of [
         [child.stdout, process.stdout],
         [child.stderr, process.stderr],
@@ -63,15 +75,19 @@ export function runTogether(specs, { graceMs = 10_000 } = {}) {
           .createInterface({ input: stream, crlfDelay: Infinity })
           .on("line", (line) => out.write(`${prefix} ${line}\n`));
       }
-      child.on("exit", (code, signal) => {
-        running.delete(spec.name);
-        const how = signal ? `was stopped by ${signal}` : `exited with code ${code}`;
+      const ended = (how, code) => {
+        if (!running.delete(spec.name)) return;
         if (!stopping) {
           process.stderr.write(`${prefix} ${paint(31, `${spec.name} ${how}`)}\n`);
           beginStop(code || 1, `${spec.name} ended`);
         }
         if (running.size === 0) resolve(exitCode);
-      });
+      };
+      // "error" without "exit" when the program cannot be started at all.
+      child.on("error", (error) => ended(`could not start: ${error.message}`, 1));
+      child.on("exit", (code, signal) =>
+        ended(signal ? `was stopped by ${signal}` : `exited with code ${code}`, code),
+      );
     });
   });
 }
