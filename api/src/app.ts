@@ -34,7 +34,7 @@ export async function composeApi(infra: ApiInfra): Promise<ApiDeps> {
     subscribeClient: infra.redisSubscriber,
     namespace,
   });
-  const queues = createAgentQueues(redis, namespace);
+  const queues = createAgentQueues(config.REDIS_URL, namespace);
   const services = createServices({
     prisma,
     queues,

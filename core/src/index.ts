@@ -18,3 +18,4 @@ export * from "./topics.js";
 export * from "./queue/message-queue.js";
 export * from "./events/agent-event-log.js";
 export * from "./queue/agent-control-queue.js";
+export * from "./queue/connection.js";

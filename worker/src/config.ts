@@ -28,6 +28,21 @@ const workerEnvSchema = commonEnvSchema.extend({
   WORKER_CONCURRENCY: positiveInt(4, 256),
   /** How long a stop waits for running messages before it gives up on them. */
   SHUTDOWN_TIMEOUT_MS: positiveInt(30_000, 10 * 60_000),
+  /**
+   * How long a message's lock lasts without renewal: after a worker dies, its runs are taken
+   * over after about this long.
+   */
+  WORKER_LOCK_MS: positiveInt(30_000, 10 * 60_000),
+  /**
+   * Docker network for agent containers. Unset: the engine's default `bridge` where it exists,
+   * else `host` with a warning (engines started with --bridge=none, as in development here).
+   * `none` cuts agents off entirely (they then cannot reach a provider).
+   */
+  AGENT_NETWORK: optionalText(),
+  /** CPUs per agent container. */
+  AGENT_CPUS: positiveInt(1, 64),
+  /** Memory per agent container, in MiB. */
+  AGENT_MEMORY_MB: positiveInt(1024, 256 * 1024),
 });
 
 export type WorkerEnv = z.output<typeof workerEnvSchema>;

@@ -1,24 +1,61 @@
-import { verifyKeyRing, type KeyRingReport, type Logger } from "@agentry/core";
+import { fileURLToPath } from "node:url";
+import {
+  AGENT_CONTROL_QUEUE,
+  AgentEventLog,
+  bullConnection,
+  createVault,
+  MESSAGE_QUEUE,
+  providerBaseUrlsFromEnv,
+  queuePrefix,
+  systemKeysFromEnv,
+  verifyKeyRing,
+  type KeyRingReport,
+  type Logger,
+} from "@agentry/core";
 import { createPrismaClient, Prisma, type PrismaClient } from "@agentry/prisma";
+import { Queue, Worker } from "bullmq";
+import Docker from "dockerode";
 import { Redis } from "ioredis";
+import { createAgentControlProcessor } from "./agents/agent-control.job.js";
+import { reconcile } from "./agents/reconcile.js";
 import type { WorkerConfig } from "./config.js";
+import { createMessageJobProcessor } from "./messages/message.job.js";
+import { createAgentRuntime, type AgentRuntime } from "./runtime/index.js";
+
+const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /** A booted worker: its clients, and one way to stop it. */
 export interface RunningWorker {
   readonly prisma: PrismaClient;
   readonly redis: Redis;
   readonly keyRing: KeyRingReport;
+  readonly runtime: AgentRuntime;
   /** Stops taking work, waits for what runs (up to SHUTDOWN_TIMEOUT_MS), closes every client. */
   close(): Promise<void>;
 }
 
+export interface WorkerOptions {
+  /** Prefix of queues, channels and event keys; "" in production, unique per test run. */
+  readonly namespace?: string;
+  /** A runtime to use instead of the configured one (tests). */
+  readonly runtime?: AgentRuntime;
+  /** How long recovery waits for an orphaned run to finish (default 30 s). */
+  readonly recoverySettleMs?: number;
+}
+
 /**
- * Builds the worker's clients and proves the key ring opens what the database holds before any
- * work is taken: a worker with the wrong ENCRYPTION_KEY would fail every message it ran.
- * On any boot failure the clients made so far are closed and the error is rethrown.
+ * Builds the worker: clients, the key ring proven against the database before any work is
+ * taken (a worker with the wrong ENCRYPTION_KEY would fail every message), the agent runtime,
+ * reconciliation, then the BullMQ workers for messages and housekeeping.
+ * On a boot failure the clients made so far are closed and the error is rethrown.
  */
-export async function startWorker(config: WorkerConfig, logger: Logger): Promise<RunningWorker> {
+export async function startWorker(
+  config: WorkerConfig,
+  logger: Logger,
+  options: WorkerOptions = {},
+): Promise<RunningWorker> {
   const { env } = config;
+  const namespace = options.namespace ?? "";
   const prisma = createPrismaClient(env.DATABASE_URL);
   // BullMQ requires maxRetriesPerRequest: null on the connections its workers block on.
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: true });
@@ -26,6 +63,8 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     await Promise.allSettled([prisma.$disconnect(), redis.quit()]);
   };
 
+  let keyRing: KeyRingReport;
+  let runtime: AgentRuntime;
   try {
     if (config.devKeyPath !== undefined) {
       logger.warn(
@@ -33,7 +72,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
         "using the DEVELOPMENT encryption key; production must set ENCRYPTION_KEY",
       );
     }
-    const [keyRing] = await Promise.all([verifyKeyRing(prisma, config.ring), redis.connect()]);
+    [keyRing] = await Promise.all([verifyKeyRing(prisma, config.ring), redis.connect()]);
     if (keyRing.pendingReencryption > 0) {
       logger.warn(
         { pendingReencryption: keyRing.pendingReencryption },
@@ -41,7 +80,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       );
     }
     logger.info({ keyVersion: keyRing.currentVersion }, "key ring verified");
-    return { prisma, redis, keyRing, close: closeClients };
+    runtime = options.runtime ?? (await buildRuntime(config, logger));
   } catch (error) {
     await closeClients();
     throw isMissingTable(error)
@@ -49,6 +88,129 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
           cause: error,
         })
       : error;
+  }
+
+  const prefix = queuePrefix(namespace);
+  const connection = bullConnection(env.REDIS_URL);
+  const messageQueue = new Queue(MESSAGE_QUEUE, { connection, prefix });
+  const events = new AgentEventLog(redis, namespace);
+  await reconcile({ prisma, queue: messageQueue, runtime, logger });
+
+  const processMessage = createMessageJobProcessor({
+    prisma,
+    runtime,
+    events,
+    publisher: redis,
+    topicNamespace: namespace,
+    resolve: {
+      prisma,
+      vault: createVault(config.ring),
+      systemKeys: systemKeysFromEnv(env),
+      allowSystemKeys: env.ALLOW_SYSTEM_KEYS,
+    },
+    baseUrls: providerBaseUrlsFromEnv(env),
+    logger: logger.child({ component: "messages" }),
+    wake: async (messageId) => {
+      const job = await messageQueue.getJob(messageId);
+      if (job !== undefined && (await job.isDelayed())) await job.promote().catch(() => undefined);
+    },
+    ...(options.recoverySettleMs === undefined
+      ? {}
+      : { recoverySettleMs: options.recoverySettleMs }),
+  });
+  const messageWorker = new Worker(MESSAGE_QUEUE, processMessage, {
+    connection,
+    prefix,
+    concurrency: env.WORKER_CONCURRENCY,
+    lockDuration: env.WORKER_LOCK_MS,
+    stalledInterval: Math.max(1000, Math.floor(env.WORKER_LOCK_MS / 2)),
+    // A run taken over after a crash is settled from its journal, never re-run blindly; many
+    // crashes in a row must still end with the message settled, not dropped as "stalled".
+    maxStalledCount: 100,
+  });
+  const controlWorker = new Worker(
+    AGENT_CONTROL_QUEUE,
+    createAgentControlProcessor({ runtime, events }),
+    {
+      connection,
+      prefix,
+      concurrency: 1,
+    },
+  );
+  await Promise.all([messageWorker.waitUntilReady(), controlWorker.waitUntilReady()]);
+  for (const worker of [messageWorker, controlWorker]) {
+    worker.on("failed", (job, error) => {
+      logger.warn(
+        { jobId: job?.id, queue: worker.name, err: { message: error.message } },
+        "job failed",
+      );
+    });
+    worker.on("error", (error) => {
+      logger.error({ queue: worker.name, err: { message: error.message } }, "queue worker error");
+    });
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = async () => {
+    // Finish what runs; past the timeout, hand it back: the locks lapse and another worker
+    // settles those runs from their journals.
+    const graceful = Promise.all([messageWorker.close(), controlWorker.close()]);
+    const timedOut = await Promise.race([
+      graceful.then(() => false),
+      new Promise<boolean>((resolve) => {
+        setTimeout(() => {
+          resolve(true);
+        }, env.SHUTDOWN_TIMEOUT_MS).unref();
+      }),
+    ]);
+    if (timedOut) {
+      logger.warn("shutdown timeout: handing running messages back");
+      await Promise.all([messageWorker.close(true), controlWorker.close(true)]);
+    }
+    await messageQueue.close();
+    await closeClients();
+  };
+  return {
+    prisma,
+    redis,
+    keyRing,
+    runtime,
+    close: () => (closing ??= close()),
+  };
+}
+
+async function buildRuntime(config: WorkerConfig, logger: Logger): Promise<AgentRuntime> {
+  const { env } = config;
+  const docker = new Docker();
+  return createAgentRuntime({
+    kind: env.AGENT_RUNTIME,
+    docker,
+    repoRoot: REPO_ROOT,
+    logger,
+    containers: {
+      networkMode: env.AGENT_NETWORK ?? (await defaultNetwork(docker, logger)),
+      cpus: env.AGENT_CPUS,
+      memoryBytes: env.AGENT_MEMORY_MB * 1024 * 1024,
+    },
+  });
+}
+
+/** The engine's `bridge` network where it exists; else `host`, loudly. */
+async function defaultNetwork(docker: Docker, logger: Logger): Promise<string> {
+  // No engine: the process runtime will run agents, and no network applies.
+  const engineAnswers = await docker.ping().then(
+    () => true,
+    () => false,
+  );
+  if (!engineAnswers) return "none";
+  try {
+    await docker.getNetwork("bridge").inspect();
+    return "bridge";
+  } catch {
+    logger.warn(
+      "the Docker engine has no bridge network: agent containers share the host's network (set AGENT_NETWORK to choose)",
+    );
+    return "host";
   }
 }
 

@@ -1,6 +1,7 @@
 import {
   AGENT_CONTROL_QUEUE,
   agentControlJobOptions,
+  bullConnection,
   MESSAGE_QUEUE,
   messageJobOptions,
   queuePrefix,
@@ -8,7 +9,6 @@ import {
   type MessageJob,
 } from "@agentry/core";
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
 
 /** What the api hands the worker: message runs and housekeeping. Ids only, never a secret. */
 export interface AgentQueues {
@@ -17,11 +17,12 @@ export interface AgentQueues {
   close(): Promise<void>;
 }
 
-/** BullMQ producers on the api's Redis connection, under the namespace's prefix. */
-export function createAgentQueues(redis: Redis, namespace = ""): AgentQueues {
+/** BullMQ producers (with connections of their own), under the namespace's prefix. */
+export function createAgentQueues(redisUrl: string, namespace = ""): AgentQueues {
   const prefix = queuePrefix(namespace);
-  const messages = new Queue(MESSAGE_QUEUE, { connection: redis, prefix });
-  const control = new Queue(AGENT_CONTROL_QUEUE, { connection: redis, prefix });
+  const connection = bullConnection(redisUrl);
+  const messages = new Queue(MESSAGE_QUEUE, { connection, prefix });
+  const control = new Queue(AGENT_CONTROL_QUEUE, { connection, prefix });
   return {
     async enqueueMessage(job) {
       await messages.add("message", job, messageJobOptions(job.messageId));
