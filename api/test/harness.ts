@@ -83,6 +83,8 @@ export interface TestApiOptions {
    */
   readonly adminEmail?: string | null;
   readonly realtime?: RealtimeOptions;
+  /** Points the api's own Redis connections elsewhere (e.g. a dead port, to see /readyz fail). */
+  readonly apiRedisUrl?: string;
 }
 
 export interface TestApi {
@@ -96,6 +98,8 @@ export interface TestApi {
   readonly namespace: string;
   /** The ENCRYPTION_KEY the api runs with (to check ciphertexts in tests). */
   readonly encryptionKey: string;
+  /** The api's database URL (a worker under test connects to the same database). */
+  readonly databaseUrl: string;
   /** POSTs a GraphQL operation over real HTTP; `token` goes in `Authorization: Bearer`. */
   gql<T = Record<string, unknown>>(
     query: string,
@@ -159,8 +163,14 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     },
   });
   const namespace = `test:${random()}:`;
-  const redis = new Redis(REDIS_URL);
-  const redisSubscriber = new Redis(REDIS_URL);
+  const apiRedisUrl = options.apiRedisUrl ?? REDIS_URL;
+  // A dead Redis must fail fast (readiness checks), not retry forever.
+  const redisOptions =
+    options.apiRedisUrl === undefined
+      ? {}
+      : { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null };
+  const redis = new Redis(apiRedisUrl, redisOptions);
+  const redisSubscriber = new Redis(apiRedisUrl, redisOptions);
   const testRedis = new Redis(REDIS_URL);
   const ring = parseKeyRing(encryptionKey);
   await verifyKeyRing(db.prisma, ring);
@@ -214,6 +224,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     redis: testRedis,
     namespace,
     encryptionKey,
+    databaseUrl: db.url,
     gql,
     async ok<T>(query: string, variables?: Record<string, unknown>, token?: string): Promise<T> {
       const response = await gql<T>(query, variables, token);
@@ -328,7 +339,9 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     async close() {
       await Promise.all([...sockets].map((socket) => socket.dispose()));
       await running.close();
-      await Promise.all([redis.quit(), redisSubscriber.quit(), testRedis.quit()]);
+      redis.disconnect();
+      redisSubscriber.disconnect();
+      await testRedis.quit();
       await db.drop();
     },
   };

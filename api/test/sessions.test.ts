@@ -75,7 +75,9 @@ describe("creating sessions", () => {
       },
     ]);
 
-    const row = await api.prisma.credential.findFirstOrThrow({ where: { sessionId: session?.id ?? "missing" } });
+    const row = await api.prisma.credential.findFirstOrThrow({
+      where: { sessionId: session?.id ?? "missing" },
+    });
     expect(Buffer.from(row.ciphertext).toString("utf8")).not.toContain(secret);
     // The row opens with the api's key under exactly its own identity.
     const vault = createVault(parseKeyRing(api.encryptionKey));
@@ -144,6 +146,13 @@ describe("listing sessions", () => {
     const owner = await api.signUp();
     const created: string[] = [];
     for (let i = 0; i < 5; i += 1) created.push((await createSession(owner, { name: `s${i}` })).id);
+    // Distinct creation times, so the order is not left to ids when two fall in one millisecond.
+    for (const [index, id] of created.entries()) {
+      await api.prisma.session.update({
+        where: { id },
+        data: { createdAt: new Date(Date.parse("2026-01-01T00:00:00Z") + index * 1000) },
+      });
+    }
     await createSession(await api.signUp()); // someone else's: never listed
 
     const LIST = `query ($first: Int, $after: String) {

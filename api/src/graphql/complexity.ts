@@ -1,8 +1,16 @@
 import { AppError } from "@agentry/core";
 import type { ApolloServerPlugin } from "@apollo/server";
 import { GraphQLError, type DocumentNode, type GraphQLSchema } from "graphql";
-import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from "graphql-query-complexity";
+import type * as QueryComplexity from "graphql-query-complexity";
+import { createRequire } from "node:module";
 import { LIMITS } from "./limits.js";
+
+// graphql-query-complexity's ESM build imports graphql's ESM files (graphql/index.mjs), while
+// everything else here (type-graphql, Apollo) gets graphql's CommonJS build; graphql refuses a
+// schema from the "other" copy. Its CommonJS build shares the one graphql everything else uses.
+const { fieldExtensionsEstimator, getComplexity, simpleEstimator } = createRequire(import.meta.url)(
+  "graphql-query-complexity",
+) as typeof QueryComplexity;
 
 /**
  * The cost of an operation: 1 per field, unless the field declares its own (connections count
@@ -23,8 +31,10 @@ export function operationComplexity(
       variables: variables ?? {},
       estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
     });
-  } catch {
-    return undefined;
+  } catch (error) {
+    // Invalid variables: execution reports them properly. Anything else is a bug: surface it.
+    if (error instanceof GraphQLError) return undefined;
+    throw error;
   }
 }
 

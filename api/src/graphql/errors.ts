@@ -139,23 +139,12 @@ export function classifyError(error: unknown): ClassifiedError {
         }
       : { code: "INTERNAL", message: INTERNAL_MESSAGE, details: {}, unexpected: true };
   }
+  // A request error: graphql-js' own (parse, validation, coercion; Apollo wraps them with a code
+  // and the original as originalError) or a scalar's. Never one a resolver's exception caused.
   if (
     error instanceof GraphQLError &&
-    error.originalError === undefined &&
-    REQUEST_ERROR_CODES.has(error.extensions["code"])
-  ) {
-    return {
-      code: "BAD_USER_INPUT",
-      message: redactValues(error.message),
-      details: {},
-      unexpected: false,
-    };
-  }
-  // A scalar's own GraphQLError (BigInt, DateTime) while coercing a literal or variable.
-  if (
-    error instanceof GraphQLError &&
-    error.originalError instanceof GraphQLError &&
-    REQUEST_ERROR_CODES.has(error.originalError.extensions["code"])
+    REQUEST_ERROR_CODES.has(error.extensions["code"]) &&
+    (error.originalError === undefined || error.originalError instanceof GraphQLError)
   ) {
     return {
       code: "BAD_USER_INPUT",

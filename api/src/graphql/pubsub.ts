@@ -24,6 +24,14 @@ export interface TopicPubSubOptions {
   readonly namespace?: string;
 }
 
+function parseOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Pub/sub over Redis channels `<namespace><topic>:<id>` with JSON payloads, so any api process
  * can serve any subscriber, whichever process published. Payloads arrive unvalidated: the
@@ -34,6 +42,9 @@ export function createTopicPubSub(options: TopicPubSubOptions): TopicPubSub {
   const redisTarget = createRedisEventTarget<Event>({
     publishClient: options.publishClient,
     subscribeClient: options.subscribeClient,
+    // The default (JSON.parse) throws inside ioredis' message handler on a malformed message,
+    // which would crash the process; null is dropped by the subscriber's schema check instead.
+    serializer: { stringify: (message) => JSON.stringify(message), parse: parseOrNull },
   });
   const namespace = options.namespace ?? "";
   const eventTarget: TypedEventTarget<Event> =

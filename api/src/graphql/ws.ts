@@ -1,5 +1,6 @@
 import {
   getOperationAST,
+  getVariableValues,
   GraphQLError,
   parse,
   specifiedRules,
@@ -20,6 +21,19 @@ import type { RequestContext, Viewer } from "./context.js";
 import { classifyError, toFormattedError, type ClassifiedError } from "./errors.js";
 import { depthLimitRule } from "./limits.js";
 import { logOperation, logUnexpected } from "./logging.js";
+
+/** graphql-js' own request errors carry no code; give them the one Apollo would. */
+const withCode = (errors: readonly GraphQLError[], code: string): GraphQLError[] =>
+  errors.map(
+    (error) =>
+      new GraphQLError(error.message, {
+        ...(error.nodes === undefined ? {} : { nodes: error.nodes }),
+        ...(error.source === undefined ? {} : { source: error.source }),
+        ...(error.positions === undefined ? {} : { positions: error.positions }),
+        originalError: error,
+        extensions: { ...error.extensions, code },
+      }),
+  );
 
 /** What a graphql-ws connection carries besides the socket: who authenticated it. */
 // A type alias (not an interface): graphql-ws wants it assignable to a record.
@@ -106,11 +120,12 @@ export function attachGraphQLWs(
         try {
           document = parse(payload.query);
         } catch (error) {
-          if (error instanceof GraphQLError) return [error];
+          if (error instanceof GraphQLError) return withCode([error], "GRAPHQL_PARSE_FAILED");
           throw error;
         }
         const validationErrors = validate(schema, document, VALIDATION_RULES);
-        if (validationErrors.length > 0) return validationErrors;
+        if (validationErrors.length > 0)
+          return withCode(validationErrors, "GRAPHQL_VALIDATION_FAILED");
         const operation = getOperationAST(document, payload.operationName);
         if (operation === null || operation === undefined) {
           return [
@@ -120,6 +135,12 @@ export function attachGraphQLWs(
           ];
         }
         operations.set(key, { ...state, operationType: operation.operation });
+        const coerced = getVariableValues(
+          schema,
+          operation.variableDefinitions ?? [],
+          payload.variables ?? {},
+        );
+        if (coerced.errors !== undefined) return withCode(coerced.errors, "BAD_USER_INPUT");
         try {
           assertComplexity(
             schema,
