@@ -1,0 +1,4 @@
+// What system tests and tools start a worker with (the process itself starts in main.ts).
+export { startWorker, type RunningWorker, type WorkerOptions } from "./worker.js";
+export { loadWorkerConfig, type WorkerConfig } from "./config.js";
+export { createAgentRuntime, type AgentRuntime } from "./runtime/index.js";
