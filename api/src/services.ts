@@ -60,7 +60,7 @@ export function createServices(deps: ServiceDeps): Services {
     auth,
     apiTokens: new ApiTokenService(prisma, audit),
     access,
-    sessions: new SessionService(prisma, access, credentials, audit),
+    sessions: new SessionService(prisma, access, credentials, audit, deps.queues),
     members: new SessionMemberService(prisma, access, audit),
     credentials,
     usage,

@@ -1,3 +1,4 @@
+import type { AgentQueues } from "../agents/agent-queues.js";
 import type { Provider } from "@agentry/core";
 import type { PrismaClient } from "@agentry/prisma";
 import type { AuditService } from "../audit/audit.service.js";
@@ -26,6 +27,7 @@ export class SessionService {
     private readonly access: SessionAccessService,
     private readonly credentials: CredentialService,
     private readonly audit: AuditService,
+    private readonly queues: Pick<AgentQueues, "enqueueControl">,
   ) {}
 
   /** The session when the viewer may read it; null otherwise (absent and not-yours look alike). */
@@ -94,7 +96,7 @@ export class SessionService {
     return { ...updated, viewerId, viewerRole: session.viewerRole };
   }
 
-  /** Deletes a session with its keys, agents, messages and usage (cascade). Owner only. */
+  /** Deletes a session with its keys, agents, messages and usage (cascade), then its containers. Owner only. */
   async delete(viewerId: string, sessionId: string): Promise<void> {
     await this.access.require(viewerId, sessionId, "manage");
     await this.prisma.$transaction(async (tx) => {
@@ -120,5 +122,8 @@ export class SessionService {
         );
       }
     });
+    // The worker removes the session's containers and workspaces; its reconciliation at start
+    // catches any this misses (Redis away, say).
+    await this.queues.enqueueControl({ type: "removeSession", sessionId });
   }
 }

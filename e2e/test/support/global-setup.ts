@@ -1,8 +1,12 @@
+import { rename } from "node:fs/promises";
 import { buildAgentBundle } from "@agentry/agent/build.mjs";
 import { agentBundlePath } from "@agentry/agent";
 
 // The worker's runtimes run the bundled agent (and the Docker runtime bakes it into the image):
-// build it from the current source once per run.
+// build it from the current source once per run. Written aside and renamed into place, so a
+// runtime reading the bundle at that moment never sees half a file.
 export default async function setup(): Promise<void> {
-  await buildAgentBundle({ outfile: agentBundlePath });
+  const aside = `${agentBundlePath}.${process.pid}.tmp`;
+  await buildAgentBundle({ outfile: aside });
+  await rename(aside, agentBundlePath);
 }
