@@ -39,6 +39,26 @@ const workerEnvSchema = commonEnvSchema.extend({
    * `none` cuts agents off entirely (they then cannot reach a provider).
    */
   AGENT_NETWORK: optionalText(),
+  /**
+   * Prefix of the queues, pub/sub channels and Redis keys this worker uses: empty (the default)
+   * in a deployment. A worker in its own process serves an api with the same namespace, as
+   * in the system tests, whose api harness gives every run its own (the api's main has no
+   * such variable: it always uses the empty one).
+   */
+  AGENTRY_NAMESPACE: z.preprocess(
+    (value) => (typeof value === "string" ? value.trim() : value),
+    z
+      .string()
+      .max(64)
+      .regex(/^[A-Za-z0-9:_.-]*$/, { message: "may hold only letters, digits and : _ . -" })
+      .default(""),
+  ),
+  /**
+   * How long a worker that takes over a dead worker's message waits for the orphaned agent run
+   * (still going in its container) to finish, reading its journal, before it fails the message
+   * as interrupted.
+   */
+  RECOVERY_SETTLE_MS: positiveInt(30_000, 10 * 60_000),
   /** CPUs per agent container. */
   AGENT_CPUS: positiveInt(1, 64),
   /** Memory per agent container, in MiB. */

@@ -18,7 +18,10 @@ async function main(): Promise<void> {
 
   let worker;
   try {
-    worker = await startWorker(config, logger);
+    worker = await startWorker(config, logger, {
+      namespace: config.env.AGENTRY_NAMESPACE,
+      recoverySettleMs: config.env.RECOVERY_SETTLE_MS,
+    });
   } catch (error) {
     if (error instanceof KeyRingMismatchError) {
       logger.fatal({ err: error }, "refusing to start: the encryption key does not fit the data");
