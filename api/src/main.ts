@@ -34,6 +34,15 @@ async function main(): Promise<void> {
   const prisma = createPrismaClient(config.DATABASE_URL);
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
   const redisSubscriber = redis.duplicate();
+  // ioredis reconnects by itself; without a listener it would print each failure to stderr.
+  for (const [role, client] of [
+    ["commands", redis],
+    ["subscriber", redisSubscriber],
+  ] as const) {
+    client.on("error", (error: Error) => {
+      logger.warn({ redis: role, errorMessage: error.message }, "redis connection error");
+    });
+  }
   await Promise.all([redis.connect(), redisSubscriber.connect()]);
 
   const report = await verifyKeyRing(prisma, keys.ring);
@@ -59,13 +68,16 @@ async function main(): Promise<void> {
   const api = await startApi(deps, { port: config.PORT, host: config.HOST });
   logger.info({ url: api.url, wsUrl: api.wsUrl }, "api ready");
 
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const shutdown = (signal: NodeJS.Signals): void => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      // tsx relays a signal the child also got itself (Ctrl-C reaches the whole process group),
+      // so only a signal that comes a while later means "stop now".
+      if (Date.now() - stoppingSince < 1000) return;
       logger.warn({ signal }, "second signal: exiting now");
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     logger.info({ signal }, "shutting down: draining connections");
     const force = setTimeout(() => {
       logger.error("shutdown timed out; exiting");

@@ -118,6 +118,8 @@ export async function startApi(deps: ApiDeps, options: StartOptions): Promise<Ru
     introspection: true,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns shutdown (Apollo's own signal handlers would race it and re-raise the signal).
+    stopOnTerminationSignals: false,
     formatError: formatApolloError,
     validationRules: [depthLimitRule()],
     logger: logger.child({ component: "apollo" }),
@@ -242,7 +244,12 @@ export async function startApi(deps: ApiDeps, options: StartOptions): Promise<Ru
     });
   });
   const address = httpServer.address() as AddressInfo;
-  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const wildcard = address.address === "0.0.0.0" || address.address === "::";
+  const host = wildcard
+    ? "localhost"
+    : address.family === "IPv6"
+      ? `[${address.address}]`
+      : address.address;
   const base = `${host}:${address.port}${GRAPHQL_PATH}`;
   logger.info({ port: address.port, host: address.address }, "api listening");
 

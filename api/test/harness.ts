@@ -130,7 +130,12 @@ export interface TestApi {
   appendAgentEvent(event: AgentEventInput): Promise<AgentEventPayload>;
   /** Every log line so far, as written (JSON text). */
   logs(): readonly string[];
-  /** Stops the api and drops its database. */
+  /**
+   * Stops the api server the way SIGTERM does (drains graphql-ws, stops Apollo, closes the
+   * port), leaving database and Redis up for inspection. close() is still needed afterwards.
+   */
+  stopServer(): Promise<void>;
+  /** Closes test sockets, stops the api, closes Redis connections and drops the database. */
   close(): Promise<void>;
 }
 
@@ -171,6 +176,11 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       : { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null };
   const redis = new Redis(apiRedisUrl, redisOptions);
   const redisSubscriber = new Redis(apiRedisUrl, redisOptions);
+  for (const client of [redis, redisSubscriber]) {
+    client.on("error", (error: Error) => {
+      logger.warn({ errorMessage: error.message }, "redis connection error");
+    });
+  }
   const testRedis = new Redis(REDIS_URL);
   const ring = parseKeyRing(encryptionKey);
   await verifyKeyRing(db.prisma, ring);
@@ -336,6 +346,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     },
     appendAgentEvent: (event) => eventLog.append(event),
     logs: () => [...lines],
+    stopServer: () => running.close(),
     async close() {
       await Promise.all([...sockets].map((socket) => socket.dispose()));
       await running.close();

@@ -45,4 +45,29 @@ describe("health endpoints", () => {
   it("answers unknown paths with 404", async () => {
     expect((await fetch(`${base(api)}/nope`)).status).toBe(404);
   });
+
+  it("shuts down gracefully: graphql-ws clients are told 1001 and the port closes", async () => {
+    const other = await startTestApi();
+    try {
+      const user = await other.signUp();
+      const { createSession } = await other.ok<{ createSession: { id: string } }>(
+        `mutation { createSession(input: { name: "s" }) { id } }`,
+        undefined,
+        user.token,
+      );
+      const socket = other.ws(user.token);
+      const subscription = socket.subscribe(
+        `subscription ($id: ID!) { sessionUsage(sessionId: $id) { apiCalls } }`,
+        {
+          id: createSession.id,
+        },
+      );
+      await subscription.next();
+      await other.stopServer();
+      expect((await socket.closed).code).toBe(1001);
+      await expect(fetch(`${base(other)}/healthz`)).rejects.toThrow();
+    } finally {
+      await other.close();
+    }
+  });
 });

@@ -7,7 +7,6 @@ import type { RequestContext } from "./context.js";
 // variables (they hold passwords and secrets) and never the Authorization header.
 
 export interface OperationLog {
-  readonly requestId: string;
   readonly transport: "http" | "ws";
   readonly operationName: string | null;
   readonly operationType: string | null;
@@ -26,7 +25,6 @@ export function logOperation(logger: Logger, entry: OperationLog): void {
   }, "info");
   logger[level](
     {
-      requestId: entry.requestId,
       transport: entry.transport,
       operationName: entry.operationName,
       operationType: entry.operationType,
@@ -39,29 +37,25 @@ export function logOperation(logger: Logger, entry: OperationLog): void {
 }
 
 /**
- * Logs an unexpected error in full, server side only, with the request id the client can quote.
- * Prisma's validation messages quote the query's arguments, so for Prisma errors only the name
- * and code are logged.
+ * Logs an unexpected error in full, server side only; `logger` carries the request id the
+ * client can quote (x-request-id). Prisma's validation messages quote the query's arguments,
+ * so for Prisma errors only the name and code are logged.
  */
-export function logUnexpected(logger: Logger, requestId: string, error: unknown): void {
+export function logUnexpected(logger: Logger, error: unknown): void {
   const original = rootCause(error);
   if (original instanceof Error && original.name.startsWith("PrismaClient")) {
     const code: unknown = (original as { code?: unknown }).code;
-    logger.error(
-      { requestId, errorName: original.name, prismaCode: code },
-      "unexpected database error",
-    );
+    logger.error({ errorName: original.name, prismaCode: code }, "unexpected database error");
     return;
   }
   logger.error(
     original instanceof Error
       ? {
-          requestId,
           errorName: original.name,
           errorMessage: original.message,
           stack: original.stack,
         }
-      : { requestId, errorName: typeof original },
+      : { errorName: typeof original },
     "unexpected error",
   );
 }
@@ -89,15 +83,13 @@ export function loggingPlugin(): ApolloServerPlugin<RequestContext> {
         didEncounterErrors({ errors: raised }) {
           errors = raised.map((error) => {
             const classified = classifyError(error);
-            if (classified.unexpected)
-              logUnexpected(contextValue.logger, contextValue.requestId, error);
+            if (classified.unexpected) logUnexpected(contextValue.logger, error);
             return classified;
           });
           return Promise.resolve();
         },
         willSendResponse({ operationName, operation }) {
           logOperation(contextValue.logger, {
-            requestId: contextValue.requestId,
             transport: "http",
             operationName: operationName ?? null,
             operationType: operation?.operation ?? null,

@@ -41,7 +41,8 @@ type ConnectionExtra = { viewer?: Viewer };
 
 /** Per operation: what the log line needs at completion. */
 interface OperationState {
-  readonly requestId: string;
+  /** Carries the operation's request id. */
+  readonly logger: Logger;
   readonly started: number;
   readonly operationName: string | null;
   readonly operationType: string | null;
@@ -70,8 +71,7 @@ export function attachGraphQLWs(
     const state = operations.get(key);
     if (state === undefined) return;
     operations.delete(key);
-    logOperation(logger, {
-      requestId: state.requestId,
+    logOperation(state.logger, {
       transport: "ws",
       operationName: state.operationName,
       operationType: state.operationType,
@@ -84,7 +84,7 @@ export function attachGraphQLWs(
   const classify = (state: OperationState | undefined, errors: readonly unknown[]) => {
     return errors.map((error) => {
       const classified = classifyError(error);
-      if (classified.unexpected) logUnexpected(logger, state?.requestId ?? "-", error);
+      if (classified.unexpected) logUnexpected(state?.logger ?? logger, error);
       state?.errors.push(classified);
       return toFormattedError(error);
     });
@@ -107,9 +107,10 @@ export function attachGraphQLWs(
       },
       onSubscribe: async (ctx, id, payload) => {
         const requestId = randomUUID();
+        const operationLogger = logger.child({ requestId });
         const key = keyOf(ctx.extra.socket, id);
         const state: OperationState = {
-          requestId,
+          logger: operationLogger,
           started: performance.now(),
           operationName: payload.operationName ?? null,
           operationType: null,
@@ -162,7 +163,7 @@ export function attachGraphQLWs(
           requestId,
           viewer: current,
           tokenRefused: current === null,
-          logger: logger.child({ requestId }),
+          logger: operationLogger,
           realtime: services.realtime,
         };
         const args: ExecutionArgs = {
