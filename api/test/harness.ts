@@ -352,6 +352,12 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       await running.close();
       redis.disconnect();
       redisSubscriber.disconnect();
+      // Agent event logs (sequence, history) live under this api's namespace.
+      const keys: string[] = [];
+      for await (const batch of testRedis.scanStream({ match: `${namespace}*`, count: 500 })) {
+        keys.push(...(batch as string[]));
+      }
+      if (keys.length > 0) await testRedis.del(...keys);
       await testRedis.quit();
       await db.drop();
     },
