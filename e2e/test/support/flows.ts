@@ -235,7 +235,10 @@ export const SESSION_USAGE = `subscription ($sessionId: ID!) { sessionUsage(sess
 
 /** What a TestSubscription (api/test/harness.ts) hands out, one result at a time. */
 interface ResultSource<T> {
-  next(): Promise<{ readonly data?: T | null; readonly errors?: readonly unknown[] }>;
+  next(): Promise<{
+    readonly data?: T | null | undefined;
+    readonly errors?: readonly unknown[] | undefined;
+  }>;
 }
 
 /**
