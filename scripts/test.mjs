@@ -22,6 +22,12 @@ const npx = (...args) => ["npx", ["--no-install", ...args]];
 
 const phases = [
   { name: "prisma generate", required: true, command: npx("prisma", "generate"), cwd: "prisma" },
+  // The worker's runtime tests and the system tests run the real agent bundle.
+  {
+    name: "agent bundle",
+    required: true,
+    command: ["npm", ["run", "build", "-w", "@agentry/agent"]],
+  },
   {
     name: "typecheck+lint+test",
     command: npx(
