@@ -40,7 +40,8 @@ const workerEnvSchema = commonEnvSchema.extend({
    */
   AGENT_NETWORK: optionalText(),
   /**
-   * Prefix of the queues, pub/sub channels and Redis keys this worker uses: empty (the default)
+   * Prefix of the queues, pub/sub channels and Redis keys this worker uses, and the label that
+   * scopes the agent environments it manages (it reconciles only its own): empty (the default)
    * in a deployment. A worker in its own process serves an api with the same namespace, as
    * in the system tests, whose api harness gives every run its own (the api's main has no
    * such variable: it always uses the empty one).

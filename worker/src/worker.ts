@@ -80,7 +80,7 @@ export async function startWorker(
       );
     }
     logger.info({ keyVersion: keyRing.currentVersion }, "key ring verified");
-    runtime = options.runtime ?? (await buildRuntime(config, logger));
+    runtime = options.runtime ?? (await buildRuntime(config, logger, namespace));
   } catch (error) {
     await closeClients();
     throw isMissingTable(error)
@@ -179,11 +179,18 @@ export async function startWorker(
   };
 }
 
-async function buildRuntime(config: WorkerConfig, logger: Logger): Promise<AgentRuntime> {
+async function buildRuntime(
+  config: WorkerConfig,
+  logger: Logger,
+  namespace: string,
+): Promise<AgentRuntime> {
   const { env } = config;
   const docker = new Docker();
   return createAgentRuntime({
     kind: env.AGENT_RUNTIME,
+    // Reconciliation removes environments whose agent is not in this database: it must see
+    // only this deployment's, not those of another one (or a test run) on the same engine.
+    namespace,
     docker,
     repoRoot: REPO_ROOT,
     logger,

@@ -22,6 +22,8 @@ export interface CreateAgentRuntimeOptions {
   containers?: Omit<DockerRuntimeOptions, "docker" | "image" | "logger">;
   /** Process only: where agents' directories go; default `<repoRoot>/.local/agents`. */
   dataDir?: string | undefined;
+  /** The deployment's namespace: the runtime lists (so reconciles) only its own agents. */
+  namespace?: string | undefined;
 }
 
 async function engineAnswers(docker: Docker): Promise<boolean> {
@@ -61,8 +63,15 @@ export async function createAgentRuntime(
       dataDir: options.dataDir ?? join(repoRoot, ".local", "agents"),
       agentScript,
       logger,
+      ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
     });
   }
   const image = options.image ?? (await ensureAgentImage({ docker, repoRoot, logger }));
-  return new DockerRuntime({ ...options.containers, docker, image, logger });
+  return new DockerRuntime({
+    ...options.containers,
+    docker,
+    image,
+    logger,
+    ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
+  });
 }

@@ -21,6 +21,7 @@ const LABEL = {
   agent: "agentry.agent",
   session: "agentry.session",
   kind: "agentry.kind",
+  namespace: "agentry.namespace",
 } as const;
 
 const MIB = 1024 * 1024;
@@ -51,6 +52,12 @@ export interface DockerRuntimeOptions {
   agentCommand?: readonly string[];
   /** Seconds `stop` waits before killing; default 2. */
   stopTimeoutSeconds?: number;
+  /**
+   * The deployment's namespace (the worker's): containers carry it as a label, and `list`
+   * sees only its own, so a worker's reconciliation never removes the agents of another
+   * deployment or test run on the same engine. Default "" (unlabelled containers count as "").
+   */
+  namespace?: string;
 }
 
 const isAgentKind = (value: string | undefined): value is AgentKind =>
@@ -78,6 +85,7 @@ export class DockerRuntime implements AgentRuntime {
   readonly #tmpBytes: number;
   readonly #agentCommand: readonly string[];
   readonly #stopTimeoutSeconds: number;
+  readonly #namespace: string;
 
   constructor(options: DockerRuntimeOptions) {
     this.#docker = options.docker;
@@ -90,6 +98,7 @@ export class DockerRuntime implements AgentRuntime {
     this.#tmpBytes = options.tmpBytes ?? 256 * MIB;
     this.#agentCommand = options.agentCommand ?? ["node", AGENT_IMAGE_LAYOUT.agentScript];
     this.#stopTimeoutSeconds = options.stopTimeoutSeconds ?? 2;
+    this.#namespace = options.namespace ?? "";
   }
 
   static containerName(agentId: string): string {
@@ -147,6 +156,7 @@ export class DockerRuntime implements AgentRuntime {
       [LABEL.agent]: agent.agentId,
       [LABEL.session]: agent.sessionId,
       [LABEL.kind]: agent.kind,
+      ...(this.#namespace === "" ? {} : { [LABEL.namespace]: this.#namespace }),
     };
     const volume = DockerRuntime.volumeName(agent.agentId);
     // creating an existing volume returns it, so this is idempotent and keeps the workspace
@@ -281,11 +291,15 @@ export class DockerRuntime implements AgentRuntime {
   async list(): Promise<ListedAgent[]> {
     const filters = { label: [`${LABEL.runtime}=docker`] };
     const found = new Map<string, ListedAgent>();
+    const ours = (labels: Readonly<Record<string, string>> | null | undefined) =>
+      (labels?.[LABEL.namespace] ?? "") === this.#namespace;
     for (const volume of await this.#listVolumes(filters)) {
+      if (!ours(volume.Labels)) continue;
       const ref = refFromLabels(volume.Labels);
       if (ref !== undefined) found.set(ref.agentId, { ...ref, state: "stopped" });
     }
     for (const container of await this.#docker.listContainers({ all: true, filters })) {
+      if (!ours(container.Labels)) continue;
       const ref = refFromLabels(container.Labels);
       if (ref === undefined) continue;
       found.set(ref.agentId, {

@@ -29,10 +29,18 @@ export interface ProcessRuntimeOptions {
    * system API keys) is never passed on; only PATH is taken from it unless given here.
    */
   env?: Readonly<Record<string, string>>;
+  /**
+   * The deployment's namespace (the worker's), kept in each agent's meta file: `list` sees only
+   * its own, so a worker's reconciliation never removes another deployment's or test run's
+   * agents from a shared data directory. Default "".
+   */
+  namespace?: string;
 }
 
 interface AgentMeta extends AgentRef {
   stopped: boolean;
+  /** Absent for "" (and in meta files written before namespaces). */
+  namespace?: string;
 }
 
 const isAgentKind = (value: unknown): value is AgentKind =>
@@ -42,10 +50,16 @@ function parseMeta(text: string): AgentMeta | undefined {
   try {
     const value: unknown = JSON.parse(text);
     if (typeof value !== "object" || value === null) return undefined;
-    const { agentId, sessionId, kind, stopped } = value as Record<string, unknown>;
+    const { agentId, sessionId, kind, stopped, namespace } = value as Record<string, unknown>;
     if (typeof agentId !== "string" || typeof sessionId !== "string" || !isAgentKind(kind))
       return undefined;
-    return { agentId, sessionId, kind, stopped: stopped === true };
+    return {
+      agentId,
+      sessionId,
+      kind,
+      stopped: stopped === true,
+      ...(typeof namespace === "string" && namespace !== "" ? { namespace } : {}),
+    };
   } catch {
     return undefined;
   }
@@ -65,12 +79,14 @@ export class ProcessRuntime implements AgentRuntime {
   readonly #nodeBinary: string;
   readonly #env: Readonly<Record<string, string>>;
   readonly #runs = new Map<string, Set<() => void>>();
+  readonly #namespace: string;
 
   constructor(options: ProcessRuntimeOptions) {
     this.#dataDir = options.dataDir;
     this.#agentScript = options.agentScript;
     this.#logger = options.logger.child({ runtime: "process" });
     this.#nodeBinary = options.nodeBinary ?? process.execPath;
+    this.#namespace = options.namespace ?? "";
     const path = process.env["PATH"];
     this.#env = { ...(path === undefined ? {} : { PATH: path }), LANG: "C.UTF-8", ...options.env };
     this.#logger.warn(
@@ -121,6 +137,7 @@ export class ProcessRuntime implements AgentRuntime {
       sessionId: agent.sessionId,
       kind: agent.kind,
       stopped: false,
+      ...(this.#namespace === "" ? {} : { namespace: this.#namespace }),
     });
     return { handle: dir, created: true };
   }
@@ -243,7 +260,8 @@ export class ProcessRuntime implements AgentRuntime {
       names.map(async (name) => {
         try {
           const meta = parseMeta(await readFile(join(this.#dataDir, name, "agent.json"), "utf8"));
-          return meta?.agentId === name ? meta : undefined;
+          const ours = (meta?.namespace ?? "") === this.#namespace;
+          return meta?.agentId === name && ours ? meta : undefined;
         } catch {
           return undefined;
         }
@@ -251,10 +269,12 @@ export class ProcessRuntime implements AgentRuntime {
     );
     return metas
       .filter((meta) => meta !== undefined)
-      .map(({ stopped, ...ref }) => ({
-        ...ref,
+      .map(({ agentId, sessionId, kind, stopped }) => ({
+        agentId,
+        sessionId,
+        kind,
         state: stopped ? "stopped" : "running",
-        handle: join(this.#dataDir, ref.agentId),
+        handle: join(this.#dataDir, agentId),
       }));
   }
 }

@@ -35,9 +35,16 @@ beforeAll(async () => {
 
 const runtimeFor =
   (image: () => string, options: Partial<DockerRuntimeOptions> = {}) =>
-  (): DockerRuntime =>
+  (scope: { namespace?: string } = {}): DockerRuntime =>
     // host network: a real agent in the container could reach a fake provider on 127.0.0.1
-    new DockerRuntime({ docker, image: image(), logger: silent, networkMode: "host", ...options });
+    new DockerRuntime({
+      docker,
+      image: image(),
+      logger: silent,
+      networkMode: "host",
+      ...options,
+      ...scope,
+    });
 
 const killContainer = async (agentId: string): Promise<void> => {
   await docker.getContainer(DockerRuntime.containerName(agentId)).kill();

@@ -21,11 +21,12 @@ afterAll(async () => {
 describeRuntimeContract({
   label: "process runtime with the stand-in agent",
   scriptable: true,
-  createRuntime: () =>
+  createRuntime: (scope = {}) =>
     new ProcessRuntime({
       dataDir: join(dataDir, "stand-in"),
       agentScript: standIn,
       logger: silent,
+      ...scope,
     }),
 });
 
@@ -33,11 +34,12 @@ describe.runIf(existsSync(realBundle))("process runtime with the real agent bund
   describeRuntimeContract({
     label: "process runtime with agent/dist/agent.mjs",
     scriptable: false,
-    createRuntime: () =>
+    createRuntime: (scope = {}) =>
       new ProcessRuntime({
         dataDir: join(dataDir, "real"),
         agentScript: realBundle,
         logger: silent,
+        ...scope,
       }),
     // nothing listens there: the agent must still end its run with a terminal event
     input: {

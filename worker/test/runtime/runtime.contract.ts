@@ -10,8 +10,11 @@ import type { AgentRef, AgentRuntime, RunOptions } from "../../src/runtime/runti
 export interface RuntimeSubject {
   /** Shown in test names. */
   label: string;
-  /** A new runtime instance; a second call stands for the worker after a restart. */
-  createRuntime(): AgentRuntime;
+  /**
+   * A new runtime instance; a second call stands for the worker after a restart. `namespace`
+   * stands for another deployment's worker on the same engine or data directory.
+   */
+  createRuntime(options?: { namespace?: string }): AgentRuntime;
   /** True when the agent is the scriptable stand-in. */
   scriptable: boolean;
   /** Kills the agent's environment behind the runtime's back (a crashed container). */
@@ -223,6 +226,22 @@ export function describeRuntimeContract(subject: RuntimeSubject): void {
         }
       });
     }
+
+    it("lists only its own namespace's environments, so another deployment's reconciliation leaves them alone", async () => {
+      const agent = newAgent();
+      const namespaced = subject.createRuntime({ namespace: `ns-${randomUUID().slice(0, 8)}:` });
+      await namespaced.ensure(agent);
+      try {
+        const ids = async (r: AgentRuntime) => (await r.list()).map((listed) => listed.agentId);
+        expect(await ids(namespaced)).toContain(agent.agentId);
+        expect(await ids(runtime)).not.toContain(agent.agentId);
+        const mine = newAgent();
+        await runtime.ensure(mine);
+        expect(await ids(namespaced)).not.toContain(mine.agentId);
+      } finally {
+        await namespaced.remove(agent.agentId);
+      }
+    });
 
     it("has no journal for a run that never happened", async () => {
       const agent = newAgent();
