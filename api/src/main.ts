@@ -18,7 +18,8 @@ import { startApi } from "./server.js";
 // check → services → schema → HTTP + WebSocket server, and a graceful shutdown.
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const SHUTDOWN_TIMEOUT_MS = 10_000;
+// Longer than Apollo's drain grace period (10 s), so in-flight requests finish first.
+const SHUTDOWN_TIMEOUT_MS = 15_000;
 
 async function main(): Promise<void> {
   const config = loadApiConfig(process.env);
