@@ -1,25 +1,30 @@
-import { defineConfig } from "vitest/config";
 import solid from "vite-plugin-solid";
+import { defineConfig } from "vitest/config";
 
-// The api (GraphQL over HTTP and graphql-ws) runs on its own port; in development the dev
-// server proxies /graphql to it so the browser talks to one origin.
-const apiUrl = process.env["API_URL"] ?? "http://127.0.0.1:4000";
+// The client calls the api at VITE_API_URL (read at build time; default
+// http://localhost:4000/graphql). `npm start` at the root sets API_URL for every process, so
+// a client built there follows the api's PORT.
+const apiUrl = process.env["API_URL"];
+if (!process.env["VITE_API_URL"] && apiUrl) {
+  process.env["VITE_API_URL"] = new URL("/graphql", apiUrl).href;
+}
 const port = Number(process.env["CLIENT_PORT"] ?? 5173);
 
 export default defineConfig({
   plugins: [solid()],
-  server: {
-    port,
-    strictPort: true,
-    proxy: { "/graphql": { target: apiUrl, ws: true, changeOrigin: true } },
-  },
-  preview: {
-    port,
-    strictPort: true,
-    proxy: { "/graphql": { target: apiUrl, ws: true, changeOrigin: true } },
-  },
+  server: { port, strictPort: true },
+  preview: { port, strictPort: true },
+  build: { target: "es2022" },
   test: {
-    environment: "jsdom",
-    include: ["src/**/*.test.{ts,tsx}", "test/**/*.test.{ts,tsx}"],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          environment: "jsdom",
+          include: ["src/**/*.test.{ts,tsx}"],
+        },
+      },
+    ],
   },
 });

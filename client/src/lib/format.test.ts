@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCost, formatTokens } from "./format.js";
+import { formatCost, formatDateTime, formatTokens, maskedHint } from "./format.js";
 
 describe("formatCost", () => {
   it("shows sub-dollar costs to four decimals so a few calls do not read $0.00", () => {
@@ -50,5 +50,23 @@ describe("formatTokens", () => {
   it("shows a dash for a value that is not a token count", () => {
     expect(formatTokens("12abc")).toBe("—");
     expect(formatTokens(Number.NaN)).toBe("—");
+  });
+});
+
+describe("formatDateTime", () => {
+  it("shows a date and time people read, in the given time zone", () => {
+    expect(formatDateTime("2026-01-05T14:03:00.000Z", "UTC")).toBe("Jan 5, 2026, 2:03 PM");
+  });
+
+  it("shows a dash for a missing or unreadable date", () => {
+    expect(formatDateTime(null)).toBe("—");
+    expect(formatDateTime("not a date")).toBe("—");
+  });
+});
+
+describe("maskedHint", () => {
+  it("shows only dots and the hint the api gives", () => {
+    expect(maskedHint("a1B2")).toBe("••••a1B2");
+    expect(maskedHint("")).toBe("••••");
   });
 });

@@ -38,3 +38,27 @@ export function formatTokens(tokens: number | bigint | string): string {
 function parseTokenString(text: string): bigint | undefined {
   return /^-?\d+$/.test(text.trim()) ? BigInt(text.trim()) : undefined;
 }
+
+const dateTime = new Intl.DateTimeFormat("en-US", {
+  dateStyle: "medium",
+  timeStyle: "short",
+});
+
+/** "Jan 5, 2026, 2:03 PM" in the viewer's time zone; "—" for a missing or invalid date. */
+export function formatDateTime(iso: string | null | undefined, timeZone?: string): string {
+  if (!iso) return "—";
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) return "—";
+  return timeZone === undefined
+    ? dateTime.format(time)
+    : new Intl.DateTimeFormat("en-US", {
+        dateStyle: "medium",
+        timeStyle: "short",
+        timeZone,
+      }).format(time);
+}
+
+/** A stored secret as shown: dots and its hint (at most the last four characters). */
+export function maskedHint(hint: string): string {
+  return `••••${hint}`;
+}

@@ -1,0 +1,203 @@
+import { createMutation } from "@urql/solid";
+import { createSignal, Show, type JSX } from "solid-js";
+import {
+  RemoveAccountCredentialDocument,
+  SetAccountCredentialDocument,
+  type CredentialFieldsFragment,
+  type CredentialKind,
+  type Provider,
+} from "../gql/graphql.js";
+import { problemFrom, type Problem } from "../lib/errors.js";
+import { ConfirmDialog } from "../ui/confirm-dialog.js";
+import { CredentialSummary } from "../ui/credential-summary.js";
+import { Field } from "../ui/field.js";
+import { ProblemNotice } from "../ui/problem-notice.js";
+import type { CredentialCheck } from "./credential-checks.js";
+
+const CREDENTIAL_TYPES = { additionalTypenames: ["CredentialInfo"] };
+
+/**
+ * One account credential (provider × kind): its metadata when stored, and add / replace /
+ * remove. The secret goes one way: it is pasted, sent, and never shown again.
+ */
+export function CredentialSlot(props: {
+  readonly id: string;
+  readonly title: string;
+  readonly provider: Provider;
+  readonly kind: CredentialKind;
+  readonly stored: CredentialFieldsFragment | undefined;
+  readonly check: CredentialCheck;
+  readonly secretLabel: string;
+  readonly placeholder?: string;
+  readonly multiline?: boolean;
+  readonly children?: JSX.Element;
+}): JSX.Element {
+  const [, setCredential] = createMutation(SetAccountCredentialDocument);
+  const [, removeCredential] = createMutation(RemoveAccountCredentialDocument);
+  const [editing, setEditing] = createSignal(false);
+  const [secret, setSecret] = createSignal("");
+  const [busy, setBusy] = createSignal(false);
+  const [problem, setProblem] = createSignal<Problem>();
+  const [done, setDone] = createSignal<string>();
+  const [confirming, setConfirming] = createSignal(false);
+  let input: HTMLInputElement | HTMLTextAreaElement | undefined;
+
+  const formOpen = (): boolean => props.stored === undefined || editing();
+  const fieldId = (): string => `${props.id}-secret`;
+
+  const save = async (event: SubmitEvent): Promise<void> => {
+    event.preventDefault();
+    setDone(undefined);
+    const refused = props.check(secret());
+    if (refused !== undefined) {
+      setProblem({ code: "BAD_USER_INPUT", title: refused, field: "secret" });
+      input?.focus();
+      return;
+    }
+    setBusy(true);
+    setProblem(undefined);
+    const replacing = props.stored !== undefined;
+    const result = await setCredential(
+      { provider: props.provider, kind: props.kind, secret: secret() },
+      CREDENTIAL_TYPES,
+    );
+    setBusy(false);
+    if (result.data) {
+      setSecret("");
+      setEditing(false);
+      setDone(replacing ? "Replaced. The next message uses the new one." : "Saved.");
+    } else if (result.error) {
+      setProblem(problemFrom(result.error));
+      input?.focus();
+    }
+  };
+
+  const remove = async (): Promise<void> => {
+    setBusy(true);
+    setDone(undefined);
+    const result = await removeCredential(
+      { provider: props.provider, kind: props.kind },
+      CREDENTIAL_TYPES,
+    );
+    setBusy(false);
+    setConfirming(false);
+    if (result.error) setProblem(problemFrom(result.error));
+    else setDone("Removed.");
+  };
+
+  return (
+    <article
+      class="card credential-slot"
+      aria-labelledby={`${props.id}-title`}
+      data-testid={props.id}
+    >
+      <h3 id={`${props.id}-title`}>{props.title}</h3>
+      {props.children}
+      <Show when={done()}>
+        <p class="notice notice-success" role="status">
+          {done()}
+        </p>
+      </Show>
+      <Show when={problem() !== undefined && problem()?.field === undefined}>
+        <ProblemNotice problem={problem() as Problem} />
+      </Show>
+      <Show when={props.stored}>
+        {(stored) => (
+          <>
+            <CredentialSummary credential={stored()} />
+            <div class="form-actions">
+              <Show when={!editing()}>
+                <button
+                  type="button"
+                  class="button"
+                  onClick={() => {
+                    setEditing(true);
+                    setDone(undefined);
+                    queueMicrotask(() => input?.focus());
+                  }}
+                >
+                  Replace
+                </button>
+              </Show>
+              <button
+                type="button"
+                class="button button-danger"
+                disabled={busy()}
+                onClick={() => setConfirming(true)}
+              >
+                Remove
+              </button>
+            </div>
+          </>
+        )}
+      </Show>
+      <Show when={formOpen()}>
+        <form class="form" onSubmit={(event) => void save(event)} novalidate>
+          <Field
+            label={props.stored ? `New ${props.secretLabel}` : props.secretLabel}
+            id={fieldId()}
+            error={problem()?.field === "secret" ? problem()?.title : undefined}
+          >
+            {(control) => (
+              <Show
+                when={props.multiline}
+                fallback={
+                  <input
+                    {...control}
+                    ref={(el) => (input = el)}
+                    type="password"
+                    autocomplete="off"
+                    spellcheck={false}
+                    placeholder={props.placeholder}
+                    value={secret()}
+                    onInput={(event) => setSecret(event.currentTarget.value)}
+                  />
+                }
+              >
+                <textarea
+                  {...control}
+                  ref={(el) => (input = el)}
+                  rows={5}
+                  autocomplete="off"
+                  spellcheck={false}
+                  class="secret-text"
+                  placeholder={props.placeholder}
+                  value={secret()}
+                  onInput={(event) => setSecret(event.currentTarget.value)}
+                />
+              </Show>
+            )}
+          </Field>
+          <div class="form-actions">
+            <button type="submit" class="button button-primary" disabled={busy()}>
+              {busy() ? "Saving…" : props.stored ? "Replace" : "Save"}
+            </button>
+            <Show when={editing()}>
+              <button
+                type="button"
+                class="button"
+                onClick={() => {
+                  setEditing(false);
+                  setSecret("");
+                  setProblem(undefined);
+                }}
+              >
+                Cancel
+              </button>
+            </Show>
+          </div>
+        </form>
+      </Show>
+      <ConfirmDialog
+        open={confirming()}
+        title={`Remove your ${props.title}?`}
+        confirmLabel="Remove"
+        busy={busy()}
+        onConfirm={() => void remove()}
+        onCancel={() => setConfirming(false)}
+      >
+        <p>Sessions without their own key then use the next available key, if any.</p>
+      </ConfirmDialog>
+    </article>
+  );
+}

@@ -1,0 +1,292 @@
+import { createMutation, createQuery, createSubscription } from "@urql/solid";
+import { createEffect, createMemo, createSignal, For, on, Show, type JSX } from "solid-js";
+import {
+  AgentEventsDocument,
+  AgentMessagesDocument,
+  SendMessageDocument,
+  type AgentMessagesQuery,
+  type AgentStatus,
+} from "../gql/graphql.js";
+import { describeError, problemFrom, type Problem } from "../lib/errors.js";
+import { formatCost, formatTokens } from "../lib/format.js";
+import { agentStatusText, RAN_WITH_LABELS } from "../lib/labels.js";
+import { Loading } from "../ui/loading.js";
+import { ProblemNotice } from "../ui/problem-notice.js";
+import {
+  EMPTY_STREAM,
+  reduceAgentEvent,
+  type AgentStreamState,
+  type RunState,
+} from "./agent-stream.js";
+
+type ChatMessage = NonNullable<AgentMessagesQuery["session"]>["agents"][number]["messages"][number];
+
+export interface ChatAgent {
+  readonly id: string;
+  readonly label: string;
+  readonly status: AgentStatus;
+  readonly statusReason: string | null;
+}
+
+/** How many earlier messages the chat loads. */
+export const CHAT_HISTORY = 100;
+
+const MESSAGE_TYPES = { additionalTypenames: ["Message"] };
+
+/**
+ * The conversation with one agent: its stored messages, the reply streaming in as it arrives
+ * (agentEvents), each run's usage, and a composer. Mount one per agent (keyed): the event
+ * stream's state belongs to that agent.
+ */
+export function Chat(props: {
+  readonly sessionId: string;
+  readonly agent: ChatAgent;
+  readonly canSend: boolean;
+  /** The agent's status changed (the session page refreshes its list). */
+  readonly onStatus?: (status: AgentStatus) => void;
+}): JSX.Element {
+  const [history, refetch] = createQuery({
+    query: AgentMessagesDocument,
+    variables: () => ({ sessionId: props.sessionId, last: CHAT_HISTORY }),
+    context: MESSAGE_TYPES,
+    requestPolicy: "cache-and-network",
+  });
+  const [events] = createSubscription(
+    { query: AgentEventsDocument, variables: () => ({ agentId: props.agent.id, afterSeq: 0 }) },
+    (previous: AgentStreamState | undefined, data) =>
+      reduceAgentEvent(previous ?? EMPTY_STREAM, data.agentEvents),
+  );
+  const stream = (): AgentStreamState => events.data ?? EMPTY_STREAM;
+  const stored = createMemo(() =>
+    history.data?.session?.agents.find((a) => a.id === props.agent.id),
+  );
+  const messages = (): readonly ChatMessage[] => stored()?.messages ?? [];
+
+  // A run that ends (DONE or ERROR) has stored its reply: load it in place of the stream.
+  const finishedRuns = createMemo(
+    () => Object.values(stream().runs).filter((run) => run.finished).length,
+  );
+  createEffect(
+    on(
+      finishedRuns,
+      () => {
+        refetch({ requestPolicy: "network-only" });
+      },
+      { defer: true },
+    ),
+  );
+  const status = (): AgentStatus => stream().status ?? stored()?.status ?? props.agent.status;
+  createEffect(
+    on(
+      () => stream().status,
+      (current) => {
+        if (current !== undefined) props.onStatus?.(current);
+      },
+      { defer: true },
+    ),
+  );
+  const statusReason = (): string | null => stored()?.statusReason ?? props.agent.statusReason;
+
+  // Keep the newest message in view while the person has not scrolled up to read.
+  let log!: HTMLOListElement;
+  let pinned = true;
+  createEffect(
+    on([() => messages().length, () => stream().lastSeq], () => {
+      if (pinned) log.scrollTop = log.scrollHeight;
+    }),
+  );
+
+  return (
+    <section class="chat" aria-label={`Chat with ${props.agent.label}`}>
+      <header class="chat-header">
+        <h2>{props.agent.label}</h2>
+        <p
+          class={`status status-${status().toLowerCase()}`}
+          role="status"
+          data-testid="agent-status"
+        >
+          <span class="status-dot" aria-hidden="true" />
+          {agentStatusText(status(), statusReason())}
+        </p>
+      </header>
+      <ol
+        class="messages"
+        ref={log}
+        role="log"
+        aria-label="Messages"
+        aria-relevant="additions"
+        tabIndex={0}
+        onScroll={() => {
+          pinned = log.scrollHeight - log.scrollTop - log.clientHeight < 48;
+        }}
+      >
+        <Show when={history.data === undefined && !history.error}>
+          <li>
+            <Loading label="Loading messages…" />
+          </li>
+        </Show>
+        <Show when={history.data !== undefined && messages().length === 0}>
+          <li class="muted empty-chat">No messages yet. Say hello below.</li>
+        </Show>
+        <For each={messages()}>
+          {(message) => (
+            <MessageItem
+              message={message}
+              run={stream().runs[message.id]}
+              sessionId={props.sessionId}
+            />
+          )}
+        </For>
+      </ol>
+      <Show when={history.error}>
+        {(error) => <ProblemNotice problem={problemFrom(error())} />}
+      </Show>
+      <Show
+        when={props.canSend}
+        fallback={
+          <p class="muted">You can read this session; only its owner and editors send messages.</p>
+        }
+      >
+        <Composer agentId={props.agent.id} label={props.agent.label} sessionId={props.sessionId} />
+      </Show>
+    </section>
+  );
+}
+
+function MessageItem(props: {
+  readonly message: ChatMessage;
+  readonly run: RunState | undefined;
+  readonly sessionId: string;
+}): JSX.Element {
+  const user = (): boolean => props.message.role === "user";
+  // The stream is shown until the stored reply replaces it (the user message is then DONE/FAILED).
+  const streaming = (): boolean =>
+    user() &&
+    props.run !== undefined &&
+    (props.message.status === "QUEUED" || props.message.status === "RUNNING");
+  const problem = (): Problem | undefined => {
+    if (!user()) return undefined;
+    const failed =
+      props.message.status === "FAILED"
+        ? { code: props.message.errorCode, message: props.message.errorMessage }
+        : props.run?.error;
+    return failed === undefined
+      ? undefined
+      : describeError(failed, { sessionId: props.sessionId, keySource: props.message.keySource });
+  };
+  return (
+    <>
+      <li
+        class={`message message-${user() ? "user" : "assistant"}`}
+        data-status={props.message.status}
+      >
+        <span class="visually-hidden">{user() ? "You:" : "Agent:"}</span>
+        <div class="bubble">{props.message.text}</div>
+        <Show when={user()}>
+          <p class="message-meta">
+            <MessageStatusText message={props.message} run={props.run} />
+          </p>
+        </Show>
+        <Show when={problem()}>{(current) => <ProblemNotice problem={current()} />}</Show>
+      </li>
+      <Show when={streaming()}>
+        <li class="message message-assistant message-streaming" aria-busy="true">
+          <span class="visually-hidden">Agent (replying):</span>
+          <div class="bubble" data-testid="streaming-reply">
+            {props.run?.text}
+            <span class="cursor" aria-hidden="true" />
+          </div>
+          <Show when={props.run?.tool}>{(tool) => <p class="message-meta">{tool()}</p>}</Show>
+        </li>
+      </Show>
+    </>
+  );
+}
+
+function MessageStatusText(props: {
+  readonly message: ChatMessage;
+  readonly run: RunState | undefined;
+}): JSX.Element {
+  const usage = (): string | undefined => {
+    const run = props.run;
+    if (run === undefined || run.calls === 0) return undefined;
+    const calls = `${run.calls} call${run.calls === 1 ? "" : "s"}`;
+    return `${formatTokens(run.tokens)} tokens · ${calls} · ${formatCost(run.costUsd)}`;
+  };
+  const state = (): string => {
+    switch (props.message.status) {
+      case "QUEUED":
+        return "Queued";
+      case "RUNNING":
+        return "Working…";
+      case "FAILED":
+        return "Failed";
+      case "DONE":
+        return "Done";
+    }
+  };
+  const ranWith = (): string | undefined =>
+    props.message.keySource
+      ? `ran with the ${RAN_WITH_LABELS[props.message.keySource]}`
+      : undefined;
+  return <>{[state(), ranWith(), usage()].filter(Boolean).join(" · ")}</>;
+}
+
+function Composer(props: {
+  readonly agentId: string;
+  readonly label: string;
+  readonly sessionId: string;
+}): JSX.Element {
+  const [, send] = createMutation(SendMessageDocument);
+  const [text, setText] = createSignal("");
+  const [busy, setBusy] = createSignal(false);
+  const [problem, setProblem] = createSignal<Problem>();
+  let input!: HTMLTextAreaElement;
+
+  const submit = async (): Promise<void> => {
+    const value = text().trim();
+    if (value === "" || busy()) return;
+    setBusy(true);
+    setProblem(undefined);
+    const result = await send({ agentId: props.agentId, text: value }, MESSAGE_TYPES);
+    setBusy(false);
+    if (result.data) {
+      setText("");
+      input.focus();
+    } else if (result.error) {
+      setProblem(problemFrom(result.error, { sessionId: props.sessionId }));
+    }
+  };
+
+  return (
+    <form
+      class="composer"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void submit();
+      }}
+    >
+      <Show when={problem()}>{(current) => <ProblemNotice problem={current()} />}</Show>
+      <label for="chat-input" class="visually-hidden">
+        Message to {props.label}
+      </label>
+      <textarea
+        id="chat-input"
+        ref={input}
+        rows={2}
+        placeholder={`Message ${props.label} (Enter to send, Shift+Enter for a new line)`}
+        value={text()}
+        onInput={(event) => setText(event.currentTarget.value)}
+        onKeyDown={(event) => {
+          if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+            event.preventDefault();
+            void submit();
+          }
+        }}
+      />
+      <button type="submit" class="button button-primary" disabled={busy() || text().trim() === ""}>
+        {busy() ? "Sending…" : "Send"}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,263 @@
+/* eslint-disable */
+import * as types from "./graphql.js";
+import type { TypedDocumentNode as DocumentNode } from "@graphql-typed-document-node/core";
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+  "query AccountCredentials {\n  accountCredentials {\n    ...CredentialFields\n  }\n}": typeof types.AccountCredentialsDocument;
+  "fragment CredentialFields on CredentialInfo {\n  id\n  provider\n  kind\n  hint\n  version\n  createdAt\n  updatedAt\n  lastUsedAt\n  expiresAt\n}": typeof types.CredentialFieldsFragmentDoc;
+  "mutation RemoveAccountCredential($provider: Provider!, $kind: CredentialKind!) {\n  removeAccountCredential(provider: $provider, kind: $kind)\n}": typeof types.RemoveAccountCredentialDocument;
+  "mutation SetAccountCredential($provider: Provider!, $kind: CredentialKind!, $secret: String!) {\n  setAccountCredential(provider: $provider, kind: $kind, secret: $secret) {\n    ...CredentialFields\n  }\n}": typeof types.SetAccountCredentialDocument;
+  "mutation AdminDeleteCredential($id: ID!) {\n  adminDeleteCredential(id: $id)\n}": typeof types.AdminDeleteCredentialDocument;
+  "query UserCredentials($userId: ID!) {\n  userCredentials(userId: $userId) {\n    ...CredentialFields\n  }\n}": typeof types.UserCredentialsDocument;
+  "query Users($first: Int!, $after: String) {\n  users(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      node {\n        id\n        email\n        role\n        createdAt\n      }\n    }\n  }\n}": typeof types.UsersDocument;
+  "subscription AgentEvents($agentId: ID!, $afterSeq: Int) {\n  agentEvents(agentId: $agentId, afterSeq: $afterSeq) {\n    seq\n    type\n    agentId\n    messageId\n    at\n    text\n    toolName\n    toolDetail\n    status\n    errorCode\n    message\n    usage {\n      callIndex\n      provider\n      model\n      keySource\n      inputTokens\n      outputTokens\n      cacheReadTokens\n      cacheWriteTokens\n      reasoningTokens\n      costUsd\n    }\n  }\n}": typeof types.AgentEventsDocument;
+  "query AgentMessages($sessionId: ID!, $last: Int!) {\n  session(id: $sessionId) {\n    id\n    agents {\n      id\n      status\n      statusReason\n      messages(last: $last) {\n        id\n        role\n        text\n        status\n        errorCode\n        errorMessage\n        keySource\n        createdAt\n      }\n    }\n  }\n}": typeof types.AgentMessagesDocument;
+  "mutation SendMessage($agentId: ID!, $text: String!) {\n  sendMessage(agentId: $agentId, text: $text) {\n    id\n    role\n    text\n    status\n    errorCode\n    errorMessage\n    keySource\n    createdAt\n  }\n}": typeof types.SendMessageDocument;
+  "mutation SpawnAgent($sessionId: ID!, $kind: AgentKind!, $model: String, $provider: Provider) {\n  spawnAgent(\n    sessionId: $sessionId\n    kind: $kind\n    model: $model\n    provider: $provider\n  ) {\n    id\n    kind\n    provider\n    model\n    status\n    statusReason\n    createdAt\n  }\n}": typeof types.SpawnAgentDocument;
+  "query Me {\n  me {\n    id\n    email\n    role\n  }\n}": typeof types.MeDocument;
+  "mutation SignIn($email: String!, $password: String!) {\n  signIn(email: $email, password: $password) {\n    token\n    user {\n      id\n      email\n      role\n    }\n  }\n}": typeof types.SignInDocument;
+  "mutation SignOut {\n  signOut\n}": typeof types.SignOutDocument;
+  "mutation SignUp($email: String!, $password: String!) {\n  signUp(email: $email, password: $password) {\n    token\n    user {\n      id\n      email\n      role\n    }\n  }\n}": typeof types.SignUpDocument;
+  "mutation RemoveSessionKey($sessionId: ID!, $provider: Provider!) {\n  removeSessionKey(sessionId: $sessionId, provider: $provider) {\n    id\n    keySource(provider: $provider)\n    keys {\n      ...CredentialFields\n    }\n  }\n}": typeof types.RemoveSessionKeyDocument;
+  "query SessionKey($id: ID!, $provider: Provider!) {\n  session(id: $id) {\n    id\n    name\n    viewerRole\n    keySource(provider: $provider)\n    keys {\n      ...CredentialFields\n    }\n  }\n}": typeof types.SessionKeyDocument;
+  "mutation SetSessionKey($sessionId: ID!, $provider: Provider!, $secret: String!) {\n  setSessionKey(sessionId: $sessionId, provider: $provider, secret: $secret) {\n    id\n    keySource(provider: $provider)\n    keys {\n      ...CredentialFields\n    }\n  }\n}": typeof types.SetSessionKeyDocument;
+  "mutation CreateSession($input: CreateSessionInput!) {\n  createSession(input: $input) {\n    id\n    name\n  }\n}": typeof types.CreateSessionDocument;
+  "mutation DeleteSession($id: ID!) {\n  deleteSession(id: $id)\n}": typeof types.DeleteSessionDocument;
+  "query Session($id: ID!) {\n  session(id: $id) {\n    id\n    name\n    repoUrl\n    createdAt\n    viewerRole\n    agents {\n      id\n      kind\n      provider\n      model\n      status\n      statusReason\n      createdAt\n    }\n    usage {\n      ...UsageTotals\n    }\n  }\n}": typeof types.SessionDocument;
+  "query Sessions($first: Int!, $after: String) {\n  sessions(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      cursor\n      node {\n        id\n        name\n        repoUrl\n        createdAt\n        viewerRole\n        agents {\n          id\n        }\n        usage {\n          totalTokens\n          apiCalls\n          estimatedCostUsd\n          unpricedCalls\n        }\n      }\n    }\n  }\n}": typeof types.SessionsDocument;
+  "subscription SessionUsage($sessionId: ID!) {\n  sessionUsage(sessionId: $sessionId) {\n    ...UsageTotals\n  }\n}": typeof types.SessionUsageDocument;
+  "query UsageSeries($id: ID!, $bucket: UsageBucketSize!, $from: DateTime!, $to: DateTime!) {\n  session(id: $id) {\n    id\n    usage {\n      ...UsageTotals\n    }\n    usageSeries(bucket: $bucket, from: $from, to: $to) {\n      start\n      inputTokens\n      outputTokens\n      cacheReadTokens\n      cacheWriteTokens\n      reasoningTokens\n      totalTokens\n      apiCalls\n      estimatedCostUsd\n    }\n  }\n}": typeof types.UsageSeriesDocument;
+  "fragment UsageTotals on UsageStats {\n  inputTokens\n  outputTokens\n  cacheReadTokens\n  cacheWriteTokens\n  reasoningTokens\n  totalTokens\n  apiCalls\n  estimatedCostUsd\n  unpricedCalls\n}": typeof types.UsageTotalsFragmentDoc;
+};
+const documents: Documents = {
+  "query AccountCredentials {\n  accountCredentials {\n    ...CredentialFields\n  }\n}":
+    types.AccountCredentialsDocument,
+  "fragment CredentialFields on CredentialInfo {\n  id\n  provider\n  kind\n  hint\n  version\n  createdAt\n  updatedAt\n  lastUsedAt\n  expiresAt\n}":
+    types.CredentialFieldsFragmentDoc,
+  "mutation RemoveAccountCredential($provider: Provider!, $kind: CredentialKind!) {\n  removeAccountCredential(provider: $provider, kind: $kind)\n}":
+    types.RemoveAccountCredentialDocument,
+  "mutation SetAccountCredential($provider: Provider!, $kind: CredentialKind!, $secret: String!) {\n  setAccountCredential(provider: $provider, kind: $kind, secret: $secret) {\n    ...CredentialFields\n  }\n}":
+    types.SetAccountCredentialDocument,
+  "mutation AdminDeleteCredential($id: ID!) {\n  adminDeleteCredential(id: $id)\n}":
+    types.AdminDeleteCredentialDocument,
+  "query UserCredentials($userId: ID!) {\n  userCredentials(userId: $userId) {\n    ...CredentialFields\n  }\n}":
+    types.UserCredentialsDocument,
+  "query Users($first: Int!, $after: String) {\n  users(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      node {\n        id\n        email\n        role\n        createdAt\n      }\n    }\n  }\n}":
+    types.UsersDocument,
+  "subscription AgentEvents($agentId: ID!, $afterSeq: Int) {\n  agentEvents(agentId: $agentId, afterSeq: $afterSeq) {\n    seq\n    type\n    agentId\n    messageId\n    at\n    text\n    toolName\n    toolDetail\n    status\n    errorCode\n    message\n    usage {\n      callIndex\n      provider\n      model\n      keySource\n      inputTokens\n      outputTokens\n      cacheReadTokens\n      cacheWriteTokens\n      reasoningTokens\n      costUsd\n    }\n  }\n}":
+    types.AgentEventsDocument,
+  "query AgentMessages($sessionId: ID!, $last: Int!) {\n  session(id: $sessionId) {\n    id\n    agents {\n      id\n      status\n      statusReason\n      messages(last: $last) {\n        id\n        role\n        text\n        status\n        errorCode\n        errorMessage\n        keySource\n        createdAt\n      }\n    }\n  }\n}":
+    types.AgentMessagesDocument,
+  "mutation SendMessage($agentId: ID!, $text: String!) {\n  sendMessage(agentId: $agentId, text: $text) {\n    id\n    role\n    text\n    status\n    errorCode\n    errorMessage\n    keySource\n    createdAt\n  }\n}":
+    types.SendMessageDocument,
+  "mutation SpawnAgent($sessionId: ID!, $kind: AgentKind!, $model: String, $provider: Provider) {\n  spawnAgent(\n    sessionId: $sessionId\n    kind: $kind\n    model: $model\n    provider: $provider\n  ) {\n    id\n    kind\n    provider\n    model\n    status\n    statusReason\n    createdAt\n  }\n}":
+    types.SpawnAgentDocument,
+  "query Me {\n  me {\n    id\n    email\n    role\n  }\n}": types.MeDocument,
+  "mutation SignIn($email: String!, $password: String!) {\n  signIn(email: $email, password: $password) {\n    token\n    user {\n      id\n      email\n      role\n    }\n  }\n}":
+    types.SignInDocument,
+  "mutation SignOut {\n  signOut\n}": types.SignOutDocument,
+  "mutation SignUp($email: String!, $password: String!) {\n  signUp(email: $email, password: $password) {\n    token\n    user {\n      id\n      email\n      role\n    }\n  }\n}":
+    types.SignUpDocument,
+  "mutation RemoveSessionKey($sessionId: ID!, $provider: Provider!) {\n  removeSessionKey(sessionId: $sessionId, provider: $provider) {\n    id\n    keySource(provider: $provider)\n    keys {\n      ...CredentialFields\n    }\n  }\n}":
+    types.RemoveSessionKeyDocument,
+  "query SessionKey($id: ID!, $provider: Provider!) {\n  session(id: $id) {\n    id\n    name\n    viewerRole\n    keySource(provider: $provider)\n    keys {\n      ...CredentialFields\n    }\n  }\n}":
+    types.SessionKeyDocument,
+  "mutation SetSessionKey($sessionId: ID!, $provider: Provider!, $secret: String!) {\n  setSessionKey(sessionId: $sessionId, provider: $provider, secret: $secret) {\n    id\n    keySource(provider: $provider)\n    keys {\n      ...CredentialFields\n    }\n  }\n}":
+    types.SetSessionKeyDocument,
+  "mutation CreateSession($input: CreateSessionInput!) {\n  createSession(input: $input) {\n    id\n    name\n  }\n}":
+    types.CreateSessionDocument,
+  "mutation DeleteSession($id: ID!) {\n  deleteSession(id: $id)\n}": types.DeleteSessionDocument,
+  "query Session($id: ID!) {\n  session(id: $id) {\n    id\n    name\n    repoUrl\n    createdAt\n    viewerRole\n    agents {\n      id\n      kind\n      provider\n      model\n      status\n      statusReason\n      createdAt\n    }\n    usage {\n      ...UsageTotals\n    }\n  }\n}":
+    types.SessionDocument,
+  "query Sessions($first: Int!, $after: String) {\n  sessions(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      cursor\n      node {\n        id\n        name\n        repoUrl\n        createdAt\n        viewerRole\n        agents {\n          id\n        }\n        usage {\n          totalTokens\n          apiCalls\n          estimatedCostUsd\n          unpricedCalls\n        }\n      }\n    }\n  }\n}":
+    types.SessionsDocument,
+  "subscription SessionUsage($sessionId: ID!) {\n  sessionUsage(sessionId: $sessionId) {\n    ...UsageTotals\n  }\n}":
+    types.SessionUsageDocument,
+  "query UsageSeries($id: ID!, $bucket: UsageBucketSize!, $from: DateTime!, $to: DateTime!) {\n  session(id: $id) {\n    id\n    usage {\n      ...UsageTotals\n    }\n    usageSeries(bucket: $bucket, from: $from, to: $to) {\n      start\n      inputTokens\n      outputTokens\n      cacheReadTokens\n      cacheWriteTokens\n      reasoningTokens\n      totalTokens\n      apiCalls\n      estimatedCostUsd\n    }\n  }\n}":
+    types.UsageSeriesDocument,
+  "fragment UsageTotals on UsageStats {\n  inputTokens\n  outputTokens\n  cacheReadTokens\n  cacheWriteTokens\n  reasoningTokens\n  totalTokens\n  apiCalls\n  estimatedCostUsd\n  unpricedCalls\n}":
+    types.UsageTotalsFragmentDoc,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "query AccountCredentials {\n  accountCredentials {\n    ...CredentialFields\n  }\n}",
+): (typeof documents)["query AccountCredentials {\n  accountCredentials {\n    ...CredentialFields\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "fragment CredentialFields on CredentialInfo {\n  id\n  provider\n  kind\n  hint\n  version\n  createdAt\n  updatedAt\n  lastUsedAt\n  expiresAt\n}",
+): (typeof documents)["fragment CredentialFields on CredentialInfo {\n  id\n  provider\n  kind\n  hint\n  version\n  createdAt\n  updatedAt\n  lastUsedAt\n  expiresAt\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "mutation RemoveAccountCredential($provider: Provider!, $kind: CredentialKind!) {\n  removeAccountCredential(provider: $provider, kind: $kind)\n}",
+): (typeof documents)["mutation RemoveAccountCredential($provider: Provider!, $kind: CredentialKind!) {\n  removeAccountCredential(provider: $provider, kind: $kind)\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "mutation SetAccountCredential($provider: Provider!, $kind: CredentialKind!, $secret: String!) {\n  setAccountCredential(provider: $provider, kind: $kind, secret: $secret) {\n    ...CredentialFields\n  }\n}",
+): (typeof documents)["mutation SetAccountCredential($provider: Provider!, $kind: CredentialKind!, $secret: String!) {\n  setAccountCredential(provider: $provider, kind: $kind, secret: $secret) {\n    ...CredentialFields\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "mutation AdminDeleteCredential($id: ID!) {\n  adminDeleteCredential(id: $id)\n}",
+): (typeof documents)["mutation AdminDeleteCredential($id: ID!) {\n  adminDeleteCredential(id: $id)\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "query UserCredentials($userId: ID!) {\n  userCredentials(userId: $userId) {\n    ...CredentialFields\n  }\n}",
+): (typeof documents)["query UserCredentials($userId: ID!) {\n  userCredentials(userId: $userId) {\n    ...CredentialFields\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "query Users($first: Int!, $after: String) {\n  users(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      node {\n        id\n        email\n        role\n        createdAt\n      }\n    }\n  }\n}",
+): (typeof documents)["query Users($first: Int!, $after: String) {\n  users(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      node {\n        id\n        email\n        role\n        createdAt\n      }\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "subscription AgentEvents($agentId: ID!, $afterSeq: Int) {\n  agentEvents(agentId: $agentId, afterSeq: $afterSeq) {\n    seq\n    type\n    agentId\n    messageId\n    at\n    text\n    toolName\n    toolDetail\n    status\n    errorCode\n    message\n    usage {\n      callIndex\n      provider\n      model\n      keySource\n      inputTokens\n      outputTokens\n      cacheReadTokens\n      cacheWriteTokens\n      reasoningTokens\n      costUsd\n    }\n  }\n}",
+): (typeof documents)["subscription AgentEvents($agentId: ID!, $afterSeq: Int) {\n  agentEvents(agentId: $agentId, afterSeq: $afterSeq) {\n    seq\n    type\n    agentId\n    messageId\n    at\n    text\n    toolName\n    toolDetail\n    status\n    errorCode\n    message\n    usage {\n      callIndex\n      provider\n      model\n      keySource\n      inputTokens\n      outputTokens\n      cacheReadTokens\n      cacheWriteTokens\n      reasoningTokens\n      costUsd\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "query AgentMessages($sessionId: ID!, $last: Int!) {\n  session(id: $sessionId) {\n    id\n    agents {\n      id\n      status\n      statusReason\n      messages(last: $last) {\n        id\n        role\n        text\n        status\n        errorCode\n        errorMessage\n        keySource\n        createdAt\n      }\n    }\n  }\n}",
+): (typeof documents)["query AgentMessages($sessionId: ID!, $last: Int!) {\n  session(id: $sessionId) {\n    id\n    agents {\n      id\n      status\n      statusReason\n      messages(last: $last) {\n        id\n        role\n        text\n        status\n        errorCode\n        errorMessage\n        keySource\n        createdAt\n      }\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "mutation SendMessage($agentId: ID!, $text: String!) {\n  sendMessage(agentId: $agentId, text: $text) {\n    id\n    role\n    text\n    status\n    errorCode\n    errorMessage\n    keySource\n    createdAt\n  }\n}",
+): (typeof documents)["mutation SendMessage($agentId: ID!, $text: String!) {\n  sendMessage(agentId: $agentId, text: $text) {\n    id\n    role\n    text\n    status\n    errorCode\n    errorMessage\n    keySource\n    createdAt\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "mutation SpawnAgent($sessionId: ID!, $kind: AgentKind!, $model: String, $provider: Provider) {\n  spawnAgent(\n    sessionId: $sessionId\n    kind: $kind\n    model: $model\n    provider: $provider\n  ) {\n    id\n    kind\n    provider\n    model\n    status\n    statusReason\n    createdAt\n  }\n}",
+): (typeof documents)["mutation SpawnAgent($sessionId: ID!, $kind: AgentKind!, $model: String, $provider: Provider) {\n  spawnAgent(\n    sessionId: $sessionId\n    kind: $kind\n    model: $model\n    provider: $provider\n  ) {\n    id\n    kind\n    provider\n    model\n    status\n    statusReason\n    createdAt\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "query Me {\n  me {\n    id\n    email\n    role\n  }\n}",
+): (typeof documents)["query Me {\n  me {\n    id\n    email\n    role\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "mutation SignIn($email: String!, $password: String!) {\n  signIn(email: $email, password: $password) {\n    token\n    user {\n      id\n      email\n      role\n    }\n  }\n}",
+): (typeof documents)["mutation SignIn($email: String!, $password: String!) {\n  signIn(email: $email, password: $password) {\n    token\n    user {\n      id\n      email\n      role\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "mutation SignOut {\n  signOut\n}",
+): (typeof documents)["mutation SignOut {\n  signOut\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "mutation SignUp($email: String!, $password: String!) {\n  signUp(email: $email, password: $password) {\n    token\n    user {\n      id\n      email\n      role\n    }\n  }\n}",
+): (typeof documents)["mutation SignUp($email: String!, $password: String!) {\n  signUp(email: $email, password: $password) {\n    token\n    user {\n      id\n      email\n      role\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "mutation RemoveSessionKey($sessionId: ID!, $provider: Provider!) {\n  removeSessionKey(sessionId: $sessionId, provider: $provider) {\n    id\n    keySource(provider: $provider)\n    keys {\n      ...CredentialFields\n    }\n  }\n}",
+): (typeof documents)["mutation RemoveSessionKey($sessionId: ID!, $provider: Provider!) {\n  removeSessionKey(sessionId: $sessionId, provider: $provider) {\n    id\n    keySource(provider: $provider)\n    keys {\n      ...CredentialFields\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "query SessionKey($id: ID!, $provider: Provider!) {\n  session(id: $id) {\n    id\n    name\n    viewerRole\n    keySource(provider: $provider)\n    keys {\n      ...CredentialFields\n    }\n  }\n}",
+): (typeof documents)["query SessionKey($id: ID!, $provider: Provider!) {\n  session(id: $id) {\n    id\n    name\n    viewerRole\n    keySource(provider: $provider)\n    keys {\n      ...CredentialFields\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "mutation SetSessionKey($sessionId: ID!, $provider: Provider!, $secret: String!) {\n  setSessionKey(sessionId: $sessionId, provider: $provider, secret: $secret) {\n    id\n    keySource(provider: $provider)\n    keys {\n      ...CredentialFields\n    }\n  }\n}",
+): (typeof documents)["mutation SetSessionKey($sessionId: ID!, $provider: Provider!, $secret: String!) {\n  setSessionKey(sessionId: $sessionId, provider: $provider, secret: $secret) {\n    id\n    keySource(provider: $provider)\n    keys {\n      ...CredentialFields\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "mutation CreateSession($input: CreateSessionInput!) {\n  createSession(input: $input) {\n    id\n    name\n  }\n}",
+): (typeof documents)["mutation CreateSession($input: CreateSessionInput!) {\n  createSession(input: $input) {\n    id\n    name\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "mutation DeleteSession($id: ID!) {\n  deleteSession(id: $id)\n}",
+): (typeof documents)["mutation DeleteSession($id: ID!) {\n  deleteSession(id: $id)\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "query Session($id: ID!) {\n  session(id: $id) {\n    id\n    name\n    repoUrl\n    createdAt\n    viewerRole\n    agents {\n      id\n      kind\n      provider\n      model\n      status\n      statusReason\n      createdAt\n    }\n    usage {\n      ...UsageTotals\n    }\n  }\n}",
+): (typeof documents)["query Session($id: ID!) {\n  session(id: $id) {\n    id\n    name\n    repoUrl\n    createdAt\n    viewerRole\n    agents {\n      id\n      kind\n      provider\n      model\n      status\n      statusReason\n      createdAt\n    }\n    usage {\n      ...UsageTotals\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "query Sessions($first: Int!, $after: String) {\n  sessions(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      cursor\n      node {\n        id\n        name\n        repoUrl\n        createdAt\n        viewerRole\n        agents {\n          id\n        }\n        usage {\n          totalTokens\n          apiCalls\n          estimatedCostUsd\n          unpricedCalls\n        }\n      }\n    }\n  }\n}",
+): (typeof documents)["query Sessions($first: Int!, $after: String) {\n  sessions(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      cursor\n      node {\n        id\n        name\n        repoUrl\n        createdAt\n        viewerRole\n        agents {\n          id\n        }\n        usage {\n          totalTokens\n          apiCalls\n          estimatedCostUsd\n          unpricedCalls\n        }\n      }\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "subscription SessionUsage($sessionId: ID!) {\n  sessionUsage(sessionId: $sessionId) {\n    ...UsageTotals\n  }\n}",
+): (typeof documents)["subscription SessionUsage($sessionId: ID!) {\n  sessionUsage(sessionId: $sessionId) {\n    ...UsageTotals\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "query UsageSeries($id: ID!, $bucket: UsageBucketSize!, $from: DateTime!, $to: DateTime!) {\n  session(id: $id) {\n    id\n    usage {\n      ...UsageTotals\n    }\n    usageSeries(bucket: $bucket, from: $from, to: $to) {\n      start\n      inputTokens\n      outputTokens\n      cacheReadTokens\n      cacheWriteTokens\n      reasoningTokens\n      totalTokens\n      apiCalls\n      estimatedCostUsd\n    }\n  }\n}",
+): (typeof documents)["query UsageSeries($id: ID!, $bucket: UsageBucketSize!, $from: DateTime!, $to: DateTime!) {\n  session(id: $id) {\n    id\n    usage {\n      ...UsageTotals\n    }\n    usageSeries(bucket: $bucket, from: $from, to: $to) {\n      start\n      inputTokens\n      outputTokens\n      cacheReadTokens\n      cacheWriteTokens\n      reasoningTokens\n      totalTokens\n      apiCalls\n      estimatedCostUsd\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "fragment UsageTotals on UsageStats {\n  inputTokens\n  outputTokens\n  cacheReadTokens\n  cacheWriteTokens\n  reasoningTokens\n  totalTokens\n  apiCalls\n  estimatedCostUsd\n  unpricedCalls\n}",
+): (typeof documents)["fragment UsageTotals on UsageStats {\n  inputTokens\n  outputTokens\n  cacheReadTokens\n  cacheWriteTokens\n  reasoningTokens\n  totalTokens\n  apiCalls\n  estimatedCostUsd\n  unpricedCalls\n}"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> =
+  TDocumentNode extends DocumentNode<infer TType, any> ? TType : never;

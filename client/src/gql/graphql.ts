@@ -1,0 +1,2222 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> =
+  T | { [P in keyof T]?: P extends " $fragmentName" | "__typename" ? T[P] : never };
+import type { TypedDocumentNode as DocumentNode } from "@graphql-typed-document-node/core";
+/** What an agent event reports; it says which of the event's fields are set. */
+export type AgentEventType =
+  /** The run finished. */
+  | "DONE"
+  /** The run failed: `errorCode` and `message`. */
+  | "ERROR"
+  /** The agent's status changed: `status`. */
+  | "STATUS"
+  /** A piece of the reply: `text` holds the delta. */
+  | "TEXT"
+  /** Tool activity: `toolName` and maybe `toolDetail`. */
+  | "TOOL"
+  /** One provider call's usage: `usage`. */
+  | "USAGE";
+
+/** Which agent runs in a session's container. */
+export type AgentKind =
+  /** The built-in chat agent, calling the provider's API (API keys only). */
+  | "CHAT"
+  /** Anthropic's Claude Code CLI. */
+  | "CLAUDE_CODE"
+  /** OpenAI's Codex CLI. */
+  | "CODEX"
+  /** GitHub Copilot's CLI. */
+  | "COPILOT"
+  /** Google's Gemini CLI. */
+  | "GEMINI_CLI"
+  /** The OpenCode CLI (any provider). */
+  | "OPENCODE";
+
+/** An agent's lifecycle state. */
+export type AgentStatus =
+  /** Running a message. */
+  | "BUSY"
+  /** Could not start or crashed; see the agent's last error. */
+  | "FAILED"
+  /** Ready for the next message. */
+  | "IDLE"
+  /** Its container is being created or started. */
+  | "STARTING"
+  /** Stopped; a new message starts it again. */
+  | "STOPPED";
+
+/** What a new session starts with. */
+export type CreateSessionInput = {
+  /** Its name (1 to 200 characters). */
+  name: string;
+  /** A session key to store right away. */
+  providerKey?: ProviderKeyInput | null | undefined;
+  /** A repository: http(s)://, ssh://, git:// URL or git@host:path (at most 2048 characters). */
+  repoUrl?: string | null | undefined;
+};
+
+/** How a credential pays: per token (API key) or through a subscription. */
+export type CredentialKind =
+  /** A pay-per-token provider API key. */
+  | "API_KEY"
+  /** A subscription credential (an OAuth token or a CLI's login). */
+  | "SUBSCRIPTION";
+
+/** Where the credential of a run comes from. */
+export type KeySource =
+  /** The acting user's own account credential. */
+  | "ACCOUNT"
+  /** The session's own key for the provider. */
+  | "SESSION"
+  /** The operator's system-wide key from the environment. */
+  | "SYSTEM";
+
+/** Where a message is on its way through the agent. */
+export type MessageStatus =
+  /** Finished; the reply is the assistant message after it. */
+  | "DONE"
+  /** Failed; errorCode says why. */
+  | "FAILED"
+  /** Waiting for the agent (messages to one agent run in order). */
+  | "QUEUED"
+  /** The agent is working on it. */
+  | "RUNNING";
+
+/** An AI provider whose credentials the platform manages. */
+export type Provider =
+  /** Anthropic (Claude): API keys and Claude subscription tokens. */
+  | "ANTHROPIC"
+  /** Google Gemini: API keys. */
+  | "GEMINI"
+  /** GitHub Copilot: a GitHub token with the Copilot permission. */
+  | "GITHUB_COPILOT"
+  /** OpenAI: API keys and Codex (ChatGPT sign-in) auth.json. */
+  | "OPENAI";
+
+/** A provider key given with a new session. */
+export type ProviderKeyInput = {
+  /** The provider the key is for. */
+  provider: Provider;
+  /** The key or token; its kind is inferred (at most 16 KiB). */
+  secret: string;
+};
+
+/** A user's role on this installation. */
+export type Role =
+  /** An administrator: lists users, sees credential metadata, deletes credentials and reads the audit trail; never reads a secret or another user's session. */
+  | "ADMIN"
+  /** A regular user. */
+  | "USER";
+
+/** What a user may do in a session. */
+export type SessionRole =
+  /** Uses it: reads it and runs its agents. */
+  | "EDITOR"
+  /** Created it: manages keys, name, members, and deletes it. */
+  | "OWNER"
+  /** Reads it. */
+  | "VIEWER";
+
+/** The width of one bucket of a usage series (buckets start on UTC boundaries). */
+export type UsageBucketSize =
+  /** One UTC day. */
+  | "DAY"
+  /** One hour. */
+  | "HOUR";
+
+export type AccountCredentialsQueryVariables = Exact<{ [key: string]: never }>;
+
+export type AccountCredentialsQuery = {
+  accountCredentials: Array<{
+    id: string;
+    provider: Provider;
+    kind: CredentialKind;
+    hint: string;
+    version: number;
+    createdAt: string;
+    updatedAt: string;
+    lastUsedAt: string | null;
+    expiresAt: string | null;
+  }>;
+};
+
+export type CredentialFieldsFragment = {
+  id: string;
+  provider: Provider;
+  kind: CredentialKind;
+  hint: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+};
+
+export type RemoveAccountCredentialMutationVariables = Exact<{
+  provider: Provider;
+  kind: CredentialKind;
+}>;
+
+export type RemoveAccountCredentialMutation = { removeAccountCredential: boolean };
+
+export type SetAccountCredentialMutationVariables = Exact<{
+  provider: Provider;
+  kind: CredentialKind;
+  secret: string;
+}>;
+
+export type SetAccountCredentialMutation = {
+  setAccountCredential: {
+    id: string;
+    provider: Provider;
+    kind: CredentialKind;
+    hint: string;
+    version: number;
+    createdAt: string;
+    updatedAt: string;
+    lastUsedAt: string | null;
+    expiresAt: string | null;
+  };
+};
+
+export type AdminDeleteCredentialMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type AdminDeleteCredentialMutation = { adminDeleteCredential: boolean };
+
+export type UserCredentialsQueryVariables = Exact<{
+  userId: string | number;
+}>;
+
+export type UserCredentialsQuery = {
+  userCredentials: Array<{
+    id: string;
+    provider: Provider;
+    kind: CredentialKind;
+    hint: string;
+    version: number;
+    createdAt: string;
+    updatedAt: string;
+    lastUsedAt: string | null;
+    expiresAt: string | null;
+  }>;
+};
+
+export type UsersQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+export type UsersQuery = {
+  users: {
+    totalCount: number;
+    pageInfo: { endCursor: string | null; hasNextPage: boolean };
+    edges: Array<{ node: { id: string; email: string; role: Role; createdAt: string } }>;
+  };
+};
+
+export type AgentEventsSubscriptionVariables = Exact<{
+  agentId: string | number;
+  afterSeq?: number | null | undefined;
+}>;
+
+export type AgentEventsSubscription = {
+  agentEvents: {
+    seq: number;
+    type: AgentEventType;
+    agentId: string;
+    messageId: string | null;
+    at: string;
+    text: string | null;
+    toolName: string | null;
+    toolDetail: string | null;
+    status: AgentStatus | null;
+    errorCode: string | null;
+    message: string | null;
+    usage: {
+      callIndex: number;
+      provider: Provider;
+      model: string;
+      keySource: KeySource;
+      inputTokens: number;
+      outputTokens: number;
+      cacheReadTokens: number;
+      cacheWriteTokens: number;
+      reasoningTokens: number;
+      costUsd: number | null;
+    } | null;
+  };
+};
+
+export type AgentMessagesQueryVariables = Exact<{
+  sessionId: string | number;
+  last: number;
+}>;
+
+export type AgentMessagesQuery = {
+  session: {
+    id: string;
+    agents: Array<{
+      id: string;
+      status: AgentStatus;
+      statusReason: string | null;
+      messages: Array<{
+        id: string;
+        role: string;
+        text: string;
+        status: MessageStatus;
+        errorCode: string | null;
+        errorMessage: string | null;
+        keySource: KeySource | null;
+        createdAt: string;
+      }>;
+    }>;
+  } | null;
+};
+
+export type SendMessageMutationVariables = Exact<{
+  agentId: string | number;
+  text: string;
+}>;
+
+export type SendMessageMutation = {
+  sendMessage: {
+    id: string;
+    role: string;
+    text: string;
+    status: MessageStatus;
+    errorCode: string | null;
+    errorMessage: string | null;
+    keySource: KeySource | null;
+    createdAt: string;
+  };
+};
+
+export type SpawnAgentMutationVariables = Exact<{
+  sessionId: string | number;
+  kind: AgentKind;
+  model?: string | null | undefined;
+  provider?: Provider | null | undefined;
+}>;
+
+export type SpawnAgentMutation = {
+  spawnAgent: {
+    id: string;
+    kind: AgentKind;
+    provider: Provider;
+    model: string;
+    status: AgentStatus;
+    statusReason: string | null;
+    createdAt: string;
+  };
+};
+
+export type MeQueryVariables = Exact<{ [key: string]: never }>;
+
+export type MeQuery = { me: { id: string; email: string; role: Role } };
+
+export type SignInMutationVariables = Exact<{
+  email: string;
+  password: string;
+}>;
+
+export type SignInMutation = {
+  signIn: { token: string; user: { id: string; email: string; role: Role } };
+};
+
+export type SignOutMutationVariables = Exact<{ [key: string]: never }>;
+
+export type SignOutMutation = { signOut: boolean };
+
+export type SignUpMutationVariables = Exact<{
+  email: string;
+  password: string;
+}>;
+
+export type SignUpMutation = {
+  signUp: { token: string; user: { id: string; email: string; role: Role } };
+};
+
+export type RemoveSessionKeyMutationVariables = Exact<{
+  sessionId: string | number;
+  provider: Provider;
+}>;
+
+export type RemoveSessionKeyMutation = {
+  removeSessionKey: {
+    id: string;
+    keySource: KeySource | null;
+    keys: Array<{
+      id: string;
+      provider: Provider;
+      kind: CredentialKind;
+      hint: string;
+      version: number;
+      createdAt: string;
+      updatedAt: string;
+      lastUsedAt: string | null;
+      expiresAt: string | null;
+    }>;
+  };
+};
+
+export type SessionKeyQueryVariables = Exact<{
+  id: string | number;
+  provider: Provider;
+}>;
+
+export type SessionKeyQuery = {
+  session: {
+    id: string;
+    name: string;
+    viewerRole: SessionRole;
+    keySource: KeySource | null;
+    keys: Array<{
+      id: string;
+      provider: Provider;
+      kind: CredentialKind;
+      hint: string;
+      version: number;
+      createdAt: string;
+      updatedAt: string;
+      lastUsedAt: string | null;
+      expiresAt: string | null;
+    }>;
+  } | null;
+};
+
+export type SetSessionKeyMutationVariables = Exact<{
+  sessionId: string | number;
+  provider: Provider;
+  secret: string;
+}>;
+
+export type SetSessionKeyMutation = {
+  setSessionKey: {
+    id: string;
+    keySource: KeySource | null;
+    keys: Array<{
+      id: string;
+      provider: Provider;
+      kind: CredentialKind;
+      hint: string;
+      version: number;
+      createdAt: string;
+      updatedAt: string;
+      lastUsedAt: string | null;
+      expiresAt: string | null;
+    }>;
+  };
+};
+
+export type CreateSessionMutationVariables = Exact<{
+  input: CreateSessionInput;
+}>;
+
+export type CreateSessionMutation = { createSession: { id: string; name: string } };
+
+export type DeleteSessionMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type DeleteSessionMutation = { deleteSession: boolean };
+
+export type SessionQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type SessionQuery = {
+  session: {
+    id: string;
+    name: string;
+    repoUrl: string | null;
+    createdAt: string;
+    viewerRole: SessionRole;
+    agents: Array<{
+      id: string;
+      kind: AgentKind;
+      provider: Provider;
+      model: string;
+      status: AgentStatus;
+      statusReason: string | null;
+      createdAt: string;
+    }>;
+    usage: {
+      inputTokens: number;
+      outputTokens: number;
+      cacheReadTokens: number;
+      cacheWriteTokens: number;
+      reasoningTokens: number;
+      totalTokens: number;
+      apiCalls: number;
+      estimatedCostUsd: number;
+      unpricedCalls: number;
+    };
+  } | null;
+};
+
+export type SessionsQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+export type SessionsQuery = {
+  sessions: {
+    totalCount: number;
+    pageInfo: { endCursor: string | null; hasNextPage: boolean };
+    edges: Array<{
+      cursor: string;
+      node: {
+        id: string;
+        name: string;
+        repoUrl: string | null;
+        createdAt: string;
+        viewerRole: SessionRole;
+        agents: Array<{ id: string }>;
+        usage: {
+          totalTokens: number;
+          apiCalls: number;
+          estimatedCostUsd: number;
+          unpricedCalls: number;
+        };
+      };
+    }>;
+  };
+};
+
+export type SessionUsageSubscriptionVariables = Exact<{
+  sessionId: string | number;
+}>;
+
+export type SessionUsageSubscription = {
+  sessionUsage: {
+    inputTokens: number;
+    outputTokens: number;
+    cacheReadTokens: number;
+    cacheWriteTokens: number;
+    reasoningTokens: number;
+    totalTokens: number;
+    apiCalls: number;
+    estimatedCostUsd: number;
+    unpricedCalls: number;
+  };
+};
+
+export type UsageSeriesQueryVariables = Exact<{
+  id: string | number;
+  bucket: UsageBucketSize;
+  from: string;
+  to: string;
+}>;
+
+export type UsageSeriesQuery = {
+  session: {
+    id: string;
+    usage: {
+      inputTokens: number;
+      outputTokens: number;
+      cacheReadTokens: number;
+      cacheWriteTokens: number;
+      reasoningTokens: number;
+      totalTokens: number;
+      apiCalls: number;
+      estimatedCostUsd: number;
+      unpricedCalls: number;
+    };
+    usageSeries: Array<{
+      start: string;
+      inputTokens: number;
+      outputTokens: number;
+      cacheReadTokens: number;
+      cacheWriteTokens: number;
+      reasoningTokens: number;
+      totalTokens: number;
+      apiCalls: number;
+      estimatedCostUsd: number;
+    }>;
+  } | null;
+};
+
+export type UsageTotalsFragment = {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  totalTokens: number;
+  apiCalls: number;
+  estimatedCostUsd: number;
+  unpricedCalls: number;
+};
+
+export const CredentialFieldsFragmentDoc = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "CredentialFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "CredentialInfo" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "provider" } },
+          { kind: "Field", name: { kind: "Name", value: "kind" } },
+          { kind: "Field", name: { kind: "Name", value: "hint" } },
+          { kind: "Field", name: { kind: "Name", value: "version" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "lastUsedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CredentialFieldsFragment, unknown>;
+export const UsageTotalsFragmentDoc = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "UsageTotals" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "UsageStats" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "inputTokens" } },
+          { kind: "Field", name: { kind: "Name", value: "outputTokens" } },
+          { kind: "Field", name: { kind: "Name", value: "cacheReadTokens" } },
+          { kind: "Field", name: { kind: "Name", value: "cacheWriteTokens" } },
+          { kind: "Field", name: { kind: "Name", value: "reasoningTokens" } },
+          { kind: "Field", name: { kind: "Name", value: "totalTokens" } },
+          { kind: "Field", name: { kind: "Name", value: "apiCalls" } },
+          { kind: "Field", name: { kind: "Name", value: "estimatedCostUsd" } },
+          { kind: "Field", name: { kind: "Name", value: "unpricedCalls" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<UsageTotalsFragment, unknown>;
+export const AccountCredentialsDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "AccountCredentials" },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "accountCredentials" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "FragmentSpread", name: { kind: "Name", value: "CredentialFields" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "CredentialFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "CredentialInfo" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "provider" } },
+          { kind: "Field", name: { kind: "Name", value: "kind" } },
+          { kind: "Field", name: { kind: "Name", value: "hint" } },
+          { kind: "Field", name: { kind: "Name", value: "version" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "lastUsedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<AccountCredentialsQuery, AccountCredentialsQueryVariables>;
+export const RemoveAccountCredentialDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "RemoveAccountCredential" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "provider" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "Provider" } },
+          },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "kind" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "CredentialKind" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "removeAccountCredential" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "provider" },
+                value: { kind: "Variable", name: { kind: "Name", value: "provider" } },
+              },
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "kind" },
+                value: { kind: "Variable", name: { kind: "Name", value: "kind" } },
+              },
+            ],
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<
+  RemoveAccountCredentialMutation,
+  RemoveAccountCredentialMutationVariables
+>;
+export const SetAccountCredentialDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "SetAccountCredential" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "provider" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "Provider" } },
+          },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "kind" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "CredentialKind" } },
+          },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "secret" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "String" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "setAccountCredential" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "provider" },
+                value: { kind: "Variable", name: { kind: "Name", value: "provider" } },
+              },
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "kind" },
+                value: { kind: "Variable", name: { kind: "Name", value: "kind" } },
+              },
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "secret" },
+                value: { kind: "Variable", name: { kind: "Name", value: "secret" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "FragmentSpread", name: { kind: "Name", value: "CredentialFields" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "CredentialFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "CredentialInfo" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "provider" } },
+          { kind: "Field", name: { kind: "Name", value: "kind" } },
+          { kind: "Field", name: { kind: "Name", value: "hint" } },
+          { kind: "Field", name: { kind: "Name", value: "version" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "lastUsedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<SetAccountCredentialMutation, SetAccountCredentialMutationVariables>;
+export const AdminDeleteCredentialDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "AdminDeleteCredential" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "ID" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "adminDeleteCredential" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+            ],
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<AdminDeleteCredentialMutation, AdminDeleteCredentialMutationVariables>;
+export const UserCredentialsDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "UserCredentials" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "userId" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "ID" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "userCredentials" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "userId" },
+                value: { kind: "Variable", name: { kind: "Name", value: "userId" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "FragmentSpread", name: { kind: "Name", value: "CredentialFields" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "CredentialFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "CredentialInfo" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "provider" } },
+          { kind: "Field", name: { kind: "Name", value: "kind" } },
+          { kind: "Field", name: { kind: "Name", value: "hint" } },
+          { kind: "Field", name: { kind: "Name", value: "version" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "lastUsedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<UserCredentialsQuery, UserCredentialsQueryVariables>;
+export const UsersDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "Users" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "first" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "Int" } },
+          },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "after" } },
+          type: { kind: "NamedType", name: { kind: "Name", value: "String" } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "users" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "first" },
+                value: { kind: "Variable", name: { kind: "Name", value: "first" } },
+              },
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "after" },
+                value: { kind: "Variable", name: { kind: "Name", value: "after" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "totalCount" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "pageInfo" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "Field", name: { kind: "Name", value: "endCursor" } },
+                      { kind: "Field", name: { kind: "Name", value: "hasNextPage" } },
+                    ],
+                  },
+                },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "edges" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      {
+                        kind: "Field",
+                        name: { kind: "Name", value: "node" },
+                        selectionSet: {
+                          kind: "SelectionSet",
+                          selections: [
+                            { kind: "Field", name: { kind: "Name", value: "id" } },
+                            { kind: "Field", name: { kind: "Name", value: "email" } },
+                            { kind: "Field", name: { kind: "Name", value: "role" } },
+                            { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+                          ],
+                        },
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<UsersQuery, UsersQueryVariables>;
+export const AgentEventsDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "subscription",
+      name: { kind: "Name", value: "AgentEvents" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "agentId" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "ID" } },
+          },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "afterSeq" } },
+          type: { kind: "NamedType", name: { kind: "Name", value: "Int" } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "agentEvents" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "agentId" },
+                value: { kind: "Variable", name: { kind: "Name", value: "agentId" } },
+              },
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "afterSeq" },
+                value: { kind: "Variable", name: { kind: "Name", value: "afterSeq" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "seq" } },
+                { kind: "Field", name: { kind: "Name", value: "type" } },
+                { kind: "Field", name: { kind: "Name", value: "agentId" } },
+                { kind: "Field", name: { kind: "Name", value: "messageId" } },
+                { kind: "Field", name: { kind: "Name", value: "at" } },
+                { kind: "Field", name: { kind: "Name", value: "text" } },
+                { kind: "Field", name: { kind: "Name", value: "toolName" } },
+                { kind: "Field", name: { kind: "Name", value: "toolDetail" } },
+                { kind: "Field", name: { kind: "Name", value: "status" } },
+                { kind: "Field", name: { kind: "Name", value: "errorCode" } },
+                { kind: "Field", name: { kind: "Name", value: "message" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "usage" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "Field", name: { kind: "Name", value: "callIndex" } },
+                      { kind: "Field", name: { kind: "Name", value: "provider" } },
+                      { kind: "Field", name: { kind: "Name", value: "model" } },
+                      { kind: "Field", name: { kind: "Name", value: "keySource" } },
+                      { kind: "Field", name: { kind: "Name", value: "inputTokens" } },
+                      { kind: "Field", name: { kind: "Name", value: "outputTokens" } },
+                      { kind: "Field", name: { kind: "Name", value: "cacheReadTokens" } },
+                      { kind: "Field", name: { kind: "Name", value: "cacheWriteTokens" } },
+                      { kind: "Field", name: { kind: "Name", value: "reasoningTokens" } },
+                      { kind: "Field", name: { kind: "Name", value: "costUsd" } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<AgentEventsSubscription, AgentEventsSubscriptionVariables>;
+export const AgentMessagesDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "AgentMessages" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "sessionId" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "ID" } },
+          },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "last" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "Int" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "session" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "sessionId" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "agents" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "Field", name: { kind: "Name", value: "id" } },
+                      { kind: "Field", name: { kind: "Name", value: "status" } },
+                      { kind: "Field", name: { kind: "Name", value: "statusReason" } },
+                      {
+                        kind: "Field",
+                        name: { kind: "Name", value: "messages" },
+                        arguments: [
+                          {
+                            kind: "Argument",
+                            name: { kind: "Name", value: "last" },
+                            value: { kind: "Variable", name: { kind: "Name", value: "last" } },
+                          },
+                        ],
+                        selectionSet: {
+                          kind: "SelectionSet",
+                          selections: [
+                            { kind: "Field", name: { kind: "Name", value: "id" } },
+                            { kind: "Field", name: { kind: "Name", value: "role" } },
+                            { kind: "Field", name: { kind: "Name", value: "text" } },
+                            { kind: "Field", name: { kind: "Name", value: "status" } },
+                            { kind: "Field", name: { kind: "Name", value: "errorCode" } },
+                            { kind: "Field", name: { kind: "Name", value: "errorMessage" } },
+                            { kind: "Field", name: { kind: "Name", value: "keySource" } },
+                            { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+                          ],
+                        },
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<AgentMessagesQuery, AgentMessagesQueryVariables>;
+export const SendMessageDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "SendMessage" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "agentId" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "ID" } },
+          },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "text" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "String" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "sendMessage" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "agentId" },
+                value: { kind: "Variable", name: { kind: "Name", value: "agentId" } },
+              },
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "text" },
+                value: { kind: "Variable", name: { kind: "Name", value: "text" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                { kind: "Field", name: { kind: "Name", value: "role" } },
+                { kind: "Field", name: { kind: "Name", value: "text" } },
+                { kind: "Field", name: { kind: "Name", value: "status" } },
+                { kind: "Field", name: { kind: "Name", value: "errorCode" } },
+                { kind: "Field", name: { kind: "Name", value: "errorMessage" } },
+                { kind: "Field", name: { kind: "Name", value: "keySource" } },
+                { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<SendMessageMutation, SendMessageMutationVariables>;
+export const SpawnAgentDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "SpawnAgent" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "sessionId" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "ID" } },
+          },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "kind" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "AgentKind" } },
+          },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "model" } },
+          type: { kind: "NamedType", name: { kind: "Name", value: "String" } },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "provider" } },
+          type: { kind: "NamedType", name: { kind: "Name", value: "Provider" } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "spawnAgent" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "sessionId" },
+                value: { kind: "Variable", name: { kind: "Name", value: "sessionId" } },
+              },
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "kind" },
+                value: { kind: "Variable", name: { kind: "Name", value: "kind" } },
+              },
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "model" },
+                value: { kind: "Variable", name: { kind: "Name", value: "model" } },
+              },
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "provider" },
+                value: { kind: "Variable", name: { kind: "Name", value: "provider" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                { kind: "Field", name: { kind: "Name", value: "kind" } },
+                { kind: "Field", name: { kind: "Name", value: "provider" } },
+                { kind: "Field", name: { kind: "Name", value: "model" } },
+                { kind: "Field", name: { kind: "Name", value: "status" } },
+                { kind: "Field", name: { kind: "Name", value: "statusReason" } },
+                { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<SpawnAgentMutation, SpawnAgentMutationVariables>;
+export const MeDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "Me" },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "me" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                { kind: "Field", name: { kind: "Name", value: "email" } },
+                { kind: "Field", name: { kind: "Name", value: "role" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<MeQuery, MeQueryVariables>;
+export const SignInDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "SignIn" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "email" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "String" } },
+          },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "password" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "String" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "signIn" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "email" },
+                value: { kind: "Variable", name: { kind: "Name", value: "email" } },
+              },
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "password" },
+                value: { kind: "Variable", name: { kind: "Name", value: "password" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "token" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "user" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "Field", name: { kind: "Name", value: "id" } },
+                      { kind: "Field", name: { kind: "Name", value: "email" } },
+                      { kind: "Field", name: { kind: "Name", value: "role" } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<SignInMutation, SignInMutationVariables>;
+export const SignOutDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "SignOut" },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [{ kind: "Field", name: { kind: "Name", value: "signOut" } }],
+      },
+    },
+  ],
+} as unknown as DocumentNode<SignOutMutation, SignOutMutationVariables>;
+export const SignUpDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "SignUp" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "email" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "String" } },
+          },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "password" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "String" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "signUp" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "email" },
+                value: { kind: "Variable", name: { kind: "Name", value: "email" } },
+              },
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "password" },
+                value: { kind: "Variable", name: { kind: "Name", value: "password" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "token" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "user" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "Field", name: { kind: "Name", value: "id" } },
+                      { kind: "Field", name: { kind: "Name", value: "email" } },
+                      { kind: "Field", name: { kind: "Name", value: "role" } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<SignUpMutation, SignUpMutationVariables>;
+export const RemoveSessionKeyDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "RemoveSessionKey" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "sessionId" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "ID" } },
+          },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "provider" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "Provider" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "removeSessionKey" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "sessionId" },
+                value: { kind: "Variable", name: { kind: "Name", value: "sessionId" } },
+              },
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "provider" },
+                value: { kind: "Variable", name: { kind: "Name", value: "provider" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "keySource" },
+                  arguments: [
+                    {
+                      kind: "Argument",
+                      name: { kind: "Name", value: "provider" },
+                      value: { kind: "Variable", name: { kind: "Name", value: "provider" } },
+                    },
+                  ],
+                },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "keys" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "FragmentSpread", name: { kind: "Name", value: "CredentialFields" } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "CredentialFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "CredentialInfo" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "provider" } },
+          { kind: "Field", name: { kind: "Name", value: "kind" } },
+          { kind: "Field", name: { kind: "Name", value: "hint" } },
+          { kind: "Field", name: { kind: "Name", value: "version" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "lastUsedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<RemoveSessionKeyMutation, RemoveSessionKeyMutationVariables>;
+export const SessionKeyDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "SessionKey" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "ID" } },
+          },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "provider" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "Provider" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "session" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                { kind: "Field", name: { kind: "Name", value: "name" } },
+                { kind: "Field", name: { kind: "Name", value: "viewerRole" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "keySource" },
+                  arguments: [
+                    {
+                      kind: "Argument",
+                      name: { kind: "Name", value: "provider" },
+                      value: { kind: "Variable", name: { kind: "Name", value: "provider" } },
+                    },
+                  ],
+                },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "keys" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "FragmentSpread", name: { kind: "Name", value: "CredentialFields" } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "CredentialFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "CredentialInfo" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "provider" } },
+          { kind: "Field", name: { kind: "Name", value: "kind" } },
+          { kind: "Field", name: { kind: "Name", value: "hint" } },
+          { kind: "Field", name: { kind: "Name", value: "version" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "lastUsedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<SessionKeyQuery, SessionKeyQueryVariables>;
+export const SetSessionKeyDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "SetSessionKey" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "sessionId" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "ID" } },
+          },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "provider" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "Provider" } },
+          },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "secret" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "String" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "setSessionKey" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "sessionId" },
+                value: { kind: "Variable", name: { kind: "Name", value: "sessionId" } },
+              },
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "provider" },
+                value: { kind: "Variable", name: { kind: "Name", value: "provider" } },
+              },
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "secret" },
+                value: { kind: "Variable", name: { kind: "Name", value: "secret" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "keySource" },
+                  arguments: [
+                    {
+                      kind: "Argument",
+                      name: { kind: "Name", value: "provider" },
+                      value: { kind: "Variable", name: { kind: "Name", value: "provider" } },
+                    },
+                  ],
+                },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "keys" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "FragmentSpread", name: { kind: "Name", value: "CredentialFields" } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "CredentialFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "CredentialInfo" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "provider" } },
+          { kind: "Field", name: { kind: "Name", value: "kind" } },
+          { kind: "Field", name: { kind: "Name", value: "hint" } },
+          { kind: "Field", name: { kind: "Name", value: "version" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "lastUsedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<SetSessionKeyMutation, SetSessionKeyMutationVariables>;
+export const CreateSessionDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "CreateSession" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "input" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "CreateSessionInput" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "createSession" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "input" },
+                value: { kind: "Variable", name: { kind: "Name", value: "input" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                { kind: "Field", name: { kind: "Name", value: "name" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CreateSessionMutation, CreateSessionMutationVariables>;
+export const DeleteSessionDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "DeleteSession" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "ID" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "deleteSession" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+            ],
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<DeleteSessionMutation, DeleteSessionMutationVariables>;
+export const SessionDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "Session" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "ID" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "session" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                { kind: "Field", name: { kind: "Name", value: "name" } },
+                { kind: "Field", name: { kind: "Name", value: "repoUrl" } },
+                { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+                { kind: "Field", name: { kind: "Name", value: "viewerRole" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "agents" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "Field", name: { kind: "Name", value: "id" } },
+                      { kind: "Field", name: { kind: "Name", value: "kind" } },
+                      { kind: "Field", name: { kind: "Name", value: "provider" } },
+                      { kind: "Field", name: { kind: "Name", value: "model" } },
+                      { kind: "Field", name: { kind: "Name", value: "status" } },
+                      { kind: "Field", name: { kind: "Name", value: "statusReason" } },
+                      { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+                    ],
+                  },
+                },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "usage" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "FragmentSpread", name: { kind: "Name", value: "UsageTotals" } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "UsageTotals" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "UsageStats" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "inputTokens" } },
+          { kind: "Field", name: { kind: "Name", value: "outputTokens" } },
+          { kind: "Field", name: { kind: "Name", value: "cacheReadTokens" } },
+          { kind: "Field", name: { kind: "Name", value: "cacheWriteTokens" } },
+          { kind: "Field", name: { kind: "Name", value: "reasoningTokens" } },
+          { kind: "Field", name: { kind: "Name", value: "totalTokens" } },
+          { kind: "Field", name: { kind: "Name", value: "apiCalls" } },
+          { kind: "Field", name: { kind: "Name", value: "estimatedCostUsd" } },
+          { kind: "Field", name: { kind: "Name", value: "unpricedCalls" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<SessionQuery, SessionQueryVariables>;
+export const SessionsDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "Sessions" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "first" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "Int" } },
+          },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "after" } },
+          type: { kind: "NamedType", name: { kind: "Name", value: "String" } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "sessions" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "first" },
+                value: { kind: "Variable", name: { kind: "Name", value: "first" } },
+              },
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "after" },
+                value: { kind: "Variable", name: { kind: "Name", value: "after" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "totalCount" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "pageInfo" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "Field", name: { kind: "Name", value: "endCursor" } },
+                      { kind: "Field", name: { kind: "Name", value: "hasNextPage" } },
+                    ],
+                  },
+                },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "edges" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "Field", name: { kind: "Name", value: "cursor" } },
+                      {
+                        kind: "Field",
+                        name: { kind: "Name", value: "node" },
+                        selectionSet: {
+                          kind: "SelectionSet",
+                          selections: [
+                            { kind: "Field", name: { kind: "Name", value: "id" } },
+                            { kind: "Field", name: { kind: "Name", value: "name" } },
+                            { kind: "Field", name: { kind: "Name", value: "repoUrl" } },
+                            { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+                            { kind: "Field", name: { kind: "Name", value: "viewerRole" } },
+                            {
+                              kind: "Field",
+                              name: { kind: "Name", value: "agents" },
+                              selectionSet: {
+                                kind: "SelectionSet",
+                                selections: [
+                                  { kind: "Field", name: { kind: "Name", value: "id" } },
+                                ],
+                              },
+                            },
+                            {
+                              kind: "Field",
+                              name: { kind: "Name", value: "usage" },
+                              selectionSet: {
+                                kind: "SelectionSet",
+                                selections: [
+                                  { kind: "Field", name: { kind: "Name", value: "totalTokens" } },
+                                  { kind: "Field", name: { kind: "Name", value: "apiCalls" } },
+                                  {
+                                    kind: "Field",
+                                    name: { kind: "Name", value: "estimatedCostUsd" },
+                                  },
+                                  { kind: "Field", name: { kind: "Name", value: "unpricedCalls" } },
+                                ],
+                              },
+                            },
+                          ],
+                        },
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<SessionsQuery, SessionsQueryVariables>;
+export const SessionUsageDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "subscription",
+      name: { kind: "Name", value: "SessionUsage" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "sessionId" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "ID" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "sessionUsage" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "sessionId" },
+                value: { kind: "Variable", name: { kind: "Name", value: "sessionId" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "FragmentSpread", name: { kind: "Name", value: "UsageTotals" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "UsageTotals" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "UsageStats" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "inputTokens" } },
+          { kind: "Field", name: { kind: "Name", value: "outputTokens" } },
+          { kind: "Field", name: { kind: "Name", value: "cacheReadTokens" } },
+          { kind: "Field", name: { kind: "Name", value: "cacheWriteTokens" } },
+          { kind: "Field", name: { kind: "Name", value: "reasoningTokens" } },
+          { kind: "Field", name: { kind: "Name", value: "totalTokens" } },
+          { kind: "Field", name: { kind: "Name", value: "apiCalls" } },
+          { kind: "Field", name: { kind: "Name", value: "estimatedCostUsd" } },
+          { kind: "Field", name: { kind: "Name", value: "unpricedCalls" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<SessionUsageSubscription, SessionUsageSubscriptionVariables>;
+export const UsageSeriesDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "UsageSeries" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "ID" } },
+          },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "bucket" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "UsageBucketSize" } },
+          },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "from" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "DateTime" } },
+          },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "to" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "DateTime" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "session" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "usage" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "FragmentSpread", name: { kind: "Name", value: "UsageTotals" } },
+                    ],
+                  },
+                },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "usageSeries" },
+                  arguments: [
+                    {
+                      kind: "Argument",
+                      name: { kind: "Name", value: "bucket" },
+                      value: { kind: "Variable", name: { kind: "Name", value: "bucket" } },
+                    },
+                    {
+                      kind: "Argument",
+                      name: { kind: "Name", value: "from" },
+                      value: { kind: "Variable", name: { kind: "Name", value: "from" } },
+                    },
+                    {
+                      kind: "Argument",
+                      name: { kind: "Name", value: "to" },
+                      value: { kind: "Variable", name: { kind: "Name", value: "to" } },
+                    },
+                  ],
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "Field", name: { kind: "Name", value: "start" } },
+                      { kind: "Field", name: { kind: "Name", value: "inputTokens" } },
+                      { kind: "Field", name: { kind: "Name", value: "outputTokens" } },
+                      { kind: "Field", name: { kind: "Name", value: "cacheReadTokens" } },
+                      { kind: "Field", name: { kind: "Name", value: "cacheWriteTokens" } },
+                      { kind: "Field", name: { kind: "Name", value: "reasoningTokens" } },
+                      { kind: "Field", name: { kind: "Name", value: "totalTokens" } },
+                      { kind: "Field", name: { kind: "Name", value: "apiCalls" } },
+                      { kind: "Field", name: { kind: "Name", value: "estimatedCostUsd" } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "UsageTotals" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "UsageStats" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "inputTokens" } },
+          { kind: "Field", name: { kind: "Name", value: "outputTokens" } },
+          { kind: "Field", name: { kind: "Name", value: "cacheReadTokens" } },
+          { kind: "Field", name: { kind: "Name", value: "cacheWriteTokens" } },
+          { kind: "Field", name: { kind: "Name", value: "reasoningTokens" } },
+          { kind: "Field", name: { kind: "Name", value: "totalTokens" } },
+          { kind: "Field", name: { kind: "Name", value: "apiCalls" } },
+          { kind: "Field", name: { kind: "Name", value: "estimatedCostUsd" } },
+          { kind: "Field", name: { kind: "Name", value: "unpricedCalls" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<UsageSeriesQuery, UsageSeriesQueryVariables>;
