@@ -31,7 +31,16 @@ export async function claimRunSlot(
     if (message.status === "DONE" || message.status === "FAILED")
       return { kind: "finished" } as const;
     if (agent.runningMessageId !== null && agent.runningMessageId !== messageId) {
-      return { kind: "wait" } as const;
+      // A worker that died between settling a message and freeing the slot left it held by a
+      // finished (or deleted) message; nothing would ever free it, so it counts as free. A
+      // QUEUED holder is a rate-limited run waiting for its retry: it keeps the slot.
+      const holder = await tx.message.findUnique({
+        where: { id: agent.runningMessageId },
+        select: { status: true },
+      });
+      if (holder !== null && (holder.status === "QUEUED" || holder.status === "RUNNING")) {
+        return { kind: "wait" } as const;
+      }
     }
     const oldest = await tx.message.findFirst({
       where: { agentId, role: "USER", status: { in: ["QUEUED", "RUNNING"] } },
