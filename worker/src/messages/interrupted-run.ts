@@ -31,13 +31,16 @@ export async function recoverInterruptedRun(
   if (message === null) return;
   const log = deps.logger.child({ messageId, agentId: message.agentId, attempt });
 
-  // The orphaned run may still be finishing its provider call: give it time to end.
+  // The orphaned run may still be in its provider call: give it time to end. A journal with no
+  // event yet is a run waiting for its first token (a slow model), not a dead one; only no
+  // journal at all means the run never started.
   const deadline = Date.now() + options.settleMs;
-  let events = await readJournal(deps, message.agentId, messageId, attempt);
-  while (!events.some((e) => TERMINAL.has(e.type)) && events.length > 0 && Date.now() < deadline) {
+  let journal = await readJournal(deps, message.agentId, messageId, attempt);
+  while (journal !== null && !journal.some((e) => TERMINAL.has(e.type)) && Date.now() < deadline) {
     await sleep(250);
-    events = await readJournal(deps, message.agentId, messageId, attempt);
+    journal = await readJournal(deps, message.agentId, messageId, attempt);
   }
+  const events = journal ?? [];
 
   const source = message.keySource ?? "SYSTEM";
   let reply = "";
@@ -75,9 +78,9 @@ async function readJournal(
   agentId: string,
   messageId: string,
   attempt: number,
-): Promise<AgentEvent[]> {
+): Promise<AgentEvent[] | null> {
   const text = await deps.runtime.readJournal(agentId, messageId, attempt).catch(() => null);
-  if (text === null) return [];
+  if (text === null) return null;
   return text.split("\n").flatMap((line) => {
     const event = line === "" ? null : parseAgentEvent(line);
     return event === null ? [] : [event];
