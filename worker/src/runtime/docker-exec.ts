@@ -12,6 +12,8 @@ import type { RunOptions } from "./runtime.js";
 
 const MIB = 1024 * 1024;
 const SIGKILL_EXIT = 128 + 9;
+/** How long (× 50 ms) a SIGKILLed run waits for the engine to say its container stopped. */
+const CONTAINER_EXIT_POLLS = 20;
 
 // Kills every process of one run: they all carry its AGENTRY_RUN_ID (children inherit it), so
 // tool subprocesses die too. Runs inside the container, so it works wherever the worker runs.
@@ -135,13 +137,25 @@ async function exitOutcome(
     await delay(50);
   }
   if (exitCode === 0) return { reason: null };
-  const container = await run.docker
-    .getContainer(run.containerId)
-    .inspect()
-    .catch((error: unknown) => {
-      ignoreStatus(404)(error);
-      return undefined;
-    });
+  const inspectContainer = () =>
+    run.docker
+      .getContainer(run.containerId)
+      .inspect()
+      .catch((error: unknown) => {
+        ignoreStatus(404)(error);
+        return undefined;
+      });
+  let container = await inspectContainer();
+  // A container killed under the run takes its processes down with SIGKILL a moment before the
+  // engine records the container as stopped: a killed run we did not kill ourselves gets that
+  // moment, or the user would read "the agent was killed" instead of "its container stopped".
+  const mayBeContainerDeath =
+    (exitCode === SIGKILL_EXIT || exitCode === null) && run.options.signal?.aborted !== true;
+  for (let poll = 0; mayBeContainerDeath && poll < CONTAINER_EXIT_POLLS; poll += 1) {
+    if (container === undefined || !(container.State as ContainerState).Running) break;
+    await delay(50);
+    container = await inspectContainer();
+  }
   if (container === undefined)
     return { reason: "The agent's container was removed during the run" };
   const state = container.State as ContainerState;
