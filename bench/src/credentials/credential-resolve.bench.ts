@@ -1,0 +1,248 @@
+import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from "node:crypto";
+import {
+  createVault,
+  credentialIdentityOf,
+  parseKeyRing,
+  resolveForRun,
+  sealedColumns,
+  sealedFromRow,
+  type KeySource,
+  type ResolveQuery,
+  type Vault,
+} from "@agentry/core";
+import type { PrismaClient } from "@agentry/prisma";
+import { createTestDatabase } from "@agentry/prisma/testing";
+import type { Cleanups } from "../lib/cleanup.js";
+import { formatMs, type SectionReport } from "../lib/report.js";
+import { ratio, summarize, type Summary } from "../lib/stats.js";
+
+// What the worker does for every message before the agent runs: resolveForRun (read the
+// candidate credentials, choose, decrypt, stamp lastUsedAt) against a real Postgres, for a
+// session key, an account key and a system key. Baselines: a bare `SELECT 1` round trip through
+// the same Prisma client, and a bare AES-256-GCM decrypt of a secret of the same size.
+
+export interface CredentialSettings {
+  readonly iterations: number;
+  readonly warmup: number;
+  /** Iterations of the in-memory decrypts (microseconds each, so many more). */
+  readonly decryptIterations: number;
+}
+
+const key = (prefix: string) => `${prefix}${randomBytes(36).toString("base64url")}`;
+
+interface Case {
+  readonly label: string;
+  readonly source: KeySource;
+  readonly query: ResolveQuery;
+  readonly secret: string;
+}
+
+interface Scene {
+  readonly cases: readonly Case[];
+  readonly systemKey: string;
+  /** A stored row and its identity, for timing the vault's decrypt alone. */
+  readonly sampleRow: Parameters<typeof credentialIdentityOf>[0] & {
+    ciphertext: Uint8Array;
+    nonce: Uint8Array;
+    keyVersion: number;
+  };
+}
+
+async function setScene(prisma: PrismaClient, vault: Vault): Promise<Scene> {
+  const user = async (name: string) =>
+    prisma.user.create({
+      data: { email: `${name}-${randomUUID()}@bench.example`, passwordHash: "not-used" },
+    });
+  const session = async (ownerId: string, name: string) =>
+    prisma.session.create({ data: { ownerId, name } });
+  const store = async (owner: { userId: string } | { sessionId: string }, secret: string) => {
+    const id = randomUUID();
+    const row = {
+      id,
+      userId: "userId" in owner ? owner.userId : null,
+      sessionId: "sessionId" in owner ? owner.sessionId : null,
+      provider: "ANTHROPIC" as const,
+      kind: "API_KEY" as const,
+    };
+    const sealed = sealedColumns(vault.seal(credentialIdentityOf(row), secret));
+    await prisma.credential.create({ data: { ...row, ...sealed, hint: secret.slice(-4) } });
+    return { ...row, ...sealed };
+  };
+
+  const alice = await user("alice");
+  const bob = await user("bob");
+  const withKey = await session(alice.id, "with a session key");
+  const withoutKey = await session(alice.id, "without a session key");
+  const bobs = await session(bob.id, "bob's, no keys anywhere");
+  const sessionSecret = key("sk-ant-api03-");
+  const accountSecret = key("sk-ant-api03-");
+  const sampleRow = await store({ sessionId: withKey.id }, sessionSecret);
+  await store({ userId: alice.id }, accountSecret);
+  const systemKey = key("sk-ant-api03-");
+  const query = (sessionId: string, actingUserId: string): ResolveQuery => ({
+    sessionId,
+    actingUserId,
+    provider: "ANTHROPIC",
+    agentKind: "CHAT",
+  });
+  return {
+    systemKey,
+    sampleRow,
+    cases: [
+      {
+        label: "resolveForRun: session key",
+        source: "SESSION",
+        query: query(withKey.id, alice.id),
+        secret: sessionSecret,
+      },
+      {
+        label: "resolveForRun: account key",
+        source: "ACCOUNT",
+        query: query(withoutKey.id, alice.id),
+        secret: accountSecret,
+      },
+      {
+        label: "resolveForRun: system key",
+        source: "SYSTEM",
+        query: query(bobs.id, bob.id),
+        secret: systemKey,
+      },
+    ],
+  };
+}
+
+async function sample(
+  iterations: number,
+  warmup: number,
+  run: () => Promise<unknown>,
+): Promise<Summary> {
+  for (let index = 0; index < warmup; index += 1) await run();
+  const samples: number[] = [];
+  for (let index = 0; index < iterations; index += 1) {
+    const started = performance.now();
+    await run();
+    samples.push(performance.now() - started);
+  }
+  return summarize(samples);
+}
+
+function sampleSync(iterations: number, run: () => unknown): Summary {
+  for (let index = 0; index < Math.min(1000, iterations / 10); index += 1) run();
+  const samples: number[] = [];
+  for (let index = 0; index < iterations; index += 1) {
+    const started = performance.now();
+    run();
+    samples.push(performance.now() - started);
+  }
+  return summarize(samples);
+}
+
+/** A bare AES-256-GCM decrypt of a secret as long as the stored ones: no ring, no identity. */
+function bareDecrypt(secretLength: number): () => Buffer {
+  const aesKey = randomBytes(32);
+  const nonce = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", aesKey, nonce);
+  const ciphertext = Buffer.concat([cipher.update(randomBytes(secretLength)), cipher.final()]);
+  const tag = cipher.getAuthTag();
+  return () => {
+    const decipher = createDecipheriv("aes-256-gcm", aesKey, nonce);
+    decipher.setAuthTag(tag);
+    return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+  };
+}
+
+export async function benchCredentialResolve(
+  cleanups: Cleanups,
+  settings: CredentialSettings,
+): Promise<SectionReport> {
+  const db = await createTestDatabase("agentry_bench");
+  const dropDb = cleanups.defer("credentials database", () => db.drop());
+  try {
+    const ring = parseKeyRing(randomBytes(32).toString("hex"));
+    const vault = createVault(ring);
+    const scene = await setScene(db.prisma, vault);
+    const deps = {
+      prisma: db.prisma,
+      vault,
+      systemKeys: { ANTHROPIC: scene.systemKey },
+      allowSystemKeys: true,
+    };
+
+    // The bench measures the right thing only if each case resolves as it says.
+    for (const c of scene.cases) {
+      const { resolution, secret } = await resolveForRun(deps, c.query);
+      if (resolution.source !== c.source || secret !== c.secret) {
+        throw new Error(`${c.label} resolved ${resolution.source}, not ${c.source}`);
+      }
+    }
+
+    const rows: { label: string; summary: Summary }[] = [];
+    const selectOne = await sample(
+      settings.iterations,
+      settings.warmup,
+      () => db.prisma.$queryRaw`SELECT 1`,
+    );
+    for (const c of scene.cases) {
+      rows.push({
+        label: c.label,
+        summary: await sample(settings.iterations, settings.warmup, () =>
+          resolveForRun(deps, c.query),
+        ),
+      });
+    }
+    // Where the key cases' time goes: their lastUsedAt stamp alone (a write, so a commit).
+    const stamp = await sample(settings.iterations, settings.warmup, () =>
+      db.prisma.credential.updateMany({
+        where: { id: scene.sampleRow.id },
+        data: { lastUsedAt: new Date() },
+      }),
+    );
+    const identity = credentialIdentityOf(scene.sampleRow);
+    const sealed = sealedFromRow(scene.sampleRow);
+    const vaultOpen = sampleSync(settings.decryptIterations, () => vault.open(identity, sealed));
+    const bare = sampleSync(
+      settings.decryptIterations,
+      bareDecrypt(scene.cases[0]?.secret.length ?? 64),
+    );
+
+    const baselines = [
+      { label: "reference: the lastUsedAt stamp alone (updateMany)", summary: stamp },
+      { label: "baseline: SELECT 1 (same Prisma client)", summary: selectOne },
+      { label: "vault.open (identity AAD + AES-256-GCM)", summary: vaultOpen },
+      { label: "baseline: bare AES-256-GCM decrypt", summary: bare },
+    ];
+    const all = [...rows, ...baselines];
+    return {
+      id: "credentialResolve",
+      title: "2. Per-message credential resolve + decrypt (resolveForRun, real Postgres)",
+      columns: ["what", "n", "mean ms", "p50 ms", "p95 ms", "p99 ms", "max ms"],
+      rows: all.map(({ label, summary }) => [
+        label,
+        String(summary.count),
+        formatMs(summary.mean),
+        formatMs(summary.p50),
+        formatMs(summary.p95),
+        formatMs(summary.p99),
+        formatMs(summary.max),
+      ]),
+      ratios: [
+        ...rows.flatMap(({ label, summary }) => [
+          { label: `${label} / SELECT 1, mean`, value: ratio(summary.mean, selectOne.mean) },
+          { label: `${label} / SELECT 1, p50`, value: ratio(summary.p50, selectOne.p50) },
+          { label: `${label} / SELECT 1, p99`, value: ratio(summary.p99, selectOne.p99) },
+        ]),
+        { label: "vault.open / bare decrypt, p50", value: ratio(vaultOpen.p50, bare.p50) },
+      ],
+      notes: [
+        "session and account keys: one candidate read, a decrypt and a lastUsedAt stamp (two round trips); a system key: the read only",
+        `${settings.iterations} sequential iterations after ${settings.warmup} warm-up; decrypts ${settings.decryptIterations} each`,
+      ],
+      data: {
+        settings,
+        cases: all.map(({ label, summary }) => ({ label, ...summary })),
+      },
+    };
+  } finally {
+    await dropDb();
+  }
+}

@@ -1,0 +1,376 @@
+import { randomBytes } from "node:crypto";
+import type { Duplex } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
+import { agentBundlePath } from "@agentry/agent";
+import { buildAgentBundle } from "@agentry/agent/build.mjs";
+import Docker from "dockerode";
+import type { Cleanups } from "../lib/cleanup.js";
+import { deferred, now, withTimeout, type Deferred } from "../lib/clock.js";
+import {
+  AGENT_EVENTS_SUBSCRIPTION,
+  createSession,
+  sendMessage,
+  spawnChatAgent,
+} from "../lib/gql.js";
+import { formatMs, type SectionReport } from "../lib/report.js";
+import { ratio, summarize, type Summary } from "../lib/stats.js";
+import { startBenchSystem } from "./bench-system.js";
+
+// A message to a warm agent (its container exists), the whole way: sendMessage over HTTP →
+// BullMQ → the worker (resolve and decrypt the key, docker exec the agent in its container) →
+// the fake provider's stream → TEXT events → Redis → graphql-ws → the client; and on to DONE.
+// Baselines in the same run: a bare `docker exec node -e ""` into the same container, and the
+// fake provider's own streaming call made directly with fetch.
+
+export interface DispatchSettings {
+  /** Measured messages, after the cold one and `warmup` more. */
+  readonly messages: number;
+  readonly warmup: number;
+  readonly baselineIterations: number;
+  /** A person's pause between one reply and the next message. */
+  readonly pauseMs: number;
+}
+
+const MESSAGE_TIMEOUT_MS = 60_000;
+const MODEL = "claude-haiku-4-5";
+
+interface AgentEventView {
+  readonly type: string;
+  readonly messageId: string | null;
+  readonly text: string | null;
+  readonly errorCode: string | null;
+}
+
+interface Timeline {
+  firstText: number;
+  readonly done: Deferred<{ firstText: number; done: number }>;
+}
+
+/** Receipt times of each message's first TEXT and its DONE, from the agentEvents stream. */
+class EventTimes {
+  readonly #messages = new Map<string, Timeline>();
+  readonly probed = deferred<undefined>();
+  failure: Error | undefined;
+
+  #timeline(messageId: string): Timeline {
+    let timeline = this.#messages.get(messageId);
+    if (timeline === undefined) {
+      timeline = { firstText: Number.NaN, done: deferred() };
+      this.#messages.set(messageId, timeline);
+    }
+    return timeline;
+  }
+
+  received(event: AgentEventView | undefined): void {
+    const at = now();
+    if (event === undefined) return;
+    if (event.messageId === null) {
+      if (event.text === "probe") this.probed.resolve(undefined);
+      return;
+    }
+    const timeline = this.#timeline(event.messageId);
+    if (event.type === "TEXT" && Number.isNaN(timeline.firstText)) timeline.firstText = at;
+    if (event.type === "DONE") timeline.done.resolve({ firstText: timeline.firstText, done: at });
+    if (event.type === "ERROR") {
+      timeline.done.reject(new Error(`the message failed: ${event.errorCode ?? "?"}`));
+    }
+  }
+
+  fail(error: Error): void {
+    this.failure = error;
+    this.probed.reject(error);
+    for (const timeline of this.#messages.values()) timeline.done.reject(error);
+  }
+
+  done(messageId: string): Promise<{ firstText: number; done: number }> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    return this.#timeline(messageId).done.promise;
+  }
+}
+
+interface MessageSample {
+  readonly mutationMs: number;
+  readonly firstTextMs: number;
+  readonly doneMs: number;
+  readonly returnedToFirstTextMs: number;
+}
+
+// The agent program inside the image (the worker's AGENT_IMAGE_LAYOUT.agentScript).
+const AGENT_SCRIPT = "/opt/agentry/agent.mjs";
+
+/**
+ * `docker exec <command>` into the container, attached like the runtime's exec (stdin closed at
+ * once), until its output ends; then checks the exit code it must have.
+ */
+async function bareExec(
+  container: Docker.Container,
+  command: readonly string[],
+  exitCode: number,
+): Promise<number> {
+  const started = performance.now();
+  const exec = await container.exec({
+    Cmd: [...command],
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: false,
+  });
+  const socket: Duplex = await exec.start({ hijack: true, stdin: true });
+  const ended = new Promise<void>((resolve, reject) => {
+    socket.once("end", resolve);
+    socket.once("close", resolve);
+    socket.once("error", reject);
+  });
+  socket.resume();
+  socket.end();
+  await ended;
+  const ms = performance.now() - started;
+  for (let poll = 0; poll < 40; poll += 1) {
+    const info = await exec.inspect();
+    if (!info.Running) {
+      if (info.ExitCode !== exitCode) {
+        throw new Error(`${command.join(" ")} exited with ${info.ExitCode}, not ${exitCode}`);
+      }
+      return ms;
+    }
+    await sleep(25);
+  }
+  throw new Error(`${command.join(" ")} did not finish`);
+}
+
+/** One streaming Messages call to the fake provider: first text delta, and the whole stream. */
+async function providerCall(
+  baseUrl: string,
+  apiKey: string,
+  text: string,
+): Promise<{ firstTextMs: number; doneMs: number }> {
+  const started = performance.now();
+  const response = await fetch(`${baseUrl}/v1/messages`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-api-key": apiKey,
+      "anthropic-version": "2023-06-01",
+    },
+    body: JSON.stringify({
+      model: MODEL,
+      max_tokens: 1024,
+      stream: true,
+      messages: [{ role: "user", content: text }],
+    }),
+  });
+  if (!response.ok || response.body === null) {
+    throw new Error(`the fake provider answered ${response.status}`);
+  }
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let seen = "";
+  let firstTextMs = Number.NaN;
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    if (Number.isNaN(firstTextMs)) {
+      seen += decoder.decode(chunk.value as Uint8Array, { stream: true });
+      if (seen.includes("text_delta")) firstTextMs = performance.now() - started;
+    }
+  }
+  return { firstTextMs, doneMs: performance.now() - started };
+}
+
+async function engineAnswers(docker: Docker): Promise<boolean> {
+  try {
+    await docker.ping();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function benchWarmDispatch(
+  cleanups: Cleanups,
+  settings: DispatchSettings,
+): Promise<SectionReport> {
+  const title = "3. Warm message dispatch: sendMessage → first TEXT / DONE on agentEvents";
+  const docker = new Docker();
+  if (!(await engineAnswers(docker))) {
+    return {
+      id: "warmDispatch",
+      title,
+      columns: [],
+      rows: [],
+      ratios: [],
+      notes: [],
+      data: null,
+      skipped: "no Docker engine answers (start dockerd; see the platform notes)",
+    };
+  }
+  // The Docker runtime bakes the bundle into the agent image: build it from the current source.
+  await buildAgentBundle({ outfile: agentBundlePath });
+  const system = await startBenchSystem(cleanups);
+  try {
+    const { api, fake } = system;
+    const apiKey = `sk-ant-api03-${randomBytes(24).toString("base64url")}`;
+    fake.addKey(apiKey);
+    const user = await api.signUp();
+    const sessionId = await createSession(api, user.token, "bench: warm dispatch", {
+      provider: "ANTHROPIC",
+      secret: apiKey,
+    });
+    const agentId = await spawnChatAgent(api, user.token, sessionId, MODEL);
+
+    const times = new EventTimes();
+    const socket = api.ws(user.token);
+    socket.client.subscribe<{ agentEvents: AgentEventView }>(
+      { query: AGENT_EVENTS_SUBSCRIPTION, variables: { agentId } },
+      {
+        next: (result) => {
+          times.received(result.data?.agentEvents);
+        },
+        error: (error: unknown) => {
+          times.fail(new Error(`agentEvents failed: ${JSON.stringify(error)}`));
+        },
+        complete: () => {
+          times.fail(new Error("agentEvents completed early"));
+        },
+      },
+    );
+    // Live once a probe event comes through (graphql-ws does not acknowledge a subscription).
+    const probeDeadline = performance.now() + 20_000;
+    const probed = times.probed.promise.then(() => true);
+    for (;;) {
+      if (performance.now() > probeDeadline) throw new Error("agentEvents was not live in time");
+      await api.appendAgentEvent({
+        agentId,
+        messageId: null,
+        at: new Date().toISOString(),
+        type: "TEXT",
+        text: "probe",
+      });
+      if (await Promise.race([probed, sleep(50).then(() => false)])) break;
+    }
+
+    const measure = async (text: string): Promise<MessageSample> => {
+      const sent = now();
+      const messageId = await sendMessage(api, user.token, agentId, text);
+      const returned = now();
+      const got = await withTimeout(times.done(messageId), MESSAGE_TIMEOUT_MS, `message "${text}"`);
+      return {
+        mutationMs: returned - sent,
+        firstTextMs: got.firstText - sent,
+        doneMs: got.done - sent,
+        returnedToFirstTextMs: got.firstText - returned,
+      };
+    };
+
+    let cold: MessageSample;
+    try {
+      cold = await measure("the first message creates the container");
+      for (let index = 0; index < settings.warmup; index += 1) {
+        await sleep(settings.pauseMs);
+        await measure(`warm-up message ${index}`);
+      }
+    } catch (error) {
+      console.error(system.workerLogTail().join("\n"));
+      throw error;
+    }
+    const samples: MessageSample[] = [];
+    for (let index = 0; index < settings.messages; index += 1) {
+      await sleep(settings.pauseMs);
+      samples.push(await measure(`bench message ${index}`));
+    }
+
+    // Baselines, with the agent idle.
+    const inspection = await system.worker.runtime.inspect(agentId);
+    if (inspection.handle === undefined || inspection.state !== "running") {
+      throw new Error("the agent's container is not running for the exec baseline");
+    }
+    const container = docker.getContainer(inspection.handle);
+    const execSamples = async (command: readonly string[], exitCode: number) => {
+      const samples: number[] = [];
+      for (let index = 0; index < settings.baselineIterations + 3; index += 1) {
+        const ms = await bareExec(container, command, exitCode);
+        if (index >= 3) samples.push(ms);
+      }
+      return samples;
+    };
+    const execMs = await execSamples(["node", "-e", ""], 0);
+    // Without input the agent loads its bundle, reports the bad input and exits 2: no run.
+    const agentLoadMs = await execSamples(["node", AGENT_SCRIPT], 2);
+    const providerFirst: number[] = [];
+    const providerDone: number[] = [];
+    for (let index = 0; index < settings.baselineIterations + 3; index += 1) {
+      const call = await providerCall(fake.baseUrls.anthropic, apiKey, `bench message ${index}`);
+      if (index >= 3) {
+        providerFirst.push(call.firstTextMs);
+        providerDone.push(call.doneMs);
+      }
+    }
+    fake.clearCalls();
+    await socket.dispose();
+
+    const figures = {
+      mutation: summarize(samples.map((s) => s.mutationMs)),
+      firstText: summarize(samples.map((s) => s.firstTextMs)),
+      done: summarize(samples.map((s) => s.doneMs)),
+      returnedToFirstText: summarize(samples.map((s) => s.returnedToFirstTextMs)),
+      coldDone: summarize([cold.doneMs]),
+      exec: summarize(execMs),
+      agentLoad: summarize(agentLoadMs),
+      providerFirstText: summarize(providerFirst),
+      providerDone: summarize(providerDone),
+    };
+    const row = (label: string, summary: Summary) => [
+      label,
+      String(summary.count),
+      formatMs(summary.p50),
+      formatMs(summary.p95),
+      formatMs(summary.mean),
+      formatMs(summary.max),
+    ];
+    const floorFirst = figures.exec.p50 + figures.providerFirstText.p50;
+    const floorDone = figures.exec.p50 + figures.providerDone.p50;
+    return {
+      id: "warmDispatch",
+      title,
+      columns: ["what", "n", "p50 ms", "p95 ms", "mean ms", "max ms"],
+      rows: [
+        row("sendMessage mutation round trip", figures.mutation),
+        row("sendMessage → first TEXT received", figures.firstText),
+        row("sendMessage → DONE received", figures.done),
+        row("mutation returned → first TEXT", figures.returnedToFirstText),
+        row("cold: first message → DONE (creates the container)", figures.coldDone),
+        row('baseline: warm docker exec node -e "" (same container)', figures.exec),
+        row("reference: docker exec of the agent, empty input (bundle load)", figures.agentLoad),
+        row("baseline: fake provider stream, first text (fetch)", figures.providerFirstText),
+        row("baseline: fake provider stream, complete (fetch)", figures.providerDone),
+      ],
+      ratios: [
+        {
+          label: "first TEXT p50 / docker exec p50",
+          value: ratio(figures.firstText.p50, figures.exec.p50),
+        },
+        {
+          label: "first TEXT p50 / (docker exec + provider first text) p50",
+          value: ratio(figures.firstText.p50, floorFirst),
+        },
+        {
+          label: "first TEXT p50 / docker exec of the agent (bundle load) p50",
+          value: ratio(figures.firstText.p50, figures.agentLoad.p50),
+        },
+        {
+          label: "DONE p50 / (docker exec + provider stream) p50",
+          value: ratio(figures.done.p50, floorDone),
+        },
+        {
+          label: "DONE p95 / (docker exec + provider stream) p95",
+          value: ratio(figures.done.p95, figures.exec.p95 + figures.providerDone.p95),
+        },
+      ],
+      notes: [
+        `${settings.messages} messages to one warm CHAT agent (${MODEL}, fake provider, Docker runtime), one at a time, ${settings.pauseMs} ms apart, after the cold one and ${settings.warmup} warm-up`,
+        "the floor (docker exec + provider) is what any design that execs a process per message and streams one call pays; the rest is queueing, key resolution, node loading the agent bundle, event publishing and delivery",
+      ],
+      data: { settings, figures },
+    };
+  } finally {
+    await system.close();
+  }
+}
