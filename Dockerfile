@@ -21,7 +21,8 @@ CMD ["npm", "run", "start", "-w", "@agentry/api"]
 
 FROM app AS client-build
 USER root
-RUN npm run build -w @agentry/client
+# One origin: nginx passes /graphql to the api, so the client calls its own host.
+RUN VITE_API_URL=/graphql npm run build -w @agentry/client
 
 FROM nginx:1.27-alpine AS client
 COPY client/nginx.conf /etc/nginx/conf.d/default.conf
