@@ -177,6 +177,12 @@ async function processSpecs(env) {
       path.join(repoRoot, "node_modules", ".bin"),
     ];
     const childEnv = { ...env, PATH: [...bin, env.PATH].join(path.delimiter) };
+    if (name === "client" && !flags.dev) {
+      // One origin: the client's server passes /graphql (and its WebSocket) to the api, so the
+      // browser needs no cross-origin access to the api.
+      childEnv.VITE_API_URL ??= "/graphql";
+      childEnv.API_PROXY ??= env.API_URL;
+    }
     if (process.stdout.isTTY) childEnv.FORCE_COLOR ??= "1";
     specs.push({ name, command, cwd: dir, env: childEnv });
   }
