@@ -29,6 +29,8 @@ const { values: flags } = parseArgs({
 const scriptName = flags.dev ? "dev" : "start";
 const production = process.env.NODE_ENV === "production";
 const say = (line) => process.stdout.write(`[start] ${line}\n`);
+const paint = (code, text) =>
+  process.stderr.isTTY && !process.env.NO_COLOR ? `\x1b[${code}m${text}\x1b[0m` : text;
 
 class StartError extends Error {}
 
@@ -66,7 +68,9 @@ async function encryptionKey() {
   const relative = path.relative(repoRoot, devKeyPath);
   let key;
   try {
-    key = (await readFile(devKeyPath, "utf8")).trim();
+    // As core reads it: the first line that is neither blank nor a # comment.
+    const lines = (await readFile(devKeyPath, "utf8")).split(/\r?\n/).map((l) => l.trim());
+    key = lines.find((line) => line !== "" && !line.startsWith("#")) ?? "";
   } catch (error) {
     if (error.code !== "ENOENT") throw error;
   }
@@ -75,20 +79,27 @@ async function encryptionKey() {
     await mkdir(path.dirname(devKeyPath), { recursive: true, mode: 0o700 });
     await writeFile(devKeyPath, `${key}\n`, { mode: 0o600, flag: "wx" });
     say(`generated a development encryption key in ${relative}`);
-  } else if (!/^[0-9a-f]{64}$/i.test(key)) {
+  } else if (!isKey(key)) {
     // Never overwrite it: credentials stored under the old key would become unreadable.
     throw new StartError(
-      `${relative} does not hold a 64-character hex key. Fix or delete it ` +
+      `${relative} does not hold a 32-byte key (64 hex characters or base64). Fix or delete it ` +
         "(deleting makes credentials stored with it unreadable), or set ENCRYPTION_KEY.",
     );
   }
   await chmod(devKeyPath, 0o600);
   process.stderr.write(
-    `\x1b[33mWARNING: using the DEVELOPMENT encryption key from ${relative}.\n` +
-      "Production must set ENCRYPTION_KEY (openssl rand -hex 32) and keep it secret.\x1b[0m\n",
+    paint(
+      33,
+      `WARNING: using the DEVELOPMENT encryption key from ${relative}.\n` +
+        "Production must set ENCRYPTION_KEY (openssl rand -hex 32) and keep it secret.",
+    ) + "\n",
   );
   return key;
 }
+
+const isKey = (text) =>
+  /^[0-9a-f]{64}$/i.test(text) ||
+  (/^[A-Za-z0-9+/_-]+={0,2}$/.test(text) && Buffer.from(text, "base64").length === 32);
 
 async function prepareDatabase(url) {
   const target = new URL(url);
@@ -190,8 +201,7 @@ async function processSpecs(env) {
 }
 
 main().catch((error) => {
-  process.stderr.write(
-    `\x1b[31m[start] ${error instanceof StartError ? error.message : (error.stack ?? error)}\x1b[0m\n`,
-  );
+  const message = error instanceof StartError ? error.message : (error.stack ?? String(error));
+  process.stderr.write(`${paint(31, `[start] ${message}`)}\n`);
   process.exitCode = 1;
 });
