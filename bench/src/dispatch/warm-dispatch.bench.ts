@@ -1,11 +1,10 @@
 import { randomBytes } from "node:crypto";
-import type { Duplex } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { agentBundlePath } from "@agentry/agent";
 import { buildAgentBundle } from "@agentry/agent/build.mjs";
 import Docker from "dockerode";
 import type { Cleanups } from "../lib/cleanup.js";
-import { deferred, now, withTimeout, type Deferred } from "../lib/clock.js";
+import { now, withTimeout } from "../lib/clock.js";
 import {
   AGENT_EVENTS_SUBSCRIPTION,
   createSession,
@@ -15,6 +14,14 @@ import {
 import { formatMs, type SectionReport } from "../lib/report.js";
 import { ratio, summarize, type Summary } from "../lib/stats.js";
 import { startBenchSystem } from "./bench-system.js";
+import {
+  AGENT_SCRIPT,
+  bareExec,
+  engineAnswers,
+  providerCall,
+  type ExecTiming,
+} from "./dispatch-baselines.js";
+import { EventTimes, type AgentEventView } from "./event-times.js";
 
 // A message to a warm agent (its container exists), the whole way: sendMessage over HTTP →
 // BullMQ → the worker (resolve and decrypt the key, docker exec the agent in its container) →
@@ -34,154 +41,11 @@ export interface DispatchSettings {
 const MESSAGE_TIMEOUT_MS = 60_000;
 const MODEL = "claude-haiku-4-5";
 
-interface AgentEventView {
-  readonly type: string;
-  readonly messageId: string | null;
-  readonly text: string | null;
-  readonly errorCode: string | null;
-}
-
-interface Timeline {
-  firstText: number;
-  readonly done: Deferred<{ firstText: number; done: number }>;
-}
-
-/** Receipt times of each message's first TEXT and its DONE, from the agentEvents stream. */
-class EventTimes {
-  readonly #messages = new Map<string, Timeline>();
-  readonly probed = deferred<undefined>();
-  failure: Error | undefined;
-
-  #timeline(messageId: string): Timeline {
-    let timeline = this.#messages.get(messageId);
-    if (timeline === undefined) {
-      timeline = { firstText: Number.NaN, done: deferred() };
-      this.#messages.set(messageId, timeline);
-    }
-    return timeline;
-  }
-
-  received(event: AgentEventView | undefined): void {
-    const at = now();
-    if (event === undefined) return;
-    if (event.messageId === null) {
-      if (event.text === "probe") this.probed.resolve(undefined);
-      return;
-    }
-    const timeline = this.#timeline(event.messageId);
-    if (event.type === "TEXT" && Number.isNaN(timeline.firstText)) timeline.firstText = at;
-    if (event.type === "DONE") timeline.done.resolve({ firstText: timeline.firstText, done: at });
-    if (event.type === "ERROR") {
-      timeline.done.reject(new Error(`the message failed: ${event.errorCode ?? "?"}`));
-    }
-  }
-
-  fail(error: Error): void {
-    this.failure = error;
-    this.probed.reject(error);
-    for (const timeline of this.#messages.values()) timeline.done.reject(error);
-  }
-
-  done(messageId: string): Promise<{ firstText: number; done: number }> {
-    if (this.failure !== undefined) return Promise.reject(this.failure);
-    return this.#timeline(messageId).done.promise;
-  }
-}
-
 interface MessageSample {
   readonly mutationMs: number;
   readonly firstTextMs: number;
   readonly doneMs: number;
   readonly returnedToFirstTextMs: number;
-}
-
-// The agent program inside the image (the worker's AGENT_IMAGE_LAYOUT.agentScript).
-const AGENT_SCRIPT = "/opt/agentry/agent.mjs";
-
-/**
- * `docker exec <command>` into the container, attached like the runtime's exec (stdin closed at
- * once), until its output ends; then checks the exit code it must have.
- */
-async function bareExec(
-  container: Docker.Container,
-  command: readonly string[],
-  exitCode: number,
-): Promise<number> {
-  const started = performance.now();
-  const exec = await container.exec({
-    Cmd: [...command],
-    AttachStdin: true,
-    AttachStdout: true,
-    AttachStderr: true,
-    Tty: false,
-  });
-  const socket: Duplex = await exec.start({ hijack: true, stdin: true });
-  const ended = new Promise<void>((resolve, reject) => {
-    socket.once("end", resolve);
-    socket.once("close", resolve);
-    socket.once("error", reject);
-  });
-  socket.resume();
-  socket.end();
-  await ended;
-  const ms = performance.now() - started;
-  for (let poll = 0; poll < 40; poll += 1) {
-    const info = await exec.inspect();
-    if (!info.Running) {
-      if (info.ExitCode !== exitCode) {
-        throw new Error(`${command.join(" ")} exited with ${info.ExitCode}, not ${exitCode}`);
-      }
-      return ms;
-    }
-    await sleep(25);
-  }
-  throw new Error(`${command.join(" ")} did not finish`);
-}
-
-/** One streaming Messages call to the fake provider: first text delta, and the whole stream. */
-async function providerCall(
-  baseUrl: string,
-  apiKey: string,
-  text: string,
-): Promise<{ firstTextMs: number; doneMs: number }> {
-  const started = performance.now();
-  const response = await fetch(`${baseUrl}/v1/messages`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-api-key": apiKey,
-      "anthropic-version": "2023-06-01",
-    },
-    body: JSON.stringify({
-      model: MODEL,
-      max_tokens: 1024,
-      stream: true,
-      messages: [{ role: "user", content: text }],
-    }),
-  });
-  if (!response.ok || response.body === null) {
-    throw new Error(`the fake provider answered ${response.status}`);
-  }
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let seen = "";
-  let firstTextMs = Number.NaN;
-  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-    if (Number.isNaN(firstTextMs)) {
-      seen += decoder.decode(chunk.value as Uint8Array, { stream: true });
-      if (seen.includes("text_delta")) firstTextMs = performance.now() - started;
-    }
-  }
-  return { firstTextMs, doneMs: performance.now() - started };
-}
-
-async function engineAnswers(docker: Docker): Promise<boolean> {
-  try {
-    await docker.ping();
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export async function benchWarmDispatch(
@@ -284,20 +148,26 @@ export async function benchWarmDispatch(
     }
     const container = docker.getContainer(inspection.handle);
     const execSamples = async (command: readonly string[], exitCode: number) => {
-      const samples: number[] = [];
+      const samples: ExecTiming[] = [];
       for (let index = 0; index < settings.baselineIterations + 3; index += 1) {
-        const ms = await bareExec(container, command, exitCode);
-        if (index >= 3) samples.push(ms);
+        const timing = await bareExec(container, command, exitCode);
+        if (index >= 3) samples.push(timing);
       }
       return samples;
     };
-    const execMs = await execSamples(["node", "-e", ""], 0);
-    // Without input the agent loads its bundle, reports the bad input and exits 2: no run.
-    const agentLoadMs = await execSamples(["node", AGENT_SCRIPT], 2);
+    const execMs = (await execSamples(["node", "-e", ""], 0)).map((t) => t.endMs);
+    // Without input the agent loads its bundle, prints an error event and exits 2: no run. Its
+    // first output is where a real run would start calling the provider.
+    const agentLoadMs = (await execSamples(["node", AGENT_SCRIPT], 2)).map((t) => t.firstOutputMs);
     const providerFirst: number[] = [];
     const providerDone: number[] = [];
     for (let index = 0; index < settings.baselineIterations + 3; index += 1) {
-      const call = await providerCall(fake.baseUrls.anthropic, apiKey, `bench message ${index}`);
+      const call = await providerCall(
+        fake.baseUrls.anthropic,
+        apiKey,
+        MODEL,
+        `bench message ${index}`,
+      );
       if (index >= 3) {
         providerFirst.push(call.firstTextMs);
         providerDone.push(call.doneMs);
@@ -338,7 +208,7 @@ export async function benchWarmDispatch(
         row("mutation returned → first TEXT", figures.returnedToFirstText),
         row("cold: first message → DONE (creates the container)", figures.coldDone),
         row('baseline: warm docker exec node -e "" (same container)', figures.exec),
-        row("reference: docker exec of the agent, empty input (bundle load)", figures.agentLoad),
+        row("reference: docker exec of the agent → its first output", figures.agentLoad),
         row("baseline: fake provider stream, first text (fetch)", figures.providerFirstText),
         row("baseline: fake provider stream, complete (fetch)", figures.providerDone),
       ],
@@ -352,7 +222,7 @@ export async function benchWarmDispatch(
           value: ratio(figures.firstText.p50, floorFirst),
         },
         {
-          label: "first TEXT p50 / docker exec of the agent (bundle load) p50",
+          label: "first TEXT p50 / docker exec of the agent → first output p50",
           value: ratio(figures.firstText.p50, figures.agentLoad.p50),
         },
         {

@@ -1,0 +1,105 @@
+import type { Duplex } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
+import type Docker from "dockerode";
+
+// The dispatch bench's baselines: a bare docker exec into the agent's container, and the fake
+// provider's streaming call made directly.
+
+// The agent program inside the image (the worker's AGENT_IMAGE_LAYOUT.agentScript).
+export const AGENT_SCRIPT = "/opt/agentry/agent.mjs";
+
+/** How long an exec took: until its first output (NaN when it printed nothing) and its end. */
+export interface ExecTiming {
+  readonly firstOutputMs: number;
+  readonly endMs: number;
+}
+
+/**
+ * `docker exec <command>` into the container, attached like the runtime's exec (stdin closed at
+ * once), until its output ends; then checks the exit code it must have.
+ */
+export async function bareExec(
+  container: Docker.Container,
+  command: readonly string[],
+  exitCode: number,
+): Promise<ExecTiming> {
+  const started = performance.now();
+  const exec = await container.exec({
+    Cmd: [...command],
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: false,
+  });
+  const socket: Duplex = await exec.start({ hijack: true, stdin: true });
+  const ended = new Promise<void>((resolve, reject) => {
+    socket.once("end", resolve);
+    socket.once("close", resolve);
+    socket.once("error", reject);
+  });
+  let firstOutputMs = Number.NaN;
+  socket.on("data", () => {
+    if (Number.isNaN(firstOutputMs)) firstOutputMs = performance.now() - started;
+  });
+  socket.end();
+  await ended;
+  const timing = { firstOutputMs, endMs: performance.now() - started };
+  for (let poll = 0; poll < 40; poll += 1) {
+    const info = await exec.inspect();
+    if (!info.Running) {
+      if (info.ExitCode !== exitCode) {
+        throw new Error(`${command.join(" ")} exited with ${info.ExitCode}, not ${exitCode}`);
+      }
+      return timing;
+    }
+    await sleep(25);
+  }
+  throw new Error(`${command.join(" ")} did not finish`);
+}
+
+/** One streaming Messages call to the fake provider: first text delta, and the whole stream. */
+export async function providerCall(
+  baseUrl: string,
+  apiKey: string,
+  model: string,
+  text: string,
+): Promise<{ firstTextMs: number; doneMs: number }> {
+  const started = performance.now();
+  const response = await fetch(`${baseUrl}/v1/messages`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-api-key": apiKey,
+      "anthropic-version": "2023-06-01",
+    },
+    body: JSON.stringify({
+      model,
+      max_tokens: 1024,
+      stream: true,
+      messages: [{ role: "user", content: text }],
+    }),
+  });
+  if (!response.ok || response.body === null) {
+    throw new Error(`the fake provider answered ${response.status}`);
+  }
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let seen = "";
+  let firstTextMs = Number.NaN;
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    if (Number.isNaN(firstTextMs)) {
+      seen += decoder.decode(chunk.value as Uint8Array, { stream: true });
+      if (seen.includes("text_delta")) firstTextMs = performance.now() - started;
+    }
+  }
+  return { firstTextMs, doneMs: performance.now() - started };
+}
+
+export async function engineAnswers(docker: Docker): Promise<boolean> {
+  try {
+    await docker.ping();
+    return true;
+  } catch {
+    return false;
+  }
+}
