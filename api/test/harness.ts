@@ -11,8 +11,8 @@ import {
   type AgentEventPayload,
   type TopicPayloads,
 } from "@agentry/core";
-import type { PrismaClient } from "@agentry/prisma";
-import { createTestDatabase } from "@agentry/prisma/testing";
+import { createPrismaClient, type PrismaClient } from "@agentry/prisma";
+import { createTestDatabase, type TestDatabase } from "@agentry/prisma/testing";
 import { createClient, type Client, type FormattedExecutionResult } from "graphql-ws";
 import { Redis } from "ioredis";
 import { randomBytes } from "node:crypto";
@@ -85,6 +85,12 @@ export interface TestApiOptions {
   readonly realtime?: RealtimeOptions;
   /** Points the api's own Redis connections elsewhere (e.g. a dead port, to see /readyz fail). */
   readonly apiRedisUrl?: string;
+  /**
+   * Another api process on `shareWith`'s database, encryption key and namespace, with clients
+   * of its own (as a second replica would have). Its close() leaves the shared database and
+   * Redis keys to `shareWith`.
+   */
+  readonly shareWith?: TestApi;
 }
 
 export interface TestApi {
@@ -143,8 +149,12 @@ const REDIS_URL = process.env["REDIS_URL"] ?? "redis://127.0.0.1:6379";
 const random = (bytes = 6): string => randomBytes(bytes).toString("hex");
 
 export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
-  const db = await createTestDatabase("agentry_api_test");
-  const encryptionKey = randomBytes(32).toString("hex");
+  const shared = options.shareWith;
+  const db: TestDatabase =
+    shared === undefined
+      ? await createTestDatabase("agentry_api_test")
+      : sharedDatabase(shared.databaseUrl);
+  const encryptionKey = shared?.encryptionKey ?? randomBytes(32).toString("hex");
   const adminEmail =
     options.adminEmail === undefined ? `admin-${random()}@test.example` : options.adminEmail;
   const config = loadApiConfig({
@@ -167,7 +177,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       },
     },
   });
-  const namespace = `test:${random()}:`;
+  const namespace = shared?.namespace ?? `test:${random()}:`;
   const apiRedisUrl = options.apiRedisUrl ?? REDIS_URL;
   // A dead Redis must fail fast (readiness checks), not retry forever.
   const redisOptions =
@@ -352,17 +362,25 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       await running.close();
       redis.disconnect();
       redisSubscriber.disconnect();
-      // Agent event logs (sequence, history) live under this api's namespace.
-      const keys: string[] = [];
-      for await (const batch of testRedis.scanStream({ match: `${namespace}*`, count: 500 })) {
-        keys.push(...(batch as string[]));
+      // Agent event logs (sequence, history) live under this api's namespace; its owner drops them.
+      if (shared === undefined) {
+        const keys: string[] = [];
+        for await (const batch of testRedis.scanStream({ match: `${namespace}*`, count: 500 })) {
+          keys.push(...(batch as string[]));
+        }
+        if (keys.length > 0) await testRedis.del(...keys);
       }
-      if (keys.length > 0) await testRedis.del(...keys);
       await testRedis.quit();
       await db.drop();
     },
   };
   return api;
+}
+
+/** A client of its own on another api's database; dropping it only disconnects. */
+function sharedDatabase(url: string): TestDatabase {
+  const prisma = createPrismaClient(url, { poolSize: 5 });
+  return { url, prisma, drop: () => prisma.$disconnect() };
 }
 
 export { Topic };
