@@ -1,5 +1,14 @@
 import { createMutation, createQuery, createSubscription } from "@urql/solid";
-import { createEffect, createMemo, createSignal, For, on, Show, type JSX } from "solid-js";
+import {
+  createEffect,
+  createMemo,
+  createSignal,
+  For,
+  on,
+  onCleanup,
+  Show,
+  type JSX,
+} from "solid-js";
 import {
   AgentEventsDocument,
   AgentMessagesDocument,
@@ -30,6 +39,9 @@ export interface ChatAgent {
 
 /** How many earlier messages the chat loads. */
 export const CHAT_HISTORY = 100;
+
+/** How long apart the chat asks again for a finished run's stored reply. */
+const SETTLE_RETRY_MS = 150;
 
 const MESSAGE_TYPES = { additionalTypenames: ["Message"] };
 
@@ -62,19 +74,28 @@ export function Chat(props: {
   );
   const messages = (): readonly ChatMessage[] => stored()?.messages ?? [];
 
-  // A run that ends (DONE or ERROR) has stored its reply: load it in place of the stream.
-  const finishedRuns = createMemo(
-    () => Object.values(stream().runs).filter((run) => run.finished).length,
-  );
-  createEffect(
-    on(
-      finishedRuns,
-      () => {
-        refetch({ requestPolicy: "network-only" });
-      },
-      { defer: true },
-    ),
-  );
+  // A run that ends (DONE or ERROR) has stored its reply: load it in place of the stream. A
+  // refetch can race the one sendMessage set off (and be answered from before the run ended),
+  // so this keeps asking, a little apart, until the stored messages agree with the stream.
+  const unsettled = createMemo(() => {
+    const shown = new Map(messages().map((message) => [message.id, message.status]));
+    return Object.entries(stream().runs).some(([id, run]) => {
+      if (!run.finished) return false;
+      const status = shown.get(id);
+      // A run of a message not in the list yet (unless it fell out of the loaded window).
+      if (status === undefined) return messages().length < CHAT_HISTORY;
+      return status === "QUEUED" || status === "RUNNING";
+    });
+  });
+  createEffect(() => {
+    if (!unsettled() || history.fetching) return;
+    const timer = setTimeout(() => {
+      refetch({ requestPolicy: "network-only" });
+    }, SETTLE_RETRY_MS);
+    onCleanup(() => {
+      clearTimeout(timer);
+    });
+  });
   const status = (): AgentStatus => stream().status ?? stored()?.status ?? props.agent.status;
   createEffect(
     on(

@@ -1,4 +1,4 @@
-import { createEffect, type JSX } from "solid-js";
+import { createEffect, createUniqueId, type JSX } from "solid-js";
 
 /**
  * A modal confirmation (the native dialog: focus stays inside, Escape cancels). Focus returns
@@ -14,6 +14,7 @@ export function ConfirmDialog(props: {
   readonly children?: JSX.Element;
 }): JSX.Element {
   let dialog!: HTMLDialogElement;
+  const titleId = `dialog-${createUniqueId()}`;
   let opener: Element | null = null;
   createEffect(() => {
     if (props.open && !dialog.open) {
@@ -30,14 +31,14 @@ export function ConfirmDialog(props: {
     <dialog
       ref={dialog}
       class="dialog"
-      aria-labelledby="confirm-title"
+      aria-labelledby={titleId}
       onCancel={(event) => {
         event.preventDefault();
         props.onCancel();
       }}
       onClose={restoreFocus}
     >
-      <h2 id="confirm-title">{props.title}</h2>
+      <h2 id={titleId}>{props.title}</h2>
       {props.children}
       <div class="dialog-actions">
         <button

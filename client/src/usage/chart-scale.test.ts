@@ -1,24 +1,29 @@
 import { describe, expect, it } from "vitest";
-import { niceCeiling, rangeEnding, ticks } from "./chart-scale.js";
+import { niceStep, rangeEnding, ticks } from "./chart-scale.js";
 
-describe("niceCeiling", () => {
-  it("rounds up to 1, 2, 2.5 or 5 times a power of ten", () => {
-    expect(niceCeiling(7)).toBe(10);
-    expect(niceCeiling(1234)).toBe(2000);
-    expect(niceCeiling(2100)).toBe(2500);
-    expect(niceCeiling(0.03)).toBe(0.05);
-    expect(niceCeiling(5000)).toBe(5000);
+describe("niceStep", () => {
+  it("rounds up to 1, 2 or 5 times a power of ten", () => {
+    expect(niceStep(7)).toBe(10);
+    expect(niceStep(308)).toBe(500);
+    expect(niceStep(2100)).toBe(5000);
+    expect(niceStep(5000)).toBe(5000);
   });
 
-  it("gives 1 for an empty chart so the axis still has a scale", () => {
-    expect(niceCeiling(0)).toBe(1);
-    expect(niceCeiling(Number.NaN)).toBe(1);
+  it("never goes below 1, so token ticks stay whole", () => {
+    expect(niceStep(0.3)).toBe(1);
+    expect(niceStep(0)).toBe(1);
+    expect(niceStep(Number.NaN)).toBe(1);
   });
 });
 
 describe("ticks", () => {
-  it("spaces ticks evenly from zero to the nice top", () => {
+  it("spaces whole ticks evenly from zero past the maximum", () => {
+    expect(ticks(29)).toEqual([0, 10, 20, 30, 40]);
     expect(ticks(1234)).toEqual([0, 500, 1000, 1500, 2000]);
+  });
+
+  it("gives 0..4 for an empty chart", () => {
+    expect(ticks(0)).toEqual([0, 1, 2, 3, 4]);
   });
 });
 

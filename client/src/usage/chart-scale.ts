@@ -1,20 +1,20 @@
-// Axis arithmetic for the usage chart: a rounded top value and evenly spaced ticks.
+// Axis arithmetic for the usage chart: whole, evenly spaced ticks from zero.
 
-/** The smallest "nice" number (1, 2, 2.5, 5 × 10^n) at or above `value`; 1 for nothing. */
-export function niceCeiling(value: number): number {
-  if (!Number.isFinite(value) || value <= 0) return 1;
+/** The smallest 1, 2 or 5 × 10^n (n ≥ 0) at or above `value`: a tick step for whole counts. */
+export function niceStep(value: number): number {
+  if (!Number.isFinite(value) || value <= 1) return 1;
   const magnitude = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 2.5, 5, 10]) {
+  for (const step of [1, 2, 5, 10]) {
     const candidate = step * magnitude;
     if (candidate >= value) return candidate;
   }
   return 10 * magnitude;
 }
 
-/** `count` + 1 ticks from 0 to a nice top at or above `max`. */
+/** `count` + 1 ticks from 0, a nice step apart, the last at or above `max`. */
 export function ticks(max: number, count = 4): number[] {
-  const top = niceCeiling(max);
-  return Array.from({ length: count + 1 }, (_, i) => (top * i) / count);
+  const step = niceStep(max / count);
+  return Array.from({ length: count + 1 }, (_, i) => step * i);
 }
 
 export type BucketSize = "HOUR" | "DAY";

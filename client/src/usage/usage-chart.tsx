@@ -1,4 +1,4 @@
-import { createMemo, For, Index, type JSX } from "solid-js";
+import { createMemo, createSignal, For, Index, onCleanup, onMount, type JSX } from "solid-js";
 import { formatCost, formatTokens } from "../lib/format.js";
 import { ticks, type BucketSize } from "./chart-scale.js";
 
@@ -19,7 +19,8 @@ const SERIES = [
   { key: "cacheWriteTokens", label: "Cache write", className: "series-cache-write" },
 ] as const;
 
-const WIDTH = 720;
+const DEFAULT_WIDTH = 720;
+const MIN_WIDTH = 280;
 const HEIGHT = 240;
 const PAD = { top: 12, right: 12, bottom: 28, left: 56 } as const;
 
@@ -47,14 +48,28 @@ export function UsageChart(props: {
   readonly buckets: readonly ChartBucket[];
   readonly bucket: BucketSize;
 }): JSX.Element {
+  // Drawn at the width it is shown at, so its text stays legible on a phone.
+  const [width, setWidth] = createSignal(DEFAULT_WIDTH);
+  let figure!: HTMLElement;
+  onMount(() => {
+    if (typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(([entry]) => {
+      if (entry) setWidth(Math.max(MIN_WIDTH, Math.floor(entry.contentRect.width)));
+    });
+    observer.observe(figure);
+    onCleanup(() => {
+      observer.disconnect();
+    });
+  });
   const yTicks = createMemo(() => ticks(Math.max(0, ...props.buckets.map(total))));
   const top = (): number => yTicks().at(-1) ?? 1;
-  const plotWidth = WIDTH - PAD.left - PAD.right;
+  const plotWidth = (): number => width() - PAD.left - PAD.right;
   const plotHeight = HEIGHT - PAD.top - PAD.bottom;
-  const slot = (): number => plotWidth / Math.max(1, props.buckets.length);
+  const slot = (): number => plotWidth() / Math.max(1, props.buckets.length);
   const y = (value: number): number => PAD.top + plotHeight - (value / top()) * plotHeight;
-  // Label about eight buckets along the axis, whatever the range.
-  const labelEvery = (): number => Math.max(1, Math.ceil(props.buckets.length / 8));
+  // Label a bucket about every 70 pixels along the axis, whatever the range.
+  const labelEvery = (): number =>
+    Math.max(1, Math.ceil(props.buckets.length / Math.max(2, Math.floor(plotWidth() / 70))));
   const summary = (): string => {
     const peak = props.buckets.reduce<ChartBucket | undefined>(
       (best, b) => (best === undefined || total(b) > total(best) ? b : best),
@@ -67,9 +82,9 @@ export function UsageChart(props: {
   };
 
   return (
-    <figure class="chart">
+    <figure class="chart" ref={figure}>
       <svg
-        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        viewBox={`0 0 ${width()} ${HEIGHT}`}
         role="img"
         aria-labelledby="usage-chart-title usage-chart-desc"
         data-testid="usage-chart"
@@ -79,7 +94,7 @@ export function UsageChart(props: {
         <For each={yTicks()}>
           {(tick) => (
             <g class="chart-grid">
-              <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y(tick)} y2={y(tick)} />
+              <line x1={PAD.left} x2={width() - PAD.right} y1={y(tick)} y2={y(tick)} />
               <text x={PAD.left - 8} y={y(tick)} dy="0.32em" text-anchor="end">
                 {formatTokens(tick)}
               </text>
@@ -130,7 +145,7 @@ export function UsageChart(props: {
             );
           }}
         </Index>
-        <line class="chart-baseline" x1={PAD.left} x2={WIDTH - PAD.right} y1={y(0)} y2={y(0)} />
+        <line class="chart-baseline" x1={PAD.left} x2={width() - PAD.right} y1={y(0)} y2={y(0)} />
       </svg>
       <figcaption>
         <ul class="legend">

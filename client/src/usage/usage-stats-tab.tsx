@@ -73,11 +73,11 @@ export function UsageStatsTab(props: { readonly sessionId: string }): JSX.Elemen
         <Match when={series.data === undefined && series.error}>
           {(error) => <ProblemNotice problem={problemFrom(error())} />}
         </Match>
-        <Match when={series.data === undefined || totals() === undefined}>
-          <Loading label="Loading usage…" />
-        </Match>
         <Match when={series.data?.session === null}>
           <p>This session does not exist or is not shared with you.</p>
+        </Match>
+        <Match when={series.data === undefined || totals() === undefined}>
+          <Loading label="Loading usage…" />
         </Match>
         <Match when={totals()}>
           {(usage) => (

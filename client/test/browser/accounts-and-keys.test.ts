@@ -1,0 +1,404 @@
+import { describe, expect, it } from "vitest";
+import { hasChromium, SKIP_MESSAGE } from "./support/chromium.js";
+import { anthropicKey, claudeToken, useBrowserSystem, type TestPage } from "./support/system.js";
+
+// The flows that need no worker: accounts, sessions and their keys, account credentials,
+// admin, and what another user may not see — in Chromium, against the real api.
+
+if (!hasChromium) console.warn(SKIP_MESSAGE);
+
+const system = useBrowserSystem();
+
+const randomEmail = (): string => `person-${Math.random().toString(36).slice(2, 10)}@test.example`;
+
+/** The page's whole HTML, to check that a secret appears nowhere in it. */
+const html = (t: TestPage): Promise<string> => t.page.content();
+
+async function setAccountKey(token: string, secret: string): Promise<void> {
+  await system().api.ok(
+    `mutation ($secret: String!) { setAccountCredential(provider: ANTHROPIC, kind: API_KEY, secret: $secret) { id } }`,
+    { secret },
+    token,
+  );
+}
+
+async function createSession(token: string, name: string, secret?: string): Promise<string> {
+  const data = await system().api.ok<{ createSession: { id: string } }>(
+    `mutation ($input: CreateSessionInput!) { createSession(input: $input) { id } }`,
+    {
+      input: {
+        name,
+        ...(secret === undefined ? {} : { providerKey: { provider: "ANTHROPIC", secret } }),
+      },
+    },
+    token,
+  );
+  return data.createSession.id;
+}
+
+describe.skipIf(!hasChromium)("signing up and in", () => {
+  it("signs up, stays signed in across a reload, signs out, and explains a wrong password and a taken email", async () => {
+    const t = await system().page();
+    const { page } = t;
+    const email = randomEmail();
+
+    await page.goto("/");
+    await page.waitForURL(/\/sign-in/);
+    await page.getByRole("link", { name: "Create one" }).click();
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill("correct horse battery");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.getByRole("heading", { name: "Sessions", level: 1 }).waitFor();
+    await page.getByText("No sessions yet").waitFor();
+
+    await page.reload();
+    await page.getByRole("heading", { name: "Sessions", level: 1 }).waitFor();
+    expect(await page.getByRole("button", { name: "Sign out" }).isVisible()).toBe(true);
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    expect(await page.evaluate(() => localStorage.getItem("agentry.token"))).toBeNull();
+
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill("not the password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect
+      .poll(() => page.getByRole("alert").textContent())
+      .toContain("Wrong email or password.");
+    await t.screenshot("sign-in-wrong-password");
+
+    await page.getByRole("link", { name: "Create one" }).click();
+    await page.getByLabel("Email").fill(email.toUpperCase());
+    await page.getByLabel("Password").fill("another password");
+    await page.getByRole("button", { name: "Create account" }).click();
+    const emailInput = page.getByLabel("Email");
+    await expect.poll(() => emailInput.getAttribute("aria-invalid")).toBe("true");
+    expect(await page.locator("#email-error").textContent()).toBe(
+      "An account with this email already exists",
+    );
+    // The message is tied to the field for screen readers, and the field has focus.
+    expect(await emailInput.getAttribute("aria-describedby")).toContain("email-error");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("email");
+    await t.screenshot("sign-up-taken-email");
+
+    await page.getByRole("link", { name: "Sign in" }).click();
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill("correct horse battery");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Sessions", level: 1 }).waitFor();
+    expect(t.errors).toEqual([]);
+  });
+
+  it("returns to the page it was sent away from after signing in", async () => {
+    const user = await system().api.signUp();
+    const t = await system().page();
+    await t.page.goto("/account/api-keys");
+    await t.page.waitForURL(/\/sign-in\?next=%2Faccount%2Fapi-keys/);
+    await t.page.getByLabel("Email").fill(user.email);
+    await t.page.getByLabel("Password").fill(user.password);
+    await t.page.getByRole("button", { name: "Sign in" }).click();
+    await t.page.getByRole("heading", { name: "API Keys" }).waitFor();
+    expect(new URL(t.page.url()).pathname).toBe("/account/api-keys");
+  });
+});
+
+describe.skipIf(!hasChromium)("sessions and their keys", () => {
+  it("creates a session with a key under Advanced Options, shows it in Session Settings by its hint, and after removal shows the account key taking over", async () => {
+    const user = await system().api.signUp();
+    const accountKey = anthropicKey();
+    await setAccountKey(user.token, accountKey);
+    const sessionKey = anthropicKey();
+    const t = await system().page();
+    const { page } = t;
+
+    await t.openAs(user, "/");
+    await page.getByRole("link", { name: "New session" }).click();
+    await page.getByLabel("Name").fill("Payments refactor");
+    await page.getByLabel("Repository (optional)").fill("https://github.com/acme/payments.git");
+    // The key field is hidden until Advanced Options is opened.
+    expect(await page.getByLabel("API key").isVisible()).toBe(false);
+    await page.getByText("Advanced Options").click();
+    await page.getByLabel("Provider").selectOption("ANTHROPIC");
+    await page.getByLabel("API key").fill(sessionKey);
+    await t.screenshot("new-session-advanced-options");
+    await page.getByRole("button", { name: "Create" }).click();
+
+    await page.getByRole("heading", { name: "Payments refactor", level: 1 }).waitFor();
+    await page.getByText("https://github.com/acme/payments.git").waitFor();
+    await page.getByRole("link", { name: "Session settings" }).click();
+
+    const keySource = page.getByTestId("key-source");
+    await expect.poll(() => keySource.textContent()).toContain("Using this session's key");
+    expect(await page.getByTestId("credential-hint").textContent()).toBe(
+      `••••${sessionKey.slice(-4)}`,
+    );
+    expect(
+      await page.getByRole("switch", { name: "Use different key for this session" }).isChecked(),
+    ).toBe(true);
+    expect(await html(t)).not.toContain(sessionKey);
+    await t.screenshot("session-settings-session-key");
+
+    await page.getByRole("button", { name: "Remove Session Key" }).click();
+    const dialog = page.getByRole("dialog", { name: "Remove the session key?" });
+    await dialog.waitFor();
+    await dialog.getByRole("button", { name: "Remove Session Key" }).click();
+    await expect.poll(() => keySource.textContent()).toContain("Using your account key");
+    await page.getByText("Your account key takes over from the next message.").waitFor();
+    expect(await page.getByTestId("credential-hint").count()).toBe(0);
+    await t.screenshot("session-settings-account-key-takes-over");
+
+    const data = await system().api.ok<{ session: { keys: unknown[] } }>(
+      `query ($id: ID!) { session(id: $id) { keys { id } } }`,
+      { id: new URL(page.url()).pathname.split("/")[2] },
+      user.token,
+    );
+    expect(data.session.keys).toEqual([]);
+
+    // And a new one, pasted with the toggle, is used again.
+    const replacement = anthropicKey();
+    await page.getByRole("switch", { name: "Use different key for this session" }).check();
+    await page.getByLabel("Anthropic key for this session").fill(replacement);
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => keySource.textContent()).toContain("Using this session's key");
+    expect(await page.getByTestId("credential-hint").textContent()).toBe(
+      `••••${replacement.slice(-4)}`,
+    );
+    expect(t.errors).toEqual([]);
+  });
+
+  it("shows an api refusal of a key at its field, in the api's words", async () => {
+    const user = await system().api.signUp();
+    const t = await system().page();
+    await t.openAs(user, "/sessions/new");
+    await t.page.getByLabel("Name").fill("Bad key");
+    await t.page.getByText("Advanced Options").click();
+    await t.page.getByLabel("API key").fill("not-an-anthropic-key");
+    await t.page.getByRole("button", { name: "Create" }).click();
+    const error = t.page.locator("#session-secret-error");
+    await error.waitFor();
+    expect(await error.textContent()).toMatch(/starts with sk-ant-/);
+    expect(new URL(t.page.url()).pathname).toBe("/sessions/new");
+  });
+
+  it("lists sessions with their usage and sorts them by cost", async () => {
+    const user = await system().api.signUp();
+    const names = ["Alpha", "Bravo", "Charlie"];
+    const ids: string[] = [];
+    for (const name of names) ids.push(await createSession(user.token, name));
+    // Usage as the worker records it: rows in the rollup the api reads.
+    const costs = [0.5, 12.25, 0.0042];
+    for (const [index, id] of ids.entries()) {
+      await system().api.prisma.sessionUsage.upsert({
+        where: { sessionId: id },
+        create: {
+          sessionId: id,
+          costUsd: costs[index] ?? 0,
+          apiCalls: index + 1,
+          inputTokens: 1000n * BigInt(index + 1),
+        },
+        update: {
+          costUsd: costs[index] ?? 0,
+          apiCalls: index + 1,
+          inputTokens: 1000n * BigInt(index + 1),
+        },
+      });
+    }
+    const t = await system().page();
+    await t.openAs(user, "/");
+    const rows = t.page.locator(".sessions-table tbody tr");
+    await expect.poll(() => rows.count()).toBe(3);
+    // Newest first, as the api lists them.
+    expect(await rows.locator(".session-link").allTextContents()).toEqual([
+      "Charlie",
+      "Bravo",
+      "Alpha",
+    ]);
+    await t.page.getByRole("button", { name: "Est. cost" }).click();
+    await expect
+      .poll(() => rows.locator(".session-link").allTextContents())
+      .toEqual(["Bravo", "Alpha", "Charlie"]);
+    expect(await t.page.locator("th[aria-sort=descending]").textContent()).toContain("Est. cost");
+    expect(await rows.first().textContent()).toContain("$12.25");
+    expect(await rows.last().textContent()).toContain("$0.0042");
+    await t.page.getByRole("button", { name: "Est. cost" }).click();
+    await expect
+      .poll(() => rows.locator(".session-link").allTextContents())
+      .toEqual(["Charlie", "Alpha", "Bravo"]);
+    await t.screenshot("sessions-sorted-by-cost");
+  });
+});
+
+describe.skipIf(!hasChromium)("account credentials", () => {
+  it("adds, replaces and removes an account API key, showing only its hint and dates", async () => {
+    const user = await system().api.signUp();
+    const t = await system().page();
+    const { page } = t;
+    await t.openAs(user, "/account/api-keys");
+    const card = page.getByTestId("api-key-anthropic");
+    await card.waitFor();
+
+    await card.getByLabel("API key", { exact: true }).fill("hello");
+    await card.getByRole("button", { name: "Save" }).click();
+    expect(await card.locator(".field-error").textContent()).toBe(
+      "An Anthropic API key starts with sk-ant-.",
+    );
+
+    const first = anthropicKey();
+    await card.getByLabel("API key", { exact: true }).fill(first);
+    await card.getByRole("button", { name: "Save" }).click();
+    await expect
+      .poll(() => card.getByTestId("credential-hint").textContent())
+      .toBe(`••••${first.slice(-4)}`);
+    expect(await card.textContent()).toContain("Added");
+    expect(await card.textContent()).toContain("Last usedNever");
+
+    const second = anthropicKey();
+    await card.getByRole("button", { name: "Replace" }).click();
+    await card.getByLabel("New API key").fill(second);
+    await card.getByRole("button", { name: "Replace" }).click();
+    await expect
+      .poll(() => card.getByTestId("credential-hint").textContent())
+      .toBe(`••••${second.slice(-4)}`);
+    expect(await card.textContent()).toContain("Replaced");
+    const content = await html(t);
+    expect(content).not.toContain(first);
+    expect(content).not.toContain(second);
+    await t.screenshot("account-api-keys");
+
+    await card.getByRole("button", { name: "Remove" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Remove" }).click();
+    await expect.poll(() => card.getByTestId("credential-hint").count()).toBe(0);
+    const data = await system().api.ok<{ accountCredentials: unknown[] }>(
+      `{ accountCredentials { id } }`,
+      {},
+      user.token,
+    );
+    expect(data.accountCredentials).toEqual([]);
+  });
+
+  it("checks each agent's subscription credential with its own message, then stores it", async () => {
+    const user = await system().api.signUp();
+    const t = await system().page();
+    const { page } = t;
+    await t.openAs(user, "/account/agent-credentials");
+
+    const claude = page.getByTestId("agent-claude-code");
+    await claude.getByLabel("Claude Code token").fill(anthropicKey());
+    await claude.getByRole("button", { name: "Save" }).click();
+    expect(await claude.locator(".field-error").textContent()).toMatch(
+      /API key, not a Claude Code token/,
+    );
+    const token = claudeToken();
+    await claude.getByLabel("Claude Code token").fill(token);
+    await claude.getByRole("button", { name: "Save" }).click();
+    await expect
+      .poll(() => claude.getByTestId("credential-hint").textContent())
+      .toBe(`••••${token.slice(-4)}`);
+
+    const codex = page.getByTestId("agent-codex");
+    await codex.getByLabel("Contents of auth.json").fill('{"auth_mode":"apikey"}');
+    await codex.getByRole("button", { name: "Save" }).click();
+    expect(await codex.locator(".field-error").textContent()).toMatch(/codex login/);
+
+    const copilot = page.getByTestId("agent-copilot");
+    await copilot.getByLabel("GitHub token").fill("ghp_classic");
+    await copilot.getByRole("button", { name: "Save" }).click();
+    expect(await copilot.locator(".field-error").textContent()).toMatch(/Classic ghp_ tokens/);
+
+    // OpenCode uses what is there; Gemini is API-key only.
+    expect(await page.getByTestId("agent-opencode").textContent()).toContain(
+      "Anthropic (Claude subscription or API key): ready",
+    );
+    expect(await page.getByTestId("agent-gemini").textContent()).toContain("API key only");
+    expect(await html(t)).not.toContain(token);
+    await t.screenshot("account-agent-credentials");
+  });
+});
+
+describe.skipIf(!hasChromium)("admin", () => {
+  it("shows an admin the users and their credentials' metadata only, and deletes one", async () => {
+    const admin = await system().api.signUpAdmin();
+    const user = await system().api.signUp();
+    const secret = anthropicKey();
+    await setAccountKey(user.token, secret);
+
+    const t = await system().page();
+    const { page } = t;
+    await t.openAs(admin, "/admin");
+    await page.getByRole("link", { name: user.email }).click();
+    const table = page.getByTestId("user-credentials");
+    await table.waitFor();
+    expect(await table.textContent()).toContain(`••••${secret.slice(-4)}`);
+    expect(await table.textContent()).toContain("Anthropic");
+    expect(await html(t)).not.toContain(secret);
+    // There is nothing to reveal: no control offers the secret.
+    expect(await page.getByRole("button", { name: /show|reveal|view|copy/i }).count()).toBe(0);
+    await t.screenshot("admin-user-credentials");
+
+    await page.getByRole("button", { name: `Delete Anthropic API key of ${user.email}` }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Delete" }).click();
+    await page.getByText("No credentials stored.").waitFor();
+    const data = await system().api.ok<{ accountCredentials: unknown[] }>(
+      `{ accountCredentials { id } }`,
+      {},
+      user.token,
+    );
+    expect(data.accountCredentials).toEqual([]);
+  });
+
+  it("keeps the admin page from a user who is not an admin", async () => {
+    const user = await system().api.signUp();
+    const t = await system().page();
+    await t.openAs(user, "/admin");
+    await t.page.getByText("Only administrators see this page.").waitFor();
+    expect(await t.page.getByRole("link", { name: "Admin" }).count()).toBe(0);
+  });
+});
+
+describe.skipIf(!hasChromium)("another user", () => {
+  it("sees none of someone else's sessions, keys or usage", async () => {
+    const owner = await system().api.signUp();
+    const sessionId = await createSession(owner.token, "Private work", anthropicKey());
+    const other = await system().api.signUp();
+
+    const t = await system().page();
+    const { page } = t;
+    await t.openAs(other, "/");
+    await page.getByText("No sessions yet").waitFor();
+    expect(await page.content()).not.toContain("Private work");
+
+    await page.goto(`/sessions/${sessionId}`);
+    await page.getByRole("heading", { name: "Session not found" }).waitFor();
+    await page.goto(`/sessions/${sessionId}/settings/key`);
+    await page.getByText("This session does not exist or is not shared with you.").waitFor();
+    expect(await page.getByTestId("key-source").count()).toBe(0);
+    await page.goto(`/sessions/${sessionId}/settings/usage`);
+    await page.getByText("This session does not exist or is not shared with you.").waitFor();
+    await t.screenshot("other-user-sees-nothing");
+  });
+});
+
+describe.skipIf(!hasChromium)("phone width", () => {
+  it("fits the sessions list and a session page into 375 pixels without sideways scrolling", async () => {
+    const user = await system().api.signUp();
+    const sessionId = await createSession(
+      user.token,
+      "A session with a rather long name for a phone",
+    );
+    const t = await system().page({ width: 375, height: 740 });
+    await t.openAs(user, "/");
+    await t.page.locator(".sessions-table").waitFor();
+    const overflow = () =>
+      t.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await t.screenshot("phone-sessions");
+    await t.page.goto(`/sessions/${sessionId}`);
+    await t.page.getByTestId("usage-counter").waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await t.screenshot("phone-session");
+    await t.page.goto(`/sessions/${sessionId}/settings/usage`);
+    await t.page.getByTestId("usage-chart").waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await t.screenshot("phone-usage-stats");
+  });
+});

@@ -1,0 +1,243 @@
+import { copyFile, mkdir } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { TestUser } from "@agentry/api/testing";
+import type { FakeProvider } from "@agentry/fake-provider";
+import { describe, expect, it } from "vitest";
+import { hasChromium, SKIP_MESSAGE } from "./support/chromium.js";
+import { anthropicKey, useBrowserSystem, type TestPage } from "./support/system.js";
+
+// The agent flows: the real worker (process runtime) runs the built-in chat agent against the
+// fake provider, and the page shows what happens as it happens.
+
+if (!hasChromium) console.warn(SKIP_MESSAGE);
+
+const SCREENSHOT_FOR_README = fileURLToPath(
+  new URL("../../../docs/screenshots/session.png", import.meta.url),
+);
+
+const system = useBrowserSystem({ worker: true });
+/** The fake provider the worker's agents call. */
+const fake = (): FakeProvider => {
+  const provider = system().fake;
+  if (provider === undefined) throw new Error("no fake provider");
+  return provider;
+};
+
+async function createSession(user: TestUser, name: string, secret?: string): Promise<string> {
+  const data = await system().api.ok<{ createSession: { id: string } }>(
+    `mutation ($input: CreateSessionInput!) { createSession(input: $input) { id } }`,
+    {
+      input: {
+        name,
+        ...(secret === undefined ? {} : { providerKey: { provider: "ANTHROPIC", secret } }),
+      },
+    },
+    user.token,
+  );
+  return data.createSession.id;
+}
+
+/** Spawns a chat agent through the page's form and waits for it to be listed and chosen. */
+async function spawnChatAgent(t: TestPage, model = "claude-haiku-4-5"): Promise<void> {
+  const { page } = t;
+  await page.getByLabel("Agent", { exact: true }).selectOption("CHAT");
+  await page.getByLabel("Provider").selectOption("ANTHROPIC");
+  await page.getByLabel("Model (optional)").fill(model);
+  await page.getByRole("button", { name: "Spawn agent" }).click();
+  await page.getByRole("region", { name: `Chat with Chat · ${model}` }).waitFor();
+}
+
+async function send(t: TestPage, text: string): Promise<void> {
+  const input = t.page.getByLabel(/^Message to /);
+  await input.fill(text);
+  await input.press("Enter");
+}
+
+/** The user message with this text, as a list item of the chat log. */
+const userMessage = (t: TestPage, text: string) =>
+  t.page.locator(".message-user").filter({ hasText: text });
+
+describe.skipIf(!hasChromium)("spawning an agent and chatting", () => {
+  it("streams the reply as it arrives and moves the token and cost counters while the agent works", async () => {
+    const user = await system().api.signUp();
+    const key = anthropicKey();
+    fake().addKey(key);
+    const sessionId = await createSession(user, "Live chat", key);
+    const t = await system().page();
+    const { page } = t;
+    await t.openAs(user, `/sessions/${sessionId}`);
+    await page.getByRole("heading", { name: "Live chat", level: 1 }).waitFor();
+    expect(await page.getByTestId("usage-tokens").textContent()).toBe("0");
+    await spawnChatAgent(t);
+
+    // Slow streaming: each chunk waits, so the reply is seen growing.
+    fake().setDelay(250);
+    const text = "please tell me about streaming replies in small pieces";
+    await send(t, text);
+    const streaming = page.getByTestId("streaming-reply");
+    await expect.poll(() => streaming.textContent(), { timeout: 30_000 }).toMatch(/\S/);
+    const partial = (await streaming.textContent()) ?? "";
+    expect(partial.length).toBeLessThan(`Echo: ${text}`.length);
+    await expect.poll(() => page.getByTestId("agent-status").textContent()).toContain("Working");
+    await t.screenshot("agent-streaming");
+
+    // The stored reply replaces the stream; the counters moved without a reload.
+    const reply = page
+      .locator(".message-assistant:not(.message-streaming)")
+      .filter({ hasText: `Echo: ${text}` });
+    await reply.waitFor({ timeout: 30_000 });
+    fake().setDelay(0);
+    await expect.poll(() => page.getByTestId("usage-calls").textContent()).toBe("1");
+    expect(await page.getByTestId("usage-tokens").textContent()).not.toBe("0");
+    expect(await page.getByTestId("usage-cost").textContent()).not.toBe("$0.00");
+    await expect.poll(() => page.getByTestId("agent-status").textContent()).toContain("Idle");
+    await expect
+      .poll(() => userMessage(t, text).locator(".message-meta").textContent())
+      .toMatch(/Done · ran with the session key · .* tokens · 1 call · \$/);
+    expect(await page.getByTestId("streaming-reply").count()).toBe(0);
+
+    // What the page shows is what the api recorded.
+    const data = await system().api.ok<{
+      session: { usage: { apiCalls: number; totalTokens: number } };
+    }>(
+      `query ($id: ID!) { session(id: $id) { usage { apiCalls totalTokens } } }`,
+      { id: sessionId },
+      user.token,
+    );
+    expect(data.session.usage.apiCalls).toBe(1);
+    expect(await page.getByTestId("usage-tokens").textContent()).toBe(
+      data.session.usage.totalTokens.toLocaleString("en-US"),
+    );
+
+    await send(t, "and a second message");
+    await page
+      .locator(".message-assistant:not(.message-streaming)")
+      .filter({ hasText: "Echo: and a second message" })
+      .waitFor();
+    await expect.poll(() => page.getByTestId("usage-calls").textContent()).toBe("2");
+    await expect.poll(() => page.getByTestId("agent-status").textContent()).toContain("Idle");
+    const shot = await t.screenshot("session-page");
+    // The README's picture of the session page, refreshed on request only (it is committed).
+    if (process.env["UPDATE_DOCS_SCREENSHOTS"] === "1") {
+      await mkdir(path.dirname(SCREENSHOT_FOR_README), { recursive: true });
+      await copyFile(shot, SCREENSHOT_FOR_README);
+    }
+    expect(t.errors).toEqual([]);
+  });
+
+  it("shows the usage over time in Session Settings", async () => {
+    const user = await system().api.signUp();
+    const key = anthropicKey();
+    fake().addKey(key);
+    const sessionId = await createSession(user, "Usage chart", key);
+    const t = await system().page();
+    await t.openAs(user, `/sessions/${sessionId}`);
+    await spawnChatAgent(t);
+    await send(t, "count my tokens");
+    await t.page
+      .locator(".message-assistant")
+      .filter({ hasText: "Echo: count my tokens" })
+      .waitFor();
+    await t.page.getByRole("link", { name: "Session settings" }).click();
+    await t.page.getByRole("link", { name: "Usage Stats" }).click();
+    const stats = t.page.getByTestId("usage-stats");
+    await expect.poll(() => stats.textContent()).toContain("API calls1");
+    // The current hour's bar is drawn.
+    await expect
+      .poll(() => t.page.locator("[data-testid=usage-chart] rect").count())
+      .toBeGreaterThan(0);
+    await t.screenshot("usage-stats");
+  });
+});
+
+describe.skipIf(!hasChromium)("changing the key between messages", () => {
+  it("runs the next message with a key changed in Session Settings, then with the account key once the session key is removed", async () => {
+    const user = await system().api.signUp();
+    const [first, second, account] = [anthropicKey(), anthropicKey(), anthropicKey()];
+    for (const key of [first, second, account]) fake().addKey(key);
+    await system().api.ok(
+      `mutation ($secret: String!) { setAccountCredential(provider: ANTHROPIC, kind: API_KEY, secret: $secret) { id } }`,
+      { secret: account },
+      user.token,
+    );
+    const sessionId = await createSession(user, "Key changes", first);
+    const t = await system().page();
+    const { page } = t;
+    await t.openAs(user, `/sessions/${sessionId}`);
+    await spawnChatAgent(t);
+
+    const keyOfLastCall = (): string | null | undefined => fake().calls().at(-1)?.key;
+    await send(t, "with the first key");
+    await expect
+      .poll(() => userMessage(t, "with the first key").textContent())
+      .toContain("ran with the session key");
+    expect(keyOfLastCall()).toBe(first);
+
+    await page.getByRole("link", { name: "Session settings" }).click();
+    await page.getByLabel("Replace with a new key").fill(second);
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect
+      .poll(() => page.getByTestId("credential-hint").textContent())
+      .toBe(`••••${second.slice(-4)}`);
+    await page.getByRole("link", { name: "Back to session" }).click();
+    await send(t, "with the second key");
+    await expect
+      .poll(() => userMessage(t, "with the second key").textContent())
+      .toContain("ran with the session key");
+    expect(keyOfLastCall()).toBe(second);
+
+    await page.getByRole("link", { name: "Session settings" }).click();
+    await page.getByRole("button", { name: "Remove Session Key" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Remove Session Key" }).click();
+    await expect
+      .poll(() => page.getByTestId("key-source").textContent())
+      .toContain("Using your account key");
+    await page.getByRole("link", { name: "Back to session" }).click();
+    await send(t, "with the account key");
+    await expect
+      .poll(() => userMessage(t, "with the account key").textContent())
+      .toContain("ran with the account key");
+    expect(keyOfLastCall()).toBe(account);
+    await t.screenshot("key-changes");
+  });
+});
+
+describe.skipIf(!hasChromium)("errors from a run", () => {
+  it("fails a message whose session key the provider refuses, in the api's words, with a link to update the key", async () => {
+    const user = await system().api.signUp();
+    // Never added to the fake provider: it answers 401 like Anthropic does.
+    const sessionId = await createSession(user, "Refused key", anthropicKey());
+    const t = await system().page();
+    const { page } = t;
+    await t.openAs(user, `/sessions/${sessionId}`);
+    await spawnChatAgent(t);
+    await send(t, "this will be refused");
+    const alert = userMessage(t, "this will be refused").getByRole("alert");
+    await alert.waitFor({ timeout: 30_000 });
+    expect(await alert.getAttribute("data-code")).toBe("INVALID_API_KEY");
+    expect(await alert.textContent()).toMatch(
+      /Invalid API key — the session key \(…[^)]+\) was refused by Anthropic/,
+    );
+    await t.screenshot("invalid-session-key");
+    await alert.getByRole("link", { name: "Update the session key" }).click();
+    await page.getByTestId("key-source").waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/sessions/${sessionId}/settings/key`);
+  });
+
+  it("says no key is configured when there is none, and offers to add one", async () => {
+    const user = await system().api.signUp();
+    const sessionId = await createSession(user, "No key");
+    const t = await system().page();
+    await t.openAs(user, `/sessions/${sessionId}`);
+    await spawnChatAgent(t);
+    await send(t, "is there a key");
+    const alert = userMessage(t, "is there a key").getByRole("alert");
+    await alert.waitFor({ timeout: 30_000 });
+    expect(await alert.getAttribute("data-code")).toBe("NO_API_KEY");
+    expect(await alert.textContent()).toContain("No API key configured for this session");
+    expect(await alert.getByRole("link", { name: "Add a key" }).getAttribute("href")).toBe(
+      `/sessions/${sessionId}/settings/key`,
+    );
+  });
+});
