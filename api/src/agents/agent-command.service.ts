@@ -1,5 +1,6 @@
 import { AppError, agentSupportsProvider, type AgentKind, type Provider } from "@agentry/core";
 import type { PrismaClient } from "@agentry/prisma";
+import { refuseSecretLike } from "../graphql/limits.js";
 import type { SessionAccessService } from "../sessions/session-access.service.js";
 import type { AgentQueues } from "./agent-queues.js";
 import {
@@ -71,6 +72,7 @@ export class AgentCommandService {
         field: "model",
       });
     }
+    if (model !== undefined) refuseSecretLike(model, "model");
     const chosen =
       provider ?? (model === undefined ? DEFAULT_PROVIDER[kind] : providerOfModel(model));
     if (chosen === null) {

@@ -40,12 +40,45 @@ export function parseId(value: string, field = "id"): string {
   return value.toLowerCase();
 }
 
-/** A required, trimmed, non-empty string of at most `max` characters. */
+// The shapes of the credentials this platform handles, and of its own tokens: a known prefix and
+// a long random tail (random tails mix upper case, lower case and digits; "sk-my-notes" does not).
+const SECRET_SHAPE =
+  /(?<![A-Za-z0-9])(?:sk-|AIza|gh[pousr]_|github_pat_|agt_|agp_|eyJ)([\w-]{20,})/g;
+const TOKEN_FILE = /"(?:access|refresh|id)_token"\s*:/;
+
+/** Whether text holds something shaped like an API key or token (or a Codex auth.json). */
+export function looksLikeSecret(text: string): boolean {
+  if (TOKEN_FILE.test(text)) return true;
+  for (const match of text.matchAll(SECRET_SHAPE)) {
+    const tail = match[1] ?? "";
+    if (/[A-Z]/.test(tail) && /[a-z]/.test(tail) && /\d/.test(tail)) return true;
+  }
+  return false;
+}
+
+/**
+ * Refuses a secret typed where it would be stored and shown in the clear (a name, a model, a
+ * repository URL): a key belongs in a key field, where it is sealed. The message never quotes it.
+ */
+export function refuseSecretLike(value: string, field: string): string {
+  if (looksLikeSecret(value)) {
+    throw badInput(
+      `${field} looks like an API key or token; store secrets as a key, where they are encrypted`,
+      field,
+    );
+  }
+  return value;
+}
+
+/**
+ * A required, trimmed, non-empty string of at most `max` characters, which is stored and shown
+ * as given, so it must not hold a secret.
+ */
 export function requireText(value: string, field: string, max: number): string {
   const text = value.trim();
   if (text === "") throw badInput(`${field} must not be empty`, field);
   if (text.length > max) throw badInput(`${field} is too long (at most ${max} characters)`, field);
-  return text;
+  return refuseSecretLike(text, field);
 }
 
 /** Refuses a string longer than `max` before any further work is done with it. */
@@ -70,10 +103,18 @@ export function parseRepoUrl(value: string | null | undefined): string | null {
     );
   }
   if (/^(https?|ssh|git):/.test(url)) {
+    let parsed: URL;
     try {
-      new URL(url);
+      parsed = new URL(url);
     } catch {
       throw badInput("repoUrl is not a valid URL", "repoUrl");
+    }
+    // https://user:token@host/… is a credential stored in the clear and shown to every member.
+    if (parsed.password !== "") {
+      throw badInput(
+        "repoUrl must not contain a password or token; store it as a key instead",
+        "repoUrl",
+      );
     }
   }
   return url;
