@@ -119,6 +119,10 @@ export function redactValues(message: string): string {
   if (/^Value "/.test(message)) {
     return `Invalid value: ${knownReason(message) ?? "not of the expected type"}.`;
   }
+  // The operationName a request asked for is a value the client sent, not a name of the document.
+  if (/^Unknown operation named "/.test(message)) {
+    return "Unknown operation name: the document has no operation named as operationName says.";
+  }
   // Anything else (syntax errors, unknown fields): names stay, quoted values go, and an
   // unquoted value after "found"/"value:" is cut.
   return onlyNames(message)

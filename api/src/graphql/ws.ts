@@ -112,7 +112,9 @@ export function attachGraphQLWs(
         const state: OperationState = {
           logger: operationLogger,
           started: performance.now(),
-          operationName: payload.operationName ?? null,
+          // The name is logged once the document shows it: payload.operationName is whatever the
+          // client sent, which need not name anything (and could be anything).
+          operationName: null,
           operationType: null,
           errors: [],
         };
@@ -135,7 +137,11 @@ export function attachGraphQLWs(
             }),
           ];
         }
-        operations.set(key, { ...state, operationType: operation.operation });
+        operations.set(key, {
+          ...state,
+          operationName: operation.name?.value ?? null,
+          operationType: operation.operation,
+        });
         const coerced = getVariableValues(
           schema,
           operation.variableDefinitions ?? [],
