@@ -29,9 +29,9 @@ type Documents = {
   "mutation SignIn($email: String!, $password: String!) {\n  signIn(email: $email, password: $password) {\n    token\n    user {\n      id\n      email\n      role\n    }\n  }\n}": typeof types.SignInDocument;
   "mutation SignOut {\n  signOut\n}": typeof types.SignOutDocument;
   "mutation SignUp($email: String!, $password: String!) {\n  signUp(email: $email, password: $password) {\n    token\n    user {\n      id\n      email\n      role\n    }\n  }\n}": typeof types.SignUpDocument;
-  "mutation RemoveSessionKey($sessionId: ID!, $provider: Provider!) {\n  removeSessionKey(sessionId: $sessionId, provider: $provider) {\n    id\n    keySource(provider: $provider)\n    keys {\n      ...CredentialFields\n    }\n  }\n}": typeof types.RemoveSessionKeyDocument;
-  "query SessionKey($id: ID!, $provider: Provider!) {\n  session(id: $id) {\n    id\n    name\n    viewerRole\n    keySource(provider: $provider)\n    keys {\n      ...CredentialFields\n    }\n  }\n}": typeof types.SessionKeyDocument;
-  "mutation SetSessionKey($sessionId: ID!, $provider: Provider!, $secret: String!) {\n  setSessionKey(sessionId: $sessionId, provider: $provider, secret: $secret) {\n    id\n    keySource(provider: $provider)\n    keys {\n      ...CredentialFields\n    }\n  }\n}": typeof types.SetSessionKeyDocument;
+  "mutation RemoveSessionKey($sessionId: ID!, $provider: Provider!, $agentKind: AgentKind!) {\n  removeSessionKey(sessionId: $sessionId, provider: $provider) {\n    id\n    keySource(provider: $provider, agentKind: $agentKind)\n    keys {\n      ...CredentialFields\n    }\n  }\n}": typeof types.RemoveSessionKeyDocument;
+  "query SessionKey($id: ID!, $provider: Provider!, $agentKind: AgentKind!) {\n  session(id: $id) {\n    id\n    name\n    viewerRole\n    keySource(provider: $provider, agentKind: $agentKind)\n    keys {\n      ...CredentialFields\n    }\n  }\n}": typeof types.SessionKeyDocument;
+  "mutation SetSessionKey($sessionId: ID!, $provider: Provider!, $secret: String!, $agentKind: AgentKind!) {\n  setSessionKey(sessionId: $sessionId, provider: $provider, secret: $secret) {\n    id\n    keySource(provider: $provider, agentKind: $agentKind)\n    keys {\n      ...CredentialFields\n    }\n  }\n}": typeof types.SetSessionKeyDocument;
   "mutation CreateSession($input: CreateSessionInput!) {\n  createSession(input: $input) {\n    id\n    name\n  }\n}": typeof types.CreateSessionDocument;
   "mutation DeleteSession($id: ID!) {\n  deleteSession(id: $id)\n}": typeof types.DeleteSessionDocument;
   "query Session($id: ID!) {\n  session(id: $id) {\n    id\n    name\n    repoUrl\n    createdAt\n    viewerRole\n    agents {\n      id\n      kind\n      provider\n      model\n      status\n      statusReason\n      createdAt\n    }\n    usage {\n      ...UsageTotals\n    }\n  }\n}": typeof types.SessionDocument;
@@ -69,11 +69,11 @@ const documents: Documents = {
   "mutation SignOut {\n  signOut\n}": types.SignOutDocument,
   "mutation SignUp($email: String!, $password: String!) {\n  signUp(email: $email, password: $password) {\n    token\n    user {\n      id\n      email\n      role\n    }\n  }\n}":
     types.SignUpDocument,
-  "mutation RemoveSessionKey($sessionId: ID!, $provider: Provider!) {\n  removeSessionKey(sessionId: $sessionId, provider: $provider) {\n    id\n    keySource(provider: $provider)\n    keys {\n      ...CredentialFields\n    }\n  }\n}":
+  "mutation RemoveSessionKey($sessionId: ID!, $provider: Provider!, $agentKind: AgentKind!) {\n  removeSessionKey(sessionId: $sessionId, provider: $provider) {\n    id\n    keySource(provider: $provider, agentKind: $agentKind)\n    keys {\n      ...CredentialFields\n    }\n  }\n}":
     types.RemoveSessionKeyDocument,
-  "query SessionKey($id: ID!, $provider: Provider!) {\n  session(id: $id) {\n    id\n    name\n    viewerRole\n    keySource(provider: $provider)\n    keys {\n      ...CredentialFields\n    }\n  }\n}":
+  "query SessionKey($id: ID!, $provider: Provider!, $agentKind: AgentKind!) {\n  session(id: $id) {\n    id\n    name\n    viewerRole\n    keySource(provider: $provider, agentKind: $agentKind)\n    keys {\n      ...CredentialFields\n    }\n  }\n}":
     types.SessionKeyDocument,
-  "mutation SetSessionKey($sessionId: ID!, $provider: Provider!, $secret: String!) {\n  setSessionKey(sessionId: $sessionId, provider: $provider, secret: $secret) {\n    id\n    keySource(provider: $provider)\n    keys {\n      ...CredentialFields\n    }\n  }\n}":
+  "mutation SetSessionKey($sessionId: ID!, $provider: Provider!, $secret: String!, $agentKind: AgentKind!) {\n  setSessionKey(sessionId: $sessionId, provider: $provider, secret: $secret) {\n    id\n    keySource(provider: $provider, agentKind: $agentKind)\n    keys {\n      ...CredentialFields\n    }\n  }\n}":
     types.SetSessionKeyDocument,
   "mutation CreateSession($input: CreateSessionInput!) {\n  createSession(input: $input) {\n    id\n    name\n  }\n}":
     types.CreateSessionDocument,
@@ -198,20 +198,20 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: "mutation RemoveSessionKey($sessionId: ID!, $provider: Provider!) {\n  removeSessionKey(sessionId: $sessionId, provider: $provider) {\n    id\n    keySource(provider: $provider)\n    keys {\n      ...CredentialFields\n    }\n  }\n}",
-): (typeof documents)["mutation RemoveSessionKey($sessionId: ID!, $provider: Provider!) {\n  removeSessionKey(sessionId: $sessionId, provider: $provider) {\n    id\n    keySource(provider: $provider)\n    keys {\n      ...CredentialFields\n    }\n  }\n}"];
+  source: "mutation RemoveSessionKey($sessionId: ID!, $provider: Provider!, $agentKind: AgentKind!) {\n  removeSessionKey(sessionId: $sessionId, provider: $provider) {\n    id\n    keySource(provider: $provider, agentKind: $agentKind)\n    keys {\n      ...CredentialFields\n    }\n  }\n}",
+): (typeof documents)["mutation RemoveSessionKey($sessionId: ID!, $provider: Provider!, $agentKind: AgentKind!) {\n  removeSessionKey(sessionId: $sessionId, provider: $provider) {\n    id\n    keySource(provider: $provider, agentKind: $agentKind)\n    keys {\n      ...CredentialFields\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: "query SessionKey($id: ID!, $provider: Provider!) {\n  session(id: $id) {\n    id\n    name\n    viewerRole\n    keySource(provider: $provider)\n    keys {\n      ...CredentialFields\n    }\n  }\n}",
-): (typeof documents)["query SessionKey($id: ID!, $provider: Provider!) {\n  session(id: $id) {\n    id\n    name\n    viewerRole\n    keySource(provider: $provider)\n    keys {\n      ...CredentialFields\n    }\n  }\n}"];
+  source: "query SessionKey($id: ID!, $provider: Provider!, $agentKind: AgentKind!) {\n  session(id: $id) {\n    id\n    name\n    viewerRole\n    keySource(provider: $provider, agentKind: $agentKind)\n    keys {\n      ...CredentialFields\n    }\n  }\n}",
+): (typeof documents)["query SessionKey($id: ID!, $provider: Provider!, $agentKind: AgentKind!) {\n  session(id: $id) {\n    id\n    name\n    viewerRole\n    keySource(provider: $provider, agentKind: $agentKind)\n    keys {\n      ...CredentialFields\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: "mutation SetSessionKey($sessionId: ID!, $provider: Provider!, $secret: String!) {\n  setSessionKey(sessionId: $sessionId, provider: $provider, secret: $secret) {\n    id\n    keySource(provider: $provider)\n    keys {\n      ...CredentialFields\n    }\n  }\n}",
-): (typeof documents)["mutation SetSessionKey($sessionId: ID!, $provider: Provider!, $secret: String!) {\n  setSessionKey(sessionId: $sessionId, provider: $provider, secret: $secret) {\n    id\n    keySource(provider: $provider)\n    keys {\n      ...CredentialFields\n    }\n  }\n}"];
+  source: "mutation SetSessionKey($sessionId: ID!, $provider: Provider!, $secret: String!, $agentKind: AgentKind!) {\n  setSessionKey(sessionId: $sessionId, provider: $provider, secret: $secret) {\n    id\n    keySource(provider: $provider, agentKind: $agentKind)\n    keys {\n      ...CredentialFields\n    }\n  }\n}",
+): (typeof documents)["mutation SetSessionKey($sessionId: ID!, $provider: Provider!, $secret: String!, $agentKind: AgentKind!) {\n  setSessionKey(sessionId: $sessionId, provider: $provider, secret: $secret) {\n    id\n    keySource(provider: $provider, agentKind: $agentKind)\n    keys {\n      ...CredentialFields\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

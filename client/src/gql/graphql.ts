@@ -344,6 +344,7 @@ export type SignUpMutation = {
 export type RemoveSessionKeyMutationVariables = Exact<{
   sessionId: string | number;
   provider: Provider;
+  agentKind: AgentKind;
 }>;
 
 export type RemoveSessionKeyMutation = {
@@ -367,6 +368,7 @@ export type RemoveSessionKeyMutation = {
 export type SessionKeyQueryVariables = Exact<{
   id: string | number;
   provider: Provider;
+  agentKind: AgentKind;
 }>;
 
 export type SessionKeyQuery = {
@@ -393,6 +395,7 @@ export type SetSessionKeyMutationVariables = Exact<{
   sessionId: string | number;
   provider: Provider;
   secret: string;
+  agentKind: AgentKind;
 }>;
 
 export type SetSessionKeyMutation = {
@@ -1475,6 +1478,14 @@ export const RemoveSessionKeyDocument = {
             type: { kind: "NamedType", name: { kind: "Name", value: "Provider" } },
           },
         },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "agentKind" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "AgentKind" } },
+          },
+        },
       ],
       selectionSet: {
         kind: "SelectionSet",
@@ -1506,6 +1517,11 @@ export const RemoveSessionKeyDocument = {
                       kind: "Argument",
                       name: { kind: "Name", value: "provider" },
                       value: { kind: "Variable", name: { kind: "Name", value: "provider" } },
+                    },
+                    {
+                      kind: "Argument",
+                      name: { kind: "Name", value: "agentKind" },
+                      value: { kind: "Variable", name: { kind: "Name", value: "agentKind" } },
                     },
                   ],
                 },
@@ -1570,6 +1586,14 @@ export const SessionKeyDocument = {
             type: { kind: "NamedType", name: { kind: "Name", value: "Provider" } },
           },
         },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "agentKind" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "AgentKind" } },
+          },
+        },
       ],
       selectionSet: {
         kind: "SelectionSet",
@@ -1598,6 +1622,11 @@ export const SessionKeyDocument = {
                       kind: "Argument",
                       name: { kind: "Name", value: "provider" },
                       value: { kind: "Variable", name: { kind: "Name", value: "provider" } },
+                    },
+                    {
+                      kind: "Argument",
+                      name: { kind: "Name", value: "agentKind" },
+                      value: { kind: "Variable", name: { kind: "Name", value: "agentKind" } },
                     },
                   ],
                 },
@@ -1670,6 +1699,14 @@ export const SetSessionKeyDocument = {
             type: { kind: "NamedType", name: { kind: "Name", value: "String" } },
           },
         },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "agentKind" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "AgentKind" } },
+          },
+        },
       ],
       selectionSet: {
         kind: "SelectionSet",
@@ -1706,6 +1743,11 @@ export const SetSessionKeyDocument = {
                       kind: "Argument",
                       name: { kind: "Name", value: "provider" },
                       value: { kind: "Variable", name: { kind: "Name", value: "provider" } },
+                    },
+                    {
+                      kind: "Argument",
+                      name: { kind: "Name", value: "agentKind" },
+                      value: { kind: "Variable", name: { kind: "Name", value: "agentKind" } },
                     },
                   ],
                 },

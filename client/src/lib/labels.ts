@@ -89,3 +89,15 @@ export const RAN_WITH_LABELS = {
   ACCOUNT: "account key",
   SYSTEM: "system key",
 } as const satisfies Record<KeySource, string>;
+
+/** The agent kinds that can call a provider. */
+export function agentKindsFor(provider: Provider): AgentKind[] {
+  return AGENT_KINDS.filter((kind) =>
+    (AGENT_PROVIDERS[kind] as readonly Provider[]).includes(provider),
+  );
+}
+
+/** The agent a provider's key status is shown for first: the chat agent where it can run. */
+export function defaultAgentKind(provider: Provider): AgentKind {
+  return agentKindsFor(provider)[0] ?? "CHAT";
+}

@@ -4,11 +4,19 @@ import {
   RemoveSessionKeyDocument,
   SessionKeyDocument,
   SetSessionKeyDocument,
+  type AgentKind,
   type KeySource,
   type Provider,
 } from "../gql/graphql.js";
 import { problemFrom, type Problem } from "../lib/errors.js";
-import { keySourceLabel, PROVIDER_LABELS, PROVIDERS } from "../lib/labels.js";
+import {
+  AGENT_KIND_LABELS,
+  agentKindsFor,
+  defaultAgentKind,
+  keySourceLabel,
+  PROVIDER_LABELS,
+  PROVIDERS,
+} from "../lib/labels.js";
 import { ConfirmDialog } from "../ui/confirm-dialog.js";
 import { CredentialSummary } from "../ui/credential-summary.js";
 import { Field } from "../ui/field.js";
@@ -24,9 +32,12 @@ const SESSION_TYPES = { additionalTypenames: ["Session", "CredentialInfo"] };
  */
 export function ProviderKeyTab(props: { readonly sessionId: string }): JSX.Element {
   const [provider, setProvider] = createSignal<Provider>("ANTHROPIC");
+  // Which key is used depends on the agent too (the chat agent takes API keys only).
+  const [chosenKind, setChosenKind] = createSignal<AgentKind>();
+  const agentKind = (): AgentKind => chosenKind() ?? defaultAgentKind(provider());
   const [result] = createQuery({
     query: SessionKeyDocument,
-    variables: () => ({ id: props.sessionId, provider: provider() }),
+    variables: () => ({ id: props.sessionId, provider: provider(), agentKind: agentKind() }),
     context: SESSION_TYPES,
     requestPolicy: "cache-and-network",
   });
@@ -47,6 +58,7 @@ export function ProviderKeyTab(props: { readonly sessionId: string }): JSX.Eleme
 
   const chooseProvider = (next: Provider): void => {
     setProvider(next);
+    setChosenKind(undefined);
     setWantsOwnKey(false);
     setSecret("");
     setProblem(undefined);
@@ -64,7 +76,12 @@ export function ProviderKeyTab(props: { readonly sessionId: string }): JSX.Eleme
     setProblem(undefined);
     setDone(undefined);
     const response = await setKey(
-      { sessionId: props.sessionId, provider: provider(), secret: secret() },
+      {
+        sessionId: props.sessionId,
+        provider: provider(),
+        secret: secret(),
+        agentKind: agentKind(),
+      },
       SESSION_TYPES,
     );
     setBusy(false);
@@ -85,7 +102,7 @@ export function ProviderKeyTab(props: { readonly sessionId: string }): JSX.Eleme
     setProblem(undefined);
     setDone(undefined);
     const response = await removeKey(
-      { sessionId: props.sessionId, provider: provider() },
+      { sessionId: props.sessionId, provider: provider(), agentKind: agentKind() },
       SESSION_TYPES,
     );
     setBusy(false);
@@ -102,19 +119,35 @@ export function ProviderKeyTab(props: { readonly sessionId: string }): JSX.Eleme
   return (
     <section class="tab-panel" aria-labelledby="key-tab-title">
       <h2 id="key-tab-title">Provider API Key</h2>
-      <div class="field field-inline">
-        <label for="key-provider">Provider</label>
-        <select
-          id="key-provider"
-          value={provider()}
-          onChange={(event) => {
-            chooseProvider(event.currentTarget.value as Provider);
-          }}
-        >
-          <For each={PROVIDERS}>
-            {(option) => <option value={option}>{PROVIDER_LABELS[option]}</option>}
-          </For>
-        </select>
+      <div class="key-filters">
+        <div class="field field-inline">
+          <label for="key-provider">Provider</label>
+          <select
+            id="key-provider"
+            value={provider()}
+            onChange={(event) => {
+              chooseProvider(event.currentTarget.value as Provider);
+            }}
+          >
+            <For each={PROVIDERS}>
+              {(option) => <option value={option}>{PROVIDER_LABELS[option]}</option>}
+            </For>
+          </select>
+        </div>
+        <div class="field field-inline">
+          <label for="key-agent-kind">Agent</label>
+          <select
+            id="key-agent-kind"
+            value={agentKind()}
+            onChange={(event) => {
+              setChosenKind(event.currentTarget.value as AgentKind);
+            }}
+          >
+            <For each={agentKindsFor(provider())}>
+              {(kind) => <option value={kind}>{AGENT_KIND_LABELS[kind]}</option>}
+            </For>
+          </select>
+        </div>
       </div>
       <Switch>
         <Match when={result.data === undefined && result.error}>
@@ -122,7 +155,11 @@ export function ProviderKeyTab(props: { readonly sessionId: string }): JSX.Eleme
         </Match>
         {/* Data for another provider is not shown while this one's loads. */}
         <Match
-          when={result.data === undefined || result.operation.variables.provider !== provider()}
+          when={
+            result.data === undefined ||
+            result.operation.variables.provider !== provider() ||
+            result.operation.variables.agentKind !== agentKind()
+          }
         >
           <Loading label="Checking which key is used…" />
         </Match>
@@ -136,7 +173,9 @@ export function ProviderKeyTab(props: { readonly sessionId: string }): JSX.Eleme
                 class={`key-source key-source-${(current().keySource ?? "none").toLowerCase()}`}
                 data-testid="key-source"
               >
-                <span class="key-source-label">Next message</span>
+                <span class="key-source-label">
+                  Next message ({AGENT_KIND_LABELS[agentKind()]})
+                </span>
                 <strong>{keySourceLabel(current().keySource)}</strong>
               </div>
               <Show when={done()}>

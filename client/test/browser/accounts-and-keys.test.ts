@@ -166,6 +166,25 @@ describe.skipIf(!hasChromium)("sessions and their keys", () => {
     expect(t.errors).toEqual([]);
   });
 
+  it("says which key each agent would use: a Claude subscription serves Claude Code, not the chat agent", async () => {
+    const user = await system().api.signUp();
+    await system().api.ok(
+      `mutation ($secret: String!) { setAccountCredential(provider: ANTHROPIC, kind: SUBSCRIPTION, secret: $secret) { id } }`,
+      { secret: claudeToken() },
+      user.token,
+    );
+    const sessionId = await createSession(user.token, "Subscription only");
+    const t = await system().page();
+    await t.openAs(user, `/sessions/${sessionId}/settings/key`);
+    const keySource = t.page.getByTestId("key-source");
+    await expect.poll(() => keySource.textContent()).toContain("No key — add one");
+    expect(await keySource.textContent()).toContain("(Chat)");
+    await t.page.getByLabel("Agent", { exact: true }).selectOption("CLAUDE_CODE");
+    await expect.poll(() => keySource.textContent()).toContain("Using your account key");
+    expect(await keySource.textContent()).toContain("(Claude Code)");
+    await t.screenshot("session-settings-per-agent");
+  });
+
   it("shows an api refusal of a key at its field, in the api's words", async () => {
     const user = await system().api.signUp();
     const t = await system().page();
