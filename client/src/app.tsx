@@ -21,6 +21,9 @@ import { Page } from "./ui/page.js";
 
 function Header(): JSX.Element {
   const auth = useAuth();
+  const location = useLocation();
+  const inSessions = (): boolean =>
+    location.pathname === "/" || location.pathname.startsWith("/sessions");
   return (
     <header class="app-header">
       <A href="/" class="brand" end>
@@ -30,7 +33,7 @@ function Header(): JSX.Element {
         {(viewer) => (
           <>
             <nav class="app-nav" aria-label="Main">
-              <A href="/" end activeClass="nav-active">
+              <A href="/" end classList={{ "nav-active": inSessions() }}>
                 Sessions
               </A>
               <A href="/account" activeClass="nav-active">

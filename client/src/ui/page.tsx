@@ -1,4 +1,4 @@
-import { onMount, Show, type JSX } from "solid-js";
+import { createEffect, onMount, Show, type JSX } from "solid-js";
 
 /**
  * A page with its heading. The heading takes focus when the page opens, so keyboard and screen
@@ -11,6 +11,10 @@ export function Page(props: {
   readonly children?: JSX.Element;
 }): JSX.Element {
   let heading!: HTMLHeadingElement;
+  // The tab's title names the page too (screen readers announce it on navigation).
+  createEffect(() => {
+    document.title = `${props.title} · Agentry`;
+  });
   onMount(() => {
     if (props.focusHeading !== false) heading.focus({ preventScroll: true });
   });

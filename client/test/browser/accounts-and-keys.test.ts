@@ -89,6 +89,29 @@ describe.skipIf(!hasChromium)("signing up and in", () => {
     expect(t.errors).toEqual([]);
   });
 
+  it("sends someone whose token was revoked back to sign in, and then back to where they were", async () => {
+    const user = await system().api.signUp();
+    const sessionId = await createSession(user.token, "Before the revocation");
+    const t = await system().page();
+    const { page } = t;
+    await t.openAs(user, "/");
+    await page.getByRole("link", { name: "Before the revocation" }).waitFor();
+    // Signed out elsewhere: the token stops working at once.
+    await system().api.ok(`mutation { signOut }`, {}, user.token);
+    await page.getByRole("link", { name: "Before the revocation" }).click();
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    expect(await page.getByRole("status").textContent()).toBe(
+      "Your sign-in has ended — sign in again.",
+    );
+    expect(new URL(page.url()).searchParams.get("next")).toBe(`/sessions/${sessionId}`);
+    await t.screenshot("sign-in-after-revocation");
+    await page.getByLabel("Email").fill(user.email);
+    await page.getByLabel("Password").fill(user.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Before the revocation", level: 1 }).waitFor();
+    expect(await page.title()).toBe("Before the revocation · Agentry");
+  });
+
   it("returns to the page it was sent away from after signing in", async () => {
     const user = await system().api.signUp();
     const t = await system().page();
