@@ -3,7 +3,14 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: ["**/node_modules/**", "**/dist/**", "prisma/generated/**", "client/src/gql/**", "**/*.mjs", "**/*.js"],
+    ignores: [
+      "**/node_modules/**",
+      "**/dist/**",
+      "prisma/generated/**",
+      "client/src/gql/**",
+      "**/*.mjs",
+      "**/*.js",
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,

@@ -11,5 +11,6 @@ export default {
   experimental: { adapter: true },
   engine: "js",
   schema: "schema.prisma",
-  adapter: async () => new PrismaPg({ connectionString }),
+  // allowExitOnIdle: the CLI exits when done instead of waiting for idle pool connections.
+  adapter: async () => new PrismaPg({ connectionString, allowExitOnIdle: true }),
 } satisfies PrismaConfig;

@@ -82,6 +82,17 @@ describe("verifyKeyRing", () => {
     expect(await db.prisma.keyCheck.count()).toBe(0);
   });
 
+  it("stops boot with a different key even before any credential is stored", async () => {
+    const first = newRing();
+    await verifyKeyRing(db.prisma, first.ring);
+    const error = await mismatch(verifyKeyRing(db.prisma, newRing().ring));
+    expect(error.message).toContain("This database was set up with another encryption key");
+    expect(error.message).not.toContain(first.keyText.slice(0, 8));
+    // The first key still boots, and nothing was recorded for the refused one.
+    await verifyKeyRing(db.prisma, first.ring);
+    expect(await db.prisma.keyCheck.count()).toBe(1);
+  });
+
   it("passes with a rotated ring that keeps the old key, counting the rows still to re-encrypt", async () => {
     const old = newRing();
     await storeSome(old.vault, 3);

@@ -29,7 +29,9 @@ describe("housekeeping", () => {
     const sessionId = await createSession(api, user.token, { provider: "ANTHROPIC", secret: key });
     const agentId = await spawnChatAgent(api, user.token, sessionId);
     const messageId = await sendMessage(api, user.token, agentId, "make my container");
-    expect(await settled(api, user.token, sessionId, agentId, messageId)).toMatchObject({ status: "DONE" });
+    expect(await settled(api, user.token, sessionId, agentId, messageId)).toMatchObject({
+      status: "DONE",
+    });
 
     const container = docker.getContainer(`agentry-agent-${agentId}`);
     const volume = docker.getVolume(`agentry-workspace-${agentId}`);

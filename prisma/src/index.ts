@@ -4,7 +4,10 @@ import { PrismaClient } from "../generated/client.js";
 export * from "../generated/client.js";
 
 /** Builds a Prisma client on the pg driver adapter (no native engine; see the platform notes). */
-export function createPrismaClient(databaseUrl: string, options: { poolSize?: number } = {}): PrismaClient {
+export function createPrismaClient(
+  databaseUrl: string,
+  options: { poolSize?: number } = {},
+): PrismaClient {
   const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
   return new PrismaClient({ adapter });
 }

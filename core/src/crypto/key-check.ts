@@ -64,6 +64,19 @@ export async function verifyKeyRing(prisma: PrismaClient, ring: KeyRing): Promis
     );
   }
 
+  // A database that has proven a key before, none of whose keys is in this ring, was set up
+  // with another key: refuse even when no credential is stored yet, or secrets written now
+  // would be sealed under a key the other processes do not hold.
+  const known = (await prisma.keyCheck.findMany({ select: { keyVersion: true } })).map(
+    (row) => row.keyVersion,
+  );
+  if (known.length > 0 && !known.some((version) => ring.byVersion(version) !== undefined)) {
+    throw new KeyRingMismatchError(
+      `This database was set up with another encryption key (key version(s) ${known.join(", ")}); ` +
+        `ENCRYPTION_KEY/ENCRYPTION_KEYS_PREVIOUS hold version(s) ${versions.join(", ")} — set the right key, ` +
+        `or keep the old one in ENCRYPTION_KEYS_PREVIOUS while rotating`,
+    );
+  }
   const sealed = sealWithKey(ring.current, keyCheckAad(ring.current.version), KEY_CHECK_PLAINTEXT);
   await prisma.keyCheck.createMany({ data: [sealedColumns(sealed)], skipDuplicates: true });
 
