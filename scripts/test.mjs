@@ -51,7 +51,7 @@ const phases = [
 
 /** Every workspace's src/ (the workspaces that exist in this checkout). */
 async function sourceDirs() {
-  const candidates = ["core", "prisma", "api", "worker", "client", "agent"];
+  const candidates = ["core", "prisma", "api", "worker", "client", "agent", "bench"];
   const tools = await readdir(path.join(repoRoot, "tools")).catch(() => []);
   candidates.push(...tools.map((tool) => `tools/${tool}`));
   const dirs = [];
