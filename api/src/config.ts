@@ -37,6 +37,18 @@ export const apiEnvSchema = z.object({
       message: "must be an email address",
     },
   ),
+  /**
+   * Browser origins allowed to call the api from another origin (comma-separated). The web
+   * client that `npm start` serves proxies /graphql on its own origin and needs none of this;
+   * the defaults let its Vite dev server call the api directly.
+   */
+  CORS_ORIGINS: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .optional()
+      .transform((value) => value ?? "http://localhost:5173,http://127.0.0.1:5173"),
+  ),
   /** How many days a sign-in token lives. */
   TOKEN_TTL_DAYS: integerVariable(30, 1, 3650),
   /** scrypt's cost N for new password hashes: a power of two (tests lower it). */

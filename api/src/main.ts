@@ -12,6 +12,7 @@ import { Redis } from "ioredis";
 import { fileURLToPath } from "node:url";
 import { composeApi } from "./app.js";
 import { loadApiConfig } from "./config.js";
+import { parseOrigins } from "./http/cors.js";
 import { startApi } from "./server.js";
 
 // The api's composition root: config → logger → Prisma → Redis → key ring and vault → key
@@ -66,7 +67,11 @@ async function main(): Promise<void> {
     redisSubscriber,
     vault: createVault(keys.ring),
   });
-  const api = await startApi(deps, { port: config.PORT, host: config.HOST });
+  const api = await startApi(deps, {
+    port: config.PORT,
+    host: config.HOST,
+    corsOrigins: parseOrigins(config.CORS_ORIGINS),
+  });
   logger.info({ url: api.url, wsUrl: api.wsUrl }, "api ready");
 
   let stoppingSince: number | undefined;

@@ -1,7 +1,7 @@
 import { ApolloServer, HeaderMap, type HTTPGraphQLResponse } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import type { PrismaClient } from "@agentry/prisma";
-import type { GraphQLSchema } from "graphql";
+import { GraphQLError, OperationTypeNode, type GraphQLSchema } from "graphql";
 import type { Redis } from "ioredis";
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -16,6 +16,7 @@ import { depthLimitRule, LIMITS } from "./graphql/limits.js";
 import { loggingPlugin } from "./graphql/logging.js";
 import { attachGraphQLWs } from "./graphql/ws.js";
 import { checkReadiness } from "./health/readiness.js";
+import { applyCors } from "./http/cors.js";
 import type { AgentQueues } from "./agents/agent-queues.js";
 import type { Services } from "./services.js";
 
@@ -35,6 +36,8 @@ export interface StartOptions {
   /** 0 picks a free port (tests). */
   readonly port: number;
   readonly host?: string;
+  /** Browser origins allowed to call the api cross-origin (CORS); none by default. */
+  readonly corsOrigins?: ReadonlySet<string>;
 }
 
 export interface RunningApi {
@@ -135,6 +138,23 @@ export async function startApi(deps: ApiDeps, options: StartOptions): Promise<Ru
         },
       },
       complexityPlugin(schema),
+      {
+        // Subscriptions are served over graphql-ws. Over HTTP one would run as a query with no
+        // event to resolve and fail as INTERNAL: refuse it as the client's mistake instead.
+        requestDidStart() {
+          return Promise.resolve({
+            didResolveOperation({ operation }) {
+              if (operation?.operation === OperationTypeNode.SUBSCRIPTION) {
+                throw new GraphQLError(
+                  "Subscriptions are served over graphql-ws (a WebSocket to this same URL), not over HTTP",
+                  { extensions: { code: "BAD_USER_INPUT", http: { status: 400 } } },
+                );
+              }
+              return Promise.resolve();
+            },
+          });
+        },
+      },
       loggingPlugin(),
     ],
   });
@@ -213,6 +233,7 @@ export async function startApi(deps: ApiDeps, options: StartOptions): Promise<Ru
       return;
     }
     if (url.pathname === GRAPHQL_PATH) {
+      if (applyCors(req, res, options.corsOrigins ?? new Set())) return;
       await handleGraphQL(req, res, url);
       return;
     }

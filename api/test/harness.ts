@@ -20,6 +20,7 @@ import WebSocket from "ws";
 import { composeApi } from "../src/app.js";
 import { loadApiConfig } from "../src/config.js";
 import type { RealtimeOptions } from "../src/realtime/realtime.service.js";
+import { parseOrigins } from "../src/http/cors.js";
 import { startApi } from "../src/server.js";
 
 // The api, for real, in this process: a fresh migrated database, the local Redis under a
@@ -204,7 +205,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     namespace,
     ...(options.realtime === undefined ? {} : { realtime: options.realtime }),
   });
-  const running = await startApi(deps, { port: 0 });
+  const running = await startApi(deps, { port: 0, corsOrigins: parseOrigins(config.CORS_ORIGINS) });
   const eventLog = new AgentEventLog(testRedis, namespace);
   const sockets = new Set<TestWs>();
 
