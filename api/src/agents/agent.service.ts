@@ -21,6 +21,7 @@ export interface MessageRecord {
   readonly errorCode: string | null;
   readonly errorMessage: string | null;
   readonly keySource: KeySource | null;
+  readonly replyToId: string | null;
   readonly createdAt: Date;
 }
 
@@ -43,6 +44,7 @@ export const messageSelect = {
   errorCode: true,
   errorMessage: true,
   keySource: true,
+  replyToId: true,
   createdAt: true,
 } as const;
 

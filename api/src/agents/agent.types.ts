@@ -64,6 +64,12 @@ export class MessageType {
   })
   keySource!: KeySource | null;
 
+  @Field(() => ID, {
+    nullable: true,
+    description: "For an assistant message: the user message it answers. Null for user messages.",
+  })
+  replyToId!: string | null;
+
   @Field(() => DateTimeScalar, { description: "When it was sent or created." })
   createdAt!: Date;
 }

@@ -40,6 +40,13 @@ export async function recoverInterruptedRun(
     await sleep(250);
     journal = await readJournal(deps, message.agentId, messageId, attempt);
   }
+  if (journal !== null && !journal.some((e) => TERMINAL.has(e.type))) {
+    // Still going past the wait: stop it, so it cannot make a call nobody counts, and take
+    // whatever it journaled up to the stop.
+    log.warn("the orphaned run outlived the wait; stopping the agent's environment");
+    await deps.runtime.stop(message.agentId);
+    journal = await readJournal(deps, message.agentId, messageId, attempt);
+  }
   const events = journal ?? [];
 
   const source = message.keySource ?? "SYSTEM";

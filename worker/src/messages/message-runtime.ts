@@ -19,4 +19,6 @@ export interface MessageRuntime {
    * the run never started.
    */
   readJournal(agentId: string, messageId: string, attempt: number): Promise<string | null>;
+  /** Stops the agent's environment and any run in it (the next ensure revives it). */
+  stop(agentId: string): Promise<void>;
 }
