@@ -6,7 +6,13 @@ import { checkLength, parseFirst, parseId } from "../graphql/limits.js";
 import type { SessionView } from "./session-access.service.js";
 import type { SessionMemberService } from "./session-member.service.js";
 import type { SessionService } from "./session.service.js";
-import { CreateSessionInput, SessionConnection, SessionType } from "./session.types.js";
+import { DEFAULT_SESSION_ORDER, SESSION_CURSOR_MAX_LENGTH } from "./session-order.js";
+import {
+  CreateSessionInput,
+  SessionConnection,
+  SessionOrderInput,
+  SessionType,
+} from "./session.types.js";
 
 @ArgsType()
 export class PageArgs {
@@ -18,6 +24,16 @@ export class PageArgs {
     description: "Return those after this cursor (a previous page's endCursor).",
   })
   after?: string | null;
+}
+
+@ArgsType()
+export class SessionsArgs extends PageArgs {
+  @Field(() => SessionOrderInput, {
+    nullable: true,
+    description:
+      "The order, ties broken by id; newest first when omitted. A cursor works only with the orderBy it was made with.",
+  })
+  orderBy?: SessionOrderInput | null;
 }
 
 @Resolver()
@@ -40,18 +56,22 @@ export class SessionResolver {
   }
 
   @Query(() => SessionConnection, {
-    description: "Your sessions (owned and shared with you), newest first.",
+    description:
+      "Your sessions (owned and shared with you), newest first unless orderBy says otherwise.",
     complexity: connectionComplexity,
   })
   sessions(
     @Ctx() ctx: RequestContext,
-    @Args(() => PageArgs) { first, after }: PageArgs,
+    @Args(() => SessionsArgs) { first, after, orderBy }: SessionsArgs,
   ): Promise<Page<SessionView>> {
     const viewer = requireViewer(ctx);
     return this.sessionService.list(
       viewer.userId,
       parseFirst(first),
-      after === null || after === undefined ? after : checkLength(after, "after", 200),
+      after === null || after === undefined
+        ? after
+        : checkLength(after, "after", SESSION_CURSOR_MAX_LENGTH),
+      orderBy ?? DEFAULT_SESSION_ORDER,
     );
   }
 

@@ -1,9 +1,34 @@
 import { Provider } from "@agentry/core";
-import { Field, ID, InputType, ObjectType } from "type-graphql";
+import { Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
 import { Connection } from "../graphql/connection.js";
 import { SessionRole } from "../graphql/enums.js";
 import { DateTimeScalar } from "../graphql/scalars.js";
 import type { SessionView } from "./session-access.service.js";
+import { OrderDirection, SessionOrderField, type SessionOrder } from "./session-order.js";
+
+registerEnumType(SessionOrderField, {
+  name: "SessionOrderField",
+  description: "What the sessions list can be ordered by. Ties are broken by the session's id.",
+  valuesConfig: {
+    CREATED_AT: { description: "When the session was created." },
+    NAME: { description: "The session's name (in the database's collation)." },
+    COST: { description: "Its estimated cost in USD; a session without usage counts as 0." },
+    TOKENS: {
+      description:
+        "Its input, output, cache-read and cache-write tokens together (totalTokens); a session without usage counts as 0.",
+    },
+    API_CALLS: { description: "Its provider calls; a session without usage counts as 0." },
+  },
+});
+
+registerEnumType(OrderDirection, {
+  name: "OrderDirection",
+  description: "Which way an ordering runs.",
+  valuesConfig: {
+    ASC: { description: "Smallest, earliest or A first." },
+    DESC: { description: "Largest, latest or Z first." },
+  },
+});
 
 @ObjectType("Session", {
   description:
@@ -52,7 +77,22 @@ export class SessionMemberType {
   since!: Date;
 }
 
-@ObjectType({ description: "A page of your sessions (owned and shared), newest first." })
+@InputType("SessionOrder", {
+  description:
+    "How to order the sessions list. Cursors belong to the ordering they came from: pass the same orderBy with `after`.",
+})
+export class SessionOrderInput implements SessionOrder {
+  @Field(() => SessionOrderField, { description: "What to order by." })
+  field!: SessionOrderField;
+
+  @Field(() => OrderDirection, { description: "Which way: ASC or DESC." })
+  direction!: OrderDirection;
+}
+
+@ObjectType({
+  description:
+    "A page of your sessions (owned and shared), in the order asked for (newest first by default).",
+})
 export class SessionConnection extends Connection("Session", SessionType) {}
 
 @InputType({ description: "A provider key given with a new session." })
