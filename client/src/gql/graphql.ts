@@ -85,6 +85,13 @@ export type MessageStatus =
   /** The agent is working on it. */
   | "RUNNING";
 
+/** Which way an ordering runs. */
+export type OrderDirection =
+  /** Smallest, earliest or A first. */
+  | "ASC"
+  /** Largest, latest or Z first. */
+  | "DESC";
+
 /** An AI provider whose credentials the platform manages. */
 export type Provider =
   /** Anthropic (Claude): API keys and Claude subscription tokens. */
@@ -110,6 +117,27 @@ export type Role =
   | "ADMIN"
   /** A regular user. */
   | "USER";
+
+/** How to order the sessions list. Cursors belong to the ordering they came from: pass the same orderBy with `after`. */
+export type SessionOrder = {
+  /** Which way: ASC or DESC. */
+  direction: OrderDirection;
+  /** What to order by. */
+  field: SessionOrderField;
+};
+
+/** What the sessions list can be ordered by. Ties are broken by the session's id. */
+export type SessionOrderField =
+  /** Its provider calls; a session without usage counts as 0. */
+  | "API_CALLS"
+  /** Its estimated cost in USD; a session without usage counts as 0. */
+  | "COST"
+  /** When the session was created. */
+  | "CREATED_AT"
+  /** The session's name (in the database's collation). */
+  | "NAME"
+  /** Its input, output, cache-read and cache-write tokens together (totalTokens); a session without usage counts as 0. */
+  | "TOKENS";
 
 /** What a user may do in a session. */
 export type SessionRole =
@@ -465,6 +493,7 @@ export type SessionQuery = {
 export type SessionsQueryVariables = Exact<{
   first: number;
   after?: string | null | undefined;
+  orderBy?: SessionOrder | null | undefined;
 }>;
 
 export type SessionsQuery = {
@@ -1979,6 +2008,11 @@ export const SessionsDocument = {
           variable: { kind: "Variable", name: { kind: "Name", value: "after" } },
           type: { kind: "NamedType", name: { kind: "Name", value: "String" } },
         },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "orderBy" } },
+          type: { kind: "NamedType", name: { kind: "Name", value: "SessionOrder" } },
+        },
       ],
       selectionSet: {
         kind: "SelectionSet",
@@ -1996,6 +2030,11 @@ export const SessionsDocument = {
                 kind: "Argument",
                 name: { kind: "Name", value: "after" },
                 value: { kind: "Variable", name: { kind: "Name", value: "after" } },
+              },
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "orderBy" },
+                value: { kind: "Variable", name: { kind: "Name", value: "orderBy" } },
               },
             ],
             selectionSet: {

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import {
   parseDirection,
   parseSortKey,
+  serverOrder,
   sortSessions,
+  sortsPageOnly,
   type SortableSession,
 } from "./session-sort.js";
 
@@ -38,6 +40,26 @@ describe("sortSessions", () => {
     const sorted = sortSessions(input, "cost", "desc");
     expect(sorted.map((s) => s.name)).toEqual(["third", "first", "second"]);
     expect(input.map((s) => s.name)).toEqual(["first", "second", "third"]);
+  });
+});
+
+describe("serverOrder", () => {
+  it("asks the api to order by cost, tokens, calls, name and creation, either way", () => {
+    expect(serverOrder("cost", "desc")).toEqual({ field: "COST", direction: "DESC" });
+    expect(serverOrder("cost", "asc")).toEqual({ field: "COST", direction: "ASC" });
+    expect(serverOrder("tokens", "desc")).toEqual({ field: "TOKENS", direction: "DESC" });
+    expect(serverOrder("calls", "asc")).toEqual({ field: "API_CALLS", direction: "ASC" });
+    expect(serverOrder("name", "asc")).toEqual({ field: "NAME", direction: "ASC" });
+    expect(serverOrder("newest", "desc")).toEqual({ field: "CREATED_AT", direction: "DESC" });
+    expect(sortsPageOnly("cost")).toBe(false);
+  });
+
+  it("leaves the agent count, which the api cannot order by, to the page on screen", () => {
+    expect(serverOrder("agents", "desc")).toBeNull();
+    expect(sortsPageOnly("agents")).toBe(true);
+    const few = { ...session("few", 0), agents: [1] };
+    const many = { ...session("many", 0), agents: [1, 2, 3] };
+    expect(sortSessions([few, many], "agents", "desc").map((s) => s.name)).toEqual(["many", "few"]);
   });
 });
 

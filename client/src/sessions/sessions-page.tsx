@@ -11,7 +11,9 @@ import {
   defaultDirection,
   parseDirection,
   parseSortKey,
+  serverOrder,
   sortSessions,
+  sortsPageOnly,
   type SortKey,
 } from "./session-sort.js";
 
@@ -27,27 +29,40 @@ const COLUMNS: readonly { key: SortKey; label: string; numeric: boolean }[] = [
 
 const SESSION_TYPES = { additionalTypenames: ["Session"] };
 
-/** Your sessions with their usage, a page at a time, sortable (within the page) by any figure. */
+/**
+ * Your sessions with their usage, a page at a time, sorted by the api across all pages (by name,
+ * tokens, calls or cost) or within the page (by agents).
+ */
 export function SessionsPage(): JSX.Element {
   const [search, setSearch] = useSearchParams();
-  // Cursors of the pages walked through; the last is the current page's `after`.
-  const [cursors, setCursors] = createSignal<(string | null)[]>([null]);
+  const sortKey = (): SortKey => parseSortKey(search["sort"]);
+  const direction = () => parseDirection(search["dir"], sortKey());
+  const sort = (): string => `${sortKey()}:${direction()}`;
+  // Cursors of the pages walked through (the last is the current page's `after`), for the sort
+  // they were walked in: a new sort starts again at the first page, in the same render, so no
+  // cursor is ever sent with an ordering it does not belong to.
+  const [paging, setPaging] = createSignal<{ sort: string; cursors: (string | null)[] }>({
+    sort: sort(),
+    cursors: [null],
+  });
+  const cursors = (): (string | null)[] => (paging().sort === sort() ? paging().cursors : [null]);
+  const setCursors = (update: (list: (string | null)[]) => (string | null)[]): void => {
+    setPaging({ sort: sort(), cursors: update(cursors()) });
+  };
   const after = (): string | null => cursors().at(-1) ?? null;
   const [sessions] = createQuery({
     query: SessionsDocument,
-    variables: () => ({ first: SESSIONS_PAGE_SIZE, after: after() }),
+    variables: () => ({
+      first: SESSIONS_PAGE_SIZE,
+      after: after(),
+      orderBy: serverOrder(sortKey(), direction()),
+    }),
     context: SESSION_TYPES,
     requestPolicy: "cache-and-network",
   });
-  const sortKey = (): SortKey => parseSortKey(search["sort"]);
-  const direction = () => parseDirection(search["dir"], sortKey());
   const rows = createMemo(() => {
-    const edges = sessions.data?.sessions.edges ?? [];
-    return sortSessions(
-      edges.map((edge) => edge.node),
-      sortKey(),
-      direction(),
-    );
+    const nodes = (sessions.data?.sessions.edges ?? []).map((edge) => edge.node);
+    return sortsPageOnly(sortKey()) ? sortSessions(nodes, sortKey(), direction()) : nodes;
   });
   const pageCount = (): number =>
     Math.max(1, Math.ceil((sessions.data?.sessions.totalCount ?? 0) / SESSIONS_PAGE_SIZE));
@@ -85,10 +100,15 @@ export function SessionsPage(): JSX.Element {
           </div>
         </Match>
         <Match when={sessions.data}>
-          <p class="muted" id="sort-note">
-            Sorting applies to the sessions on this page.
-          </p>
-          <table class="table sessions-table" aria-describedby="sort-note">
+          <Show when={sortsPageOnly(sortKey())}>
+            <p class="muted" id="sort-note">
+              Sorting by agents applies to the sessions on this page.
+            </p>
+          </Show>
+          <table
+            class="table sessions-table"
+            aria-describedby={sortsPageOnly(sortKey()) ? "sort-note" : undefined}
+          >
             <caption class="visually-hidden">
               Your sessions, {sessions.data?.sessions.totalCount} in all
             </caption>
@@ -167,7 +187,9 @@ export function SessionsPage(): JSX.Element {
               type="button"
               class="button"
               disabled={cursors().length === 1 || sessions.fetching}
-              onClick={() => setCursors((list) => list.slice(0, -1))}
+              onClick={() => {
+                setCursors((list) => list.slice(0, -1));
+              }}
             >
               Previous
             </button>

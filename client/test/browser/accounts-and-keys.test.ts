@@ -9,6 +9,9 @@ if (!hasChromium) console.warn(SKIP_MESSAGE);
 
 const system = useBrowserSystem();
 
+/** The sessions list's page size (SESSIONS_PAGE_SIZE in src/sessions/sessions-page.tsx). */
+const SESSIONS_PAGE_SIZE = 20;
+
 const randomEmail = (): string => `person-${Math.random().toString(36).slice(2, 10)}@test.example`;
 
 /** The page's whole HTML, to check that a secret appears nowhere in it. */
@@ -222,7 +225,7 @@ describe.skipIf(!hasChromium)("sessions and their keys", () => {
     expect(new URL(t.page.url()).pathname).toBe("/sessions/new");
   });
 
-  it("lists sessions with their usage and sorts them by cost", async () => {
+  it("lists sessions with their usage and sorts them by cost across pages, from the first page", async () => {
     const user = await system().api.signUp();
     const names = ["Alpha", "Bravo", "Charlie"];
     const ids: string[] = [];
@@ -230,43 +233,57 @@ describe.skipIf(!hasChromium)("sessions and their keys", () => {
     // Usage as the worker records it: rows in the rollup the api reads.
     const costs = [0.5, 12.25, 0.0042];
     for (const [index, id] of ids.entries()) {
-      await system().api.prisma.sessionUsage.upsert({
-        where: { sessionId: id },
-        create: {
+      await system().api.prisma.sessionUsage.create({
+        data: {
           sessionId: id,
-          costUsd: costs[index] ?? 0,
-          apiCalls: index + 1,
-          inputTokens: 1000n * BigInt(index + 1),
-        },
-        update: {
           costUsd: costs[index] ?? 0,
           apiCalls: index + 1,
           inputTokens: 1000n * BigInt(index + 1),
         },
       });
     }
+    // A full page of newer sessions without usage pushes the three above onto page 2.
+    for (let i = 0; i < SESSIONS_PAGE_SIZE; i += 1) {
+      await createSession(user.token, `Filler ${String(i).padStart(2, "0")}`);
+    }
     const t = await system().page();
     await t.openAs(user, "/");
     const rows = t.page.locator(".sessions-table tbody tr");
-    await expect.poll(() => rows.count()).toBe(3);
-    // Newest first, as the api lists them.
-    expect(await rows.locator(".session-link").allTextContents()).toEqual([
-      "Charlie",
-      "Bravo",
-      "Alpha",
-    ]);
+    const links = rows.locator(".session-link");
+    const pageLabel = t.page.getByText(/^Page \d+ of \d+$/);
+    await expect.poll(() => rows.count()).toBe(SESSIONS_PAGE_SIZE);
+    // Newest first, as the api lists them by default.
+    expect(await links.first().textContent()).toBe("Filler 19");
+    expect(await links.allTextContents()).not.toContain("Bravo");
+    await t.page.getByRole("button", { name: "Next" }).click();
+    await expect.poll(() => links.allTextContents()).toEqual(["Charlie", "Bravo", "Alpha"]);
+    expect(await pageLabel.textContent()).toBe("Page 2 of 2");
+
+    // By cost, most expensive first: the api orders all pages, and the list starts over.
     await t.page.getByRole("button", { name: "Est. cost" }).click();
     await expect
-      .poll(() => rows.locator(".session-link").allTextContents())
+      .poll(async () => (await links.allTextContents()).slice(0, 3))
       .toEqual(["Bravo", "Alpha", "Charlie"]);
+    expect(await rows.count()).toBe(SESSIONS_PAGE_SIZE);
+    expect(await pageLabel.textContent()).toBe("Page 1 of 2");
     expect(await t.page.locator("th[aria-sort=descending]").textContent()).toContain("Est. cost");
     expect(await rows.first().textContent()).toContain("$12.25");
-    expect(await rows.last().textContent()).toContain("$0.0042");
+    expect(await rows.nth(2).textContent()).toContain("$0.0042");
+    expect(await t.page.locator("#sort-note").count()).toBe(0);
+
+    // Cheapest first: a full page of sessions without usage (they count as $0), then the rest.
     await t.page.getByRole("button", { name: "Est. cost" }).click();
-    await expect
-      .poll(() => rows.locator(".session-link").allTextContents())
-      .toEqual(["Charlie", "Alpha", "Bravo"]);
+    await expect.poll(() => links.first().textContent()).toMatch(/^Filler/);
+    expect(await links.allTextContents()).not.toContain("Charlie");
+    expect(await t.page.locator("th[aria-sort=ascending]").textContent()).toContain("Est. cost");
+    await t.page.getByRole("button", { name: "Next" }).click();
+    await expect.poll(() => links.allTextContents()).toEqual(["Charlie", "Alpha", "Bravo"]);
     await t.screenshot("sessions-sorted-by-cost");
+
+    // The agent count is no api ordering: that sort says it orders this page only.
+    await t.page.getByRole("button", { name: "Agents" }).click();
+    await expect.poll(() => pageLabel.textContent()).toBe("Page 1 of 2");
+    expect(await t.page.locator("#sort-note").textContent()).toContain("on this page");
   });
 });
 
