@@ -58,7 +58,7 @@ export function Connection<T extends object>(name: string, node: ClassType<T>) {
   // Abstract: never in the schema itself, only through the classes that extend it.
   @ObjectType()
   abstract class ConnectionType {
-    @Field(() => [EdgeType], { description: "This page's nodes, newest first." })
+    @Field(() => [EdgeType], { description: "This page's nodes, in the connection's order." })
     edges!: EdgeType[];
 
     @Field(() => PageInfo, { description: "Where this page ends and whether more follow." })
