@@ -135,11 +135,16 @@ export const checkSecretSize = (value: string): string =>
 
 // --- depth limit ------------------------------------------------------------------------
 
-function selectionDepth(
-  selectionSet: SelectionSetNode | undefined,
-  fragments: Readonly<Record<string, FragmentDefinitionNode>>,
-  visited: ReadonlySet<string>,
-): number {
+// Depths are memoized per fragment: a fragment's depth does not depend on where it is spread,
+// and expanding spreads afresh each time is exponential (F1 spreads F0 twice, F2 spreads F1
+// twice, …: thirty such fragments, a kilobyte of query, would keep the process busy for ages).
+interface DepthState {
+  readonly fragments: Readonly<Record<string, FragmentDefinitionNode>>;
+  readonly known: Map<string, number>;
+  readonly visiting: Set<string>;
+}
+
+function selectionDepth(selectionSet: SelectionSetNode | undefined, state: DepthState): number {
   if (selectionSet === undefined) return 0;
   let deepest = 0;
   for (const selection of selectionSet.selections) {
@@ -148,20 +153,28 @@ function selectionDepth(
       depth =
         selection.selectionSet === undefined
           ? 1
-          : 1 + selectionDepth(selection.selectionSet, fragments, visited);
+          : 1 + selectionDepth(selection.selectionSet, state);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      depth = selectionDepth(selection.selectionSet, fragments, visited);
+      depth = selectionDepth(selection.selectionSet, state);
     } else {
-      const name = selection.name.value;
-      const fragment = fragments[name];
-      // A fragment cycle is reported by graphql's own NoFragmentCycles rule.
-      if (fragment !== undefined && !visited.has(name)) {
-        depth = selectionDepth(fragment.selectionSet, fragments, new Set([...visited, name]));
-      }
+      depth = fragmentDepth(selection.name.value, state);
     }
     deepest = Math.max(deepest, depth);
   }
   return deepest;
+}
+
+function fragmentDepth(name: string, state: DepthState): number {
+  const known = state.known.get(name);
+  if (known !== undefined) return known;
+  const fragment = state.fragments[name];
+  // A fragment cycle is reported by graphql's own NoFragmentCycles rule.
+  if (fragment === undefined || state.visiting.has(name)) return 0;
+  state.visiting.add(name);
+  const depth = selectionDepth(fragment.selectionSet, state);
+  state.visiting.delete(name);
+  state.known.set(name, depth);
+  return depth;
 }
 
 /** A validation rule refusing operations nested deeper than `maxDepth` fields. */
@@ -174,7 +187,11 @@ export function depthLimitRule(maxDepth: number = LIMITS.maxDepth) {
     }
     return {
       OperationDefinition(operation: OperationDefinitionNode) {
-        const depth = selectionDepth(operation.selectionSet, fragments, new Set());
+        const depth = selectionDepth(operation.selectionSet, {
+          fragments,
+          known: new Map(),
+          visiting: new Set(),
+        });
         if (depth > maxDepth) {
           context.reportError(
             new GraphQLError(
