@@ -124,6 +124,15 @@ export function attachGraphQLWs(
           document = parse(payload.query);
         } catch (error) {
           if (error instanceof GraphQLError) return withCode([error], "GRAPHQL_PARSE_FAILED");
+          // The parser recurses per nesting level: a document nested thousands deep overflows the
+          // stack, which would close the whole connection as an internal error.
+          if (error instanceof RangeError) {
+            return [
+              new GraphQLError("The query is nested too deeply to parse", {
+                extensions: { code: "BAD_USER_INPUT" },
+              }),
+            ];
+          }
           throw error;
         }
         const validationErrors = validate(schema, document, VALIDATION_RULES);
