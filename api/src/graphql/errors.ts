@@ -101,6 +101,10 @@ const onlyNames = (text: string): string =>
 
 /** Cuts user-sent values out of a graphql-js request error message (see above). */
 export function redactValues(message: string): string {
+  // Apollo's CSRF refusal is all its own words, and it says which headers unblock a request.
+  if (message.startsWith("This operation has been blocked as a potential Cross-Site Request")) {
+    return message.trim();
+  }
   const variable = /^(Variable "\$\w+") got invalid value /.exec(message);
   if (variable !== null) {
     const at = / at ("value(?:\.\w+|\[\d+\])*"|"\w+(?:\.\w+|\[\d+\])*"); /.exec(message);
