@@ -65,8 +65,8 @@ function findAppError(error: unknown): AppError | undefined {
 // was expected (type, enum, field names), never from what was sent.
 
 const QUOTED = /"(?:[^"\\]|\\.)*"/g;
-// A quoted GraphQL name, variable, type reference or input path: never a value.
-const NAME_LIKE = /^"[[$]*[_A-Za-z][_0-9A-Za-z]*(?:\.[_A-Za-z][_0-9A-Za-z]*|\[\d+\])*[\]!]*"$/;
+// A quoted GraphQL name, variable, directive, type reference or input path: never a value.
+const NAME_LIKE = /^"[[$@]*[_A-Za-z][_0-9A-Za-z]*(?:\.[_A-Za-z][_0-9A-Za-z]*|\[\d+\])*[\]!]*"$/;
 
 // Reasons graphql-js (and our scalars) give for a refused value; each is rebuilt from names only.
 const REASONS: readonly [RegExp, (match: RegExpExecArray) => string][] = [
