@@ -548,6 +548,11 @@ describe("query shapes", () => {
     ],
     ["an unknown field", `{ me { passwordHash } }`, /Cannot query field/],
     ["an empty document", ` `, undefined],
+    [
+      "a directive repeated",
+      `{ me { id @include(if: true) @include(if: true) } }`,
+      /The directive "@include" can only be used once/,
+    ],
     ["a syntax error", `{ me { id `, /Syntax Error/],
   ];
 
