@@ -1,3 +1,4 @@
+import { randomInt } from "node:crypto";
 import { isEnumType } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { secrets } from "./fixtures.js";
@@ -841,7 +842,8 @@ describe("a refused write loses nothing", () => {
       ],
       [
         `mutation ($s: String!) { createSession(input: { name: "kept?", providerKey: { provider: GITHUB_COPILOT, secret: $s } }) { id } }`,
-        { s: "ghp_classicTokenNotAccepted1234567890" },
+        // A classic PAT shape (refused for Copilot), built at run time: nothing key-shaped is committed.
+        { s: `ghp_classicTokenNotAccepted${randomInt(1e9, 1e10)}` },
       ],
       [
         `mutation { createSession(input: { name: "kept?", repoUrl: "ftp://example.com/x" }) { id } }`,
