@@ -48,4 +48,35 @@ describe("housekeeping", () => {
     expect(await exists(() => container.inspect())).toBe(false);
     expect(await exists(() => volume.inspect())).toBe(false);
   });
+
+  it("settles a queued message whose sender's account is gone, so the agent's later messages run", async () => {
+    const { api, fake } = system;
+    const owner = await api.signUp();
+    const key = anthropicKey();
+    fake.addKey(key);
+    const sessionId = await createSession(api, owner.token, { provider: "ANTHROPIC", secret: key });
+    const agentId = await spawnChatAgent(api, owner.token, sessionId);
+    const editor = await api.signUp();
+    await api.ok(
+      `mutation ($id: ID!, $email: String!) { addSessionMember(sessionId: $id, email: $email, role: EDITOR) { id } }`,
+      { id: sessionId, email: editor.email },
+      owner.token,
+    );
+
+    await system.stopWorker();
+    const orphaned = await sendMessage(api, editor.token, agentId, "from an account about to go");
+    const later = await sendMessage(api, owner.token, agentId, "from the owner");
+    // No api deletes accounts yet; an operator's cleanup does it in the database.
+    await api.prisma.user.delete({ where: { id: editor.user.id } });
+    await system.startWorker();
+
+    expect(await settled(api, owner.token, sessionId, agentId, orphaned)).toMatchObject({
+      status: "FAILED",
+      errorCode: "AGENT_FAILED",
+      errorMessage: "The sender's account no longer exists",
+    });
+    expect(await settled(api, owner.token, sessionId, agentId, later)).toMatchObject({
+      status: "DONE",
+    });
+  });
 });

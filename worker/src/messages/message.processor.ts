@@ -56,13 +56,25 @@ export async function runClaimedMessage(
   canRetry: boolean,
 ): Promise<RunOutcome> {
   const message = await loadMessage(deps.prisma, messageId);
-  if (message === null || message.authorId === null) return { kind: "done" };
+  if (message === null) return { kind: "done" };
   const log = deps.logger.child({ messageId, agentId: message.agentId, attempt });
+  if (message.authorId === null) {
+    // The sender's account was deleted after sending: there is no one to resolve keys for.
+    // Settle it, or it would hold its agent's later messages back forever.
+    await failMessage(
+      deps,
+      message,
+      new AppError("AGENT_FAILED", "The sender's account no longer exists"),
+      "",
+    );
+    return { kind: "done" };
+  }
+  const authorId = message.authorId;
   try {
     checkBudget(message);
     const { resolution: resolved, secret } = await resolveForRun(deps.resolve, {
       sessionId: message.agent.sessionId,
-      actingUserId: message.authorId,
+      actingUserId: authorId,
       provider: message.agent.provider,
       agentKind: message.agent.kind,
     });
