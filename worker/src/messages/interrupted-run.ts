@@ -1,12 +1,8 @@
 import { AppError, parseAgentEvent, type AgentEvent } from "@agentry/core";
 import { setTimeout as sleep } from "node:timers/promises";
 import { agentErrorToAppError } from "./message-errors.js";
-import {
-  completeMessage,
-  failMessage,
-  ingestUsage,
-  type MessageProcessorDeps,
-} from "./message.processor.js";
+import { completeMessage, failMessage } from "./message-outcome.js";
+import { ingestUsage, type MessageProcessorDeps } from "./message.processor.js";
 
 const TERMINAL = new Set<AgentEvent["type"]>(["done", "error"]);
 

@@ -17,8 +17,8 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { recordUsage } from "../usage/usage.recorder.js";
 import { agentErrorToAppError } from "./message-errors.js";
+import { completeMessage, failMessage, setAgentStatus } from "./message-outcome.js";
 import type { MessageRuntime } from "./message-runtime.js";
-import { releaseRunSlot } from "./run-slot.js";
 
 export interface MessageProcessorDeps {
   readonly prisma: PrismaClient;
@@ -247,102 +247,3 @@ export async function ingestUsage(
   );
   return recorded.totals;
 }
-
-async function setAgentStatus(
-  deps: Pick<MessageProcessorDeps, "prisma" | "events">,
-  message: { id: string; agentId: string },
-  status: "STARTING" | "BUSY" | "IDLE" | "FAILED",
-  reason: string | null = null,
-): Promise<void> {
-  await deps.prisma.agent.update({
-    where: { id: message.agentId },
-    data: { status, statusReason: reason },
-  });
-  await deps.events.append({
-    agentId: message.agentId,
-    messageId: message.id,
-    at: new Date().toISOString(),
-    type: "STATUS",
-    status,
-  });
-}
-
-export async function completeMessage(
-  deps: Pick<MessageProcessorDeps, "prisma" | "events">,
-  message: { id: string; agentId: string },
-  reply: string,
-) {
-  await deps.prisma.$transaction([
-    deps.prisma.message.create({
-      data: {
-        agentId: message.agentId,
-        role: "ASSISTANT",
-        text: reply,
-        status: "DONE",
-        replyToId: message.id,
-      },
-    }),
-    deps.prisma.message.update({
-      where: { id: message.id },
-      data: { status: "DONE", finishedAt: new Date(), errorCode: null, errorMessage: null },
-    }),
-  ]);
-  await setAgentStatus(deps, message, "IDLE");
-  await deps.events.append({
-    agentId: message.agentId,
-    messageId: message.id,
-    at: new Date().toISOString(),
-    type: "DONE",
-  });
-}
-
-/** Marks the message FAILED with a code and a user-facing message, keeping any partial reply. */
-export async function failMessage(
-  deps: Pick<MessageProcessorDeps, "prisma" | "events">,
-  message: { id: string; agentId: string },
-  error: AppError,
-  partialReply: string,
-): Promise<void> {
-  await deps.prisma.$transaction([
-    ...(partialReply === ""
-      ? []
-      : [
-          deps.prisma.message.create({
-            data: {
-              agentId: message.agentId,
-              role: "ASSISTANT" as const,
-              text: partialReply,
-              status: "FAILED" as const,
-              replyToId: message.id,
-              errorCode: error.code,
-            },
-          }),
-        ]),
-    deps.prisma.message.update({
-      where: { id: message.id },
-      data: {
-        status: "FAILED",
-        finishedAt: new Date(),
-        errorCode: error.code,
-        errorMessage: error.message,
-      },
-    }),
-  ]);
-  const agentFailed = error.code === "AGENT_FAILED";
-  await setAgentStatus(
-    deps,
-    message,
-    agentFailed ? "FAILED" : "IDLE",
-    agentFailed ? error.message : null,
-  );
-  await deps.events.append({
-    agentId: message.agentId,
-    messageId: message.id,
-    at: new Date().toISOString(),
-    type: "ERROR",
-    errorCode: error.code,
-    message: error.message,
-  });
-}
-
-export { releaseRunSlot };
