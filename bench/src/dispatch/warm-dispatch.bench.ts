@@ -74,10 +74,12 @@ export async function benchWarmDispatch(
     const apiKey = `sk-ant-api03-${randomBytes(24).toString("base64url")}`;
     fake.addKey(apiKey);
     const user = await api.signUp();
-    const sessionId = await createSession(api, user.token, "bench: warm dispatch", {
-      provider: "ANTHROPIC",
-      secret: apiKey,
-    });
+    const sessionId = await createSession(
+      api,
+      user.token,
+      { provider: "ANTHROPIC", secret: apiKey },
+      "bench: warm dispatch",
+    );
     const agentId = await spawnChatAgent(api, user.token, sessionId, MODEL);
 
     const times = new EventTimes();

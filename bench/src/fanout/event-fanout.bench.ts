@@ -112,7 +112,7 @@ async function setScene(
   members: number,
 ): Promise<{ agentId: string; memberTokens: string[] }> {
   const owner = await api.signUp();
-  const sessionId = await createSession(api, owner.token, "bench: event fan-out");
+  const sessionId = await createSession(api, owner.token, undefined, "bench: event fan-out");
   const agentId = await spawnChatAgent(api, owner.token, sessionId);
   const memberTokens: string[] = [];
   for (let start = 0; start < members; start += 10) {

@@ -1,34 +1,7 @@
 import type { TestApi } from "@agentry/api/testing";
 
-// The few public operations the benches set their scene with, as a client would send them.
-
-export async function createSession(
-  api: TestApi,
-  token: string,
-  name: string,
-  providerKey?: { provider: string; secret: string },
-): Promise<string> {
-  const data = await api.ok<{ createSession: { id: string } }>(
-    `mutation ($input: CreateSessionInput!) { createSession(input: $input) { id } }`,
-    { input: { name, ...(providerKey === undefined ? {} : { providerKey }) } },
-    token,
-  );
-  return data.createSession.id;
-}
-
-export async function spawnChatAgent(
-  api: TestApi,
-  token: string,
-  sessionId: string,
-  model = "claude-haiku-4-5",
-): Promise<string> {
-  const data = await api.ok<{ spawnAgent: { id: string } }>(
-    `mutation ($sessionId: ID!, $model: String) { spawnAgent(sessionId: $sessionId, kind: CHAT, model: $model) { id } }`,
-    { sessionId, model },
-    token,
-  );
-  return data.spawnAgent.id;
-}
+// The public operations the benches set their scene with: the end-to-end tests' own, plus one.
+export { createSession, sendMessage, spawnChatAgent } from "@agentry/e2e/flows";
 
 export async function addViewer(
   api: TestApi,
@@ -41,20 +14,6 @@ export async function addViewer(
     { sessionId, email },
     ownerToken,
   );
-}
-
-export async function sendMessage(
-  api: TestApi,
-  token: string,
-  agentId: string,
-  text: string,
-): Promise<string> {
-  const data = await api.ok<{ sendMessage: { id: string } }>(
-    `mutation ($agentId: ID!, $text: String!) { sendMessage(agentId: $agentId, text: $text) { id } }`,
-    { agentId, text },
-    token,
-  );
-  return data.sendMessage.id;
 }
 
 /** The agentEvents subscription, with the fields the benches read. */

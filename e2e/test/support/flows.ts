@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { TestApi } from "@agentry/api/testing";
 
-// The GraphQL operations the end-to-end tests use, as a user or program would send them.
+// The GraphQL operations the end-to-end tests (and the benches) use, as a user or program
+// would send them.
 
 export interface MessageView {
   readonly id: string;
@@ -19,10 +20,11 @@ export async function createSession(
   api: TestApi,
   token: string,
   providerKey?: { provider: string; secret: string },
+  name = "e2e",
 ): Promise<string> {
   const data = await api.ok<{ createSession: { id: string } }>(
     `mutation ($input: CreateSessionInput!) { createSession(input: $input) { id } }`,
-    { input: { name: "e2e", ...(providerKey === undefined ? {} : { providerKey }) } },
+    { input: { name, ...(providerKey === undefined ? {} : { providerKey }) } },
     token,
   );
   return data.createSession.id;
