@@ -34,7 +34,12 @@ process.stdout.on("error", () => {
 });
 
 function emit(event: AgentEvent): void {
-  journal?.(event);
+  if (event.type === "credential") {
+    // A rotated credential goes to the worker only: never to the journal on disk.
+    secrets.push(event.secret);
+  } else {
+    journal?.(event);
+  }
   if (stdoutOpen) process.stdout.write(`${JSON.stringify(event)}\n`);
 }
 
@@ -68,6 +73,8 @@ async function main(): Promise<number> {
   const outcome = await runMessage(parsed.input, {
     workspace: config.config.workspace,
     timeoutMs: config.config.timeoutMs,
+    cliBinDir: config.config.cliBinDir,
+    passEnv: config.config.passEnv,
     emit,
     log,
   });

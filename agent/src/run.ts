@@ -1,12 +1,16 @@
 import { agentRunInputSchema, type AgentEvent, type AgentRunInput } from "@agentry/core";
-import { loadConversation, saveConversation, withoutMessage, type Turn } from "./conversation.js";
-import { AgentRunError, type PartialCall } from "./errors.js";
-import { isChatProvider, PROVIDER_CALLS } from "./providers/index.js";
 import type { ProviderCall } from "./providers/provider.js";
+import { RUNNERS } from "./runners/index.js";
+import type { RunOutcome } from "./runners/runner.js";
 import { scrub } from "./scrub.js";
+
+export type { RunOutcome } from "./runners/runner.js";
 
 /** Ten minutes: long answers from slow models stream for a while. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10 * 60 * 1000;
+
+/** Where the image keeps the agent CLIs' executables. */
+export const DEFAULT_CLI_BIN_DIR = "/opt/agentry/clis/node_modules/.bin";
 
 export interface RunOptions {
   /** The agent's workspace; the conversation lives in `<workspace>/.agentry/`. */
@@ -15,14 +19,15 @@ export interface RunOptions {
   emit: (event: AgentEvent) => void;
   /** Diagnostics (stderr in the CLI); already scrubbed of the credential. */
   log?: (line: string) => void;
-  /** Per provider request. */
+  /** Per provider request (the chat agent). */
   timeoutMs?: number;
+  /** Where the CLIs' executables are; default {@link DEFAULT_CLI_BIN_DIR}. */
+  cliBinDir?: string;
+  /** Proxy and CA variables passed through to CLIs (never secrets). */
+  passEnv?: Readonly<Record<string, string>>;
   /** Replaces the provider SDK calls (not used by the CLI). */
   providerCalls?: Partial<Record<AgentRunInput["provider"], ProviderCall>>;
 }
-
-/** How a run ended: `done` (exit 0) or `error` (exit 1). */
-export type RunOutcome = "done" | "error";
 
 export type ParsedInput =
   { ok: true; input: AgentRunInput } | { ok: false; event: Extract<AgentEvent, { type: "error" }> };
@@ -44,105 +49,32 @@ export function parseRunInput(raw: string): ParsedInput {
 }
 
 /**
- * Runs one message: appends it to the conversation, calls the provider (one call for the chat
- * agent, structured as a loop over calls so tool-using agents fit), emits text deltas, one
- * usage event per call, and `done` or `error`. Never throws.
+ * Runs one message with the runner of the input's agent kind. Emits text deltas, usage per
+ * provider call, and exactly one `done` or `error`. Never throws.
  */
 export async function runMessage(input: AgentRunInput, options: RunOptions): Promise<RunOutcome> {
   const secrets = [input.credential.secret];
-  const log = (line: string): void => options.log?.(scrub(line, secrets));
-  const fail = (error: AgentRunError): RunOutcome => {
-    options.emit({
-      type: "error",
-      code: error.code,
-      ...(error.status === undefined ? {} : { status: error.status }),
-      message: scrub(error.message, secrets),
-    });
-    return "error";
+  const runner = RUNNERS[input.kind];
+  let ended = false;
+  const emit = (event: AgentEvent): void => {
+    if (ended) return;
+    if (event.type === "done" || event.type === "error") ended = true;
+    options.emit(event);
   };
-  const usageEvent = (callIndex: number, call: PartialCall): AgentEvent => ({
-    type: "usage",
-    callIndex,
-    provider: input.provider,
-    model: call.model,
-    ...call.usage,
-  });
-
   try {
-    const providerCall =
-      options.providerCalls?.[input.provider] ??
-      (isChatProvider(input.provider) ? PROVIDER_CALLS[input.provider] : undefined);
-    if (!providerCall) {
-      return fail(
-        new AgentRunError("AGENT_FAILED", `The chat agent does not support ${input.provider}`),
-      );
-    }
-
-    const conversation = await loadConversation(options.workspace);
-    if (conversation.movedAside !== undefined) {
-      log(`conversation file was unreadable; moved to ${conversation.movedAside}, starting afresh`);
-    }
-    const turns: Turn[] = [
-      ...withoutMessage(conversation.turns, input.messageId),
-      { role: "user", text: input.text, messageId: input.messageId },
-    ];
-
-    let stopReason: string | undefined;
-    for (let callIndex = 0; ; callIndex++) {
-      if (input.maxCalls !== null && callIndex >= input.maxCalls) {
-        stopReason = "max_calls";
-        break;
-      }
-      const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-      let result;
-      try {
-        result = await providerCall({
-          model: input.model,
-          credential: input.credential,
-          baseUrl: baseUrlFor(input),
-          turns: turns.filter((turn) => turn.text.length > 0),
-          timeoutMs,
-          signal: AbortSignal.timeout(timeoutMs),
-          onText: (delta) => {
-            options.emit({ type: "text", delta });
-          },
-        });
-      } catch (error) {
-        const failure =
-          error instanceof AgentRunError
-            ? error
-            : new AgentRunError("AGENT_FAILED", "the provider call failed unexpectedly", {
-                cause: error,
-              });
-        // Tokens the provider counted before failing were spent: report them.
-        if (failure.partial) options.emit(usageEvent(callIndex, failure.partial));
-        log(`call ${callIndex} failed: ${describe(error)}`);
-        return fail(failure);
-      }
-      options.emit(usageEvent(callIndex, result));
-      turns.push({ role: "assistant", text: result.text, messageId: input.messageId });
-      stopReason = result.stopReason;
-      // The chat agent answers in one call; an agent with tools would continue here while the
-      // model asks for tool results.
-      break;
-    }
-
-    await saveConversation(options.workspace, turns);
-    options.emit({ type: "done", ...(stopReason === undefined ? {} : { stopReason }) });
-    return "done";
+    return await runner(input, {
+      workspace: options.workspace,
+      emit,
+      log: (line) => options.log?.(scrub(line, secrets)),
+      requestTimeoutMs: options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      cliBinDir: options.cliBinDir ?? DEFAULT_CLI_BIN_DIR,
+      passEnv: options.passEnv ?? {},
+      ...(options.providerCalls === undefined ? {} : { providerCalls: options.providerCalls }),
+    });
   } catch (error) {
-    log(`run failed: ${describe(error)}`);
-    const reason = error instanceof Error ? error.message : String(error);
-    return fail(new AgentRunError("AGENT_FAILED", `the agent failed: ${reason}`));
+    // Runners never throw; this is a bug, and its message may hold anything.
+    options.log?.(`runner failed unexpectedly: ${error instanceof Error ? error.name : "?"}`);
+    emit({ type: "error", code: "AGENT_FAILED", message: "the agent failed unexpectedly" });
+    return "error";
   }
-}
-
-function baseUrlFor(input: AgentRunInput): string | undefined {
-  return input.provider === "GITHUB_COPILOT" ? undefined : input.baseUrls[input.provider];
-}
-
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? ` (cause: ${error.cause.message})` : "";
-  return `${error.name}: ${error.message}${cause}`;
 }

@@ -60,6 +60,8 @@ const workerEnvSchema = commonEnvSchema.extend({
    * as interrupted.
    */
   RECOVERY_SETTLE_MS: positiveInt(30_000, 10 * 60_000),
+  /** The time limit of one message's run (a CLI agent that outlives it fails AGENT_FAILED). */
+  AGENT_RUN_TIMEOUT_MS: positiveInt(15 * 60_000, 24 * 60 * 60_000),
   /** CPUs per agent container. */
   AGENT_CPUS: positiveInt(1, 64),
   /** Memory per agent container, in MiB. */

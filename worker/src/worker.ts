@@ -109,6 +109,7 @@ export async function startWorker(
       allowSystemKeys: env.ALLOW_SYSTEM_KEYS,
     },
     baseUrls: providerBaseUrlsFromEnv(env),
+    runTimeLimitMs: env.AGENT_RUN_TIMEOUT_MS,
     logger: logger.child({ component: "messages" }),
     wake: async (messageId) => {
       const job = await messageQueue.getJob(messageId);

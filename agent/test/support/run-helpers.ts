@@ -47,6 +47,8 @@ export function runInput(
       GEMINI: fake.baseUrls.gemini,
     },
     maxCalls: null,
+    kind: "CHAT",
+    timeLimitMs: 60_000,
     ...overrides,
   };
 }

@@ -6,10 +6,23 @@ import { z } from "zod";
 // (never parsed, never containing a secret).
 
 export const providerSchema = z.enum(["ANTHROPIC", "OPENAI", "GEMINI", "GITHUB_COPILOT"]);
+export const agentKindSchema = z.enum([
+  "CHAT",
+  "CLAUDE_CODE",
+  "CODEX",
+  "GEMINI_CLI",
+  "COPILOT",
+  "OPENCODE",
+]);
+
+/** Longest a run may take when the input does not say (CLI agents; the chat agent's calls have their own deadline). */
+export const DEFAULT_RUN_TIME_LIMIT_MS = 15 * 60 * 1000;
 
 /** What the worker writes to the agent's stdin for one message. */
 export const agentRunInputSchema = z.object({
   messageId: z.uuid(),
+  /** Which agent program runs the message: the built-in chat agent or one of the CLIs. */
+  kind: agentKindSchema.default("CHAT"),
   /** Which attempt of this message (BullMQ attempts start at 1). */
   attempt: z.number().int().positive(),
   text: z.string(),
@@ -23,11 +36,15 @@ export const agentRunInputSchema = z.object({
       ANTHROPIC: z.string().optional(),
       OPENAI: z.string().optional(),
       GEMINI: z.string().optional(),
+      /** GitHub's API address for the Copilot CLI (it finds its model endpoint there). */
+      GITHUB_COPILOT: z.string().optional(),
     })
     .partial()
     .default({}),
   /** Stop after the current provider call when this is reached (budget); null = no cap. */
   maxCalls: z.number().int().positive().nullable().default(null),
+  /** The whole run's time limit (a CLI that outlives it is killed: AGENT_FAILED naming it). */
+  timeLimitMs: z.number().int().positive().default(DEFAULT_RUN_TIME_LIMIT_MS),
 });
 export type AgentRunInput = z.infer<typeof agentRunInputSchema>;
 
@@ -42,6 +59,8 @@ export const usageRecordSchema = z.object({
   cacheReadTokens: z.number().int().nonnegative(),
   cacheWriteTokens: z.number().int().nonnegative(),
   reasoningTokens: z.number().int().nonnegative(),
+  /** The cost the agent's CLI reported for this call itself (Claude, OpenCode, Copilot), kept beside ours. */
+  reportedCostUsd: z.number().nonnegative().optional(),
 });
 export type UsageRecord = z.infer<typeof usageRecordSchema>;
 
@@ -50,6 +69,12 @@ export const agentEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("tool"), name: z.string(), detail: z.string().optional() }),
   usageRecordSchema,
   z.object({ type: z.literal("done"), stopReason: z.string().optional() }),
+  /**
+   * The CLI refreshed its subscription during the run and rewrote its credential file (with a
+   * rotated refresh token, the old one no longer works): the new secret, in the same form the
+   * stored credential has, for the worker to re-encrypt. Never journaled, logged or published.
+   */
+  z.object({ type: z.literal("credential"), secret: z.string().min(1) }),
   z.object({
     type: z.literal("error"),
     /** INVALID_API_KEY (401/403), RATE_LIMITED (429), AUTHENTICATION_FAILED, AGENT_FAILED. */

@@ -78,6 +78,8 @@ export const commonEnvShape = {
   ANTHROPIC_BASE_URL: optionalUrl(),
   OPENAI_BASE_URL: optionalUrl(),
   GEMINI_BASE_URL: optionalUrl(),
+  /** GitHub's API address, where the Copilot CLI finds its model endpoint (default GitHub's). */
+  COPILOT_BASE_URL: optionalUrl(),
 };
 
 /** The shared variables as one schema; `commonEnvSchema.extend({ … })` adds a process's own. */
@@ -101,11 +103,15 @@ export function systemKeysFromEnv(
 
 /** Provider base URLs for agents (unset = the provider's own). */
 export function providerBaseUrlsFromEnv(
-  env: Pick<CommonEnv, "ANTHROPIC_BASE_URL" | "OPENAI_BASE_URL" | "GEMINI_BASE_URL">,
-): { ANTHROPIC?: string; OPENAI?: string; GEMINI?: string } {
+  env: Pick<
+    CommonEnv,
+    "ANTHROPIC_BASE_URL" | "OPENAI_BASE_URL" | "GEMINI_BASE_URL" | "COPILOT_BASE_URL"
+  >,
+): { ANTHROPIC?: string; OPENAI?: string; GEMINI?: string; GITHUB_COPILOT?: string } {
   return {
     ...(env.ANTHROPIC_BASE_URL === undefined ? {} : { ANTHROPIC: env.ANTHROPIC_BASE_URL }),
     ...(env.OPENAI_BASE_URL === undefined ? {} : { OPENAI: env.OPENAI_BASE_URL }),
     ...(env.GEMINI_BASE_URL === undefined ? {} : { GEMINI: env.GEMINI_BASE_URL }),
+    ...(env.COPILOT_BASE_URL === undefined ? {} : { GITHUB_COPILOT: env.COPILOT_BASE_URL }),
   };
 }

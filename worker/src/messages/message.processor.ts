@@ -29,6 +29,8 @@ export interface MessageProcessorDeps {
   readonly topicNamespace: string;
   readonly resolve: ResolveDeps & { readonly vault: Vault };
   readonly baseUrls: AgentRunInput["baseUrls"];
+  /** The time limit of one run. */
+  readonly runTimeLimitMs: number;
   readonly logger: Logger;
 }
 
@@ -101,6 +103,7 @@ export async function runClaimedMessage(
 
     const input: AgentRunInput = {
       messageId,
+      kind: message.agent.kind,
       attempt,
       text: message.text,
       provider: message.agent.provider,
@@ -108,6 +111,7 @@ export async function runClaimedMessage(
       credential: { kind: resolved.kind, secret },
       baseUrls: deps.baseUrls,
       maxCalls: null,
+      timeLimitMs: deps.runTimeLimitMs,
     };
     const result = await streamRun(deps, message, input, resolved);
     if (result.error?.code === "RATE_LIMITED" && canRetry) {

@@ -32,12 +32,14 @@ export function runInput(
 ): AgentRunInput {
   return {
     messageId: randomUUID(),
+    kind: "CHAT",
     attempt: 1,
     text,
     provider: "OPENAI",
     model: "gpt-test",
     credential: { kind: "API_KEY", secret },
     baseUrls: {},
+    timeLimitMs: 60_000,
     maxCalls: null,
     ...extra,
   };
