@@ -42,6 +42,7 @@ export const credentialInfoSelect = {
   updatedAt: true,
   lastUsedAt: true,
   expiresAt: true,
+  refusedAt: true,
 } as const satisfies Prisma.CredentialSelect;
 
 export interface ResolveConfig {
@@ -139,7 +140,13 @@ export class CredentialService {
           })
         : await tx.credential.update({
             where: { id },
-            data: { ...stored, version: { increment: 1 }, lastUsedAt: null, expiresAt: null },
+            data: {
+              ...stored,
+              version: { increment: 1 },
+              lastUsedAt: null,
+              expiresAt: null,
+              refusedAt: null,
+            },
             select: credentialInfoSelect,
           });
     await this.audit.record(
@@ -212,7 +219,13 @@ export class CredentialService {
             })
           : await tx.credential.update({
               where: { id },
-              data: { ...stored, version: { increment: 1 }, lastUsedAt: null, expiresAt: null },
+              data: {
+                ...stored,
+                version: { increment: 1 },
+                lastUsedAt: null,
+                expiresAt: null,
+                refusedAt: null,
+              },
               select: credentialInfoSelect,
             });
       await this.audit.record(

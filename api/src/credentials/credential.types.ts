@@ -42,4 +42,11 @@ export class CredentialInfoType {
 
   @Field(() => DateTimeScalar, { nullable: true, description: "When it expires, if known." })
   expiresAt!: Date | null;
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description:
+      "When the provider last refused it (a message failed INVALID_API_KEY or AUTHENTICATION_FAILED with it); null once it is replaced.",
+  })
+  refusedAt!: Date | null;
 }

@@ -15,6 +15,10 @@ import {
 import type { PrismaClient } from "@agentry/prisma";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import {
+  markCredentialRefused,
+  storeRotatedCredential,
+} from "../credentials/credential-updates.js";
 import { recordUsage } from "../usage/usage.recorder.js";
 import { agentErrorToAppError } from "./message-errors.js";
 import { completeMessage, failMessage, setAgentStatus } from "./message-outcome.js";
@@ -120,6 +124,12 @@ export async function runClaimedMessage(
       log.warn("rate limited; the run will be retried");
       return { kind: "retry", error: result.error };
     }
+    if (
+      result.error?.code === "INVALID_API_KEY" ||
+      result.error?.code === "AUTHENTICATION_FAILED"
+    ) {
+      await markCredentialRefused(deps.prisma, resolved);
+    }
     if (result.error !== null) {
       await failMessage(deps, message, result.error, result.reply);
     } else {
@@ -200,6 +210,15 @@ async function streamRun(
       case "error":
         error ??= budgetStop ?? agentErrorToAppError(event, resolution);
         break;
+      case "credential":
+        // The CLI refreshed its subscription: the old refresh token no longer works, so the new
+        // one must be kept. The secret goes nowhere else (no event, no log line).
+        await storeRotatedCredential(
+          { prisma: deps.prisma, vault: deps.resolve.vault, logger: deps.logger },
+          resolution,
+          event.secret,
+        );
+        break;
       case "done":
         break;
     }
@@ -227,6 +246,18 @@ export async function ingestUsage(
     event,
   );
   if (!recorded.inserted) return null;
+  if (recorded.costDisagrees) {
+    deps.logger.warn(
+      {
+        messageId: message.id,
+        callIndex: event.callIndex,
+        model: event.model,
+        costUsd: recorded.costUsd,
+        reportedCostUsd: event.reportedCostUsd,
+      },
+      "the agent's own cost report and our estimate differ by more than 5%",
+    );
+  }
   await deps.events.append({
     agentId: message.agentId,
     messageId: message.id,

@@ -19,6 +19,8 @@ export interface RecordedUsage {
   /** False when this (message, attempt, call) was already recorded: nothing was added. */
   readonly inserted: boolean;
   readonly costUsd: number | null;
+  /** Our estimate and the cost the CLI reported differ by more than {@link COST_TOLERANCE}. */
+  readonly costDisagrees: boolean;
   readonly totals: SessionUsagePayload;
 }
 
@@ -27,12 +29,26 @@ export interface RecordedUsage {
  * Idempotent per (message, attempt, call index): a call reported twice — a worker that
  * recorded it and died before acknowledging — is counted once.
  */
+/** How far our estimate may stray from a CLI's own before the call is flagged (5%). */
+export const COST_TOLERANCE = 0.05;
+
+/**
+ * Whether our estimate and the CLI's reported cost disagree by more than 5% of the larger.
+ * Unknown on either side is no disagreement (an unpriced model is counted as such).
+ */
+export function costsDisagree(ours: number | null, reported: number | undefined): boolean {
+  if (ours === null || reported === undefined) return false;
+  const larger = Math.max(ours, reported);
+  return larger > 0 && Math.abs(ours - reported) > COST_TOLERANCE * larger;
+}
+
 export async function recordUsage(
   prisma: PrismaClient,
   context: UsageContext,
   usage: UsageRecord,
 ): Promise<RecordedUsage> {
   const { costUsd } = estimateCost(usage.provider, usage.model, usage);
+  const costDisagrees = costsDisagree(costUsd, usage.reportedCostUsd);
   const tokens = {
     inputTokens: BigInt(usage.inputTokens),
     outputTokens: BigInt(usage.outputTokens),
@@ -54,6 +70,9 @@ export async function recordUsage(
           keySource: context.keySource,
           ...tokens,
           costUsd: costUsd === null ? null : new Prisma.Decimal(costUsd),
+          reportedCostUsd:
+            usage.reportedCostUsd === undefined ? null : new Prisma.Decimal(usage.reportedCostUsd),
+          costDisagrees,
         },
       ],
       skipDuplicates: true,
@@ -81,7 +100,7 @@ export async function recordUsage(
       },
       update: increments,
     });
-    return { inserted, costUsd, totals: toUsagePayload(row) };
+    return { inserted, costUsd, costDisagrees, totals: toUsagePayload(row) };
   });
 }
 

@@ -1,0 +1,108 @@
+import {
+  credentialIdentityOf,
+  hintFor,
+  isAppError,
+  sealedColumns,
+  validateSecret,
+  type Resolution,
+  type Vault,
+} from "@agentry/core";
+import type { PrismaClient } from "@agentry/prisma";
+import type { Logger } from "pino";
+
+export interface CredentialUpdateDeps {
+  readonly prisma: PrismaClient;
+  readonly vault: Vault;
+  readonly logger: Logger;
+}
+
+export type RotationOutcome =
+  | "stored"
+  /** The run used a system key from the environment: nothing stored to update. */
+  | "system-key"
+  /** The user replaced or removed the credential during the run: theirs wins. */
+  | "superseded"
+  /** What the CLI wrote back is not a valid credential of its kind: the old one is kept. */
+  | "invalid";
+
+/**
+ * Stores a credential a CLI rotated during a run (it refreshed its subscription and rewrote its
+ * credential file with a new refresh token, after which the old one stops working): re-encrypted
+ * into the same row, same owner, a new version, with an audit event. Only if the row still holds
+ * the version the run started with — a secret the user saved meanwhile is never overwritten.
+ */
+export async function storeRotatedCredential(
+  deps: CredentialUpdateDeps,
+  resolution: Resolution,
+  rotatedSecret: string,
+): Promise<RotationOutcome> {
+  if (resolution.credentialId === null || resolution.credentialVersion === null)
+    return "system-key";
+  const log = deps.logger.child({ credentialId: resolution.credentialId });
+  let secret: string;
+  try {
+    secret = validateSecret(resolution.provider, resolution.kind, rotatedSecret);
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    log.warn("the agent wrote back a credential that is not valid for its kind; kept the old one");
+    return "invalid";
+  }
+  const hint = hintFor(resolution.provider, resolution.kind, secret);
+  return deps.prisma.$transaction(async (tx) => {
+    const row = await tx.credential.findUnique({
+      where: { id: resolution.credentialId ?? "" },
+      select: {
+        id: true,
+        userId: true,
+        sessionId: true,
+        provider: true,
+        kind: true,
+        version: true,
+      },
+    });
+    if (row?.version !== resolution.credentialVersion) {
+      log.info("credential changed during the run; the rotated one is not stored");
+      return "superseded";
+    }
+    const sealed = deps.vault.seal(credentialIdentityOf(row), secret);
+    const updated = await tx.credential.update({
+      where: { id: row.id },
+      data: { ...sealedColumns(sealed), hint, version: { increment: 1 }, refusedAt: null },
+      select: { version: true },
+    });
+    await tx.auditEvent.create({
+      data: {
+        actorId: null,
+        action: "credential.rotated",
+        targetType: "credential",
+        targetId: row.id,
+        details: {
+          ...(row.sessionId === null ? { userId: row.userId } : { sessionId: row.sessionId }),
+          provider: row.provider,
+          kind: row.kind,
+          hint,
+          version: updated.version,
+        },
+      },
+    });
+    log.info({ version: updated.version }, "stored a credential the agent rotated");
+    return "stored";
+  });
+}
+
+/**
+ * Marks the credential a run used as refused by its provider (shown to its owner, cleared when
+ * the secret is replaced). Only the version the run used: a replacement saved meanwhile stays
+ * unmarked.
+ */
+export async function markCredentialRefused(
+  prisma: PrismaClient,
+  resolution: Pick<Resolution, "credentialId" | "credentialVersion">,
+  at: Date = new Date(),
+): Promise<void> {
+  if (resolution.credentialId === null || resolution.credentialVersion === null) return;
+  await prisma.credential.updateMany({
+    where: { id: resolution.credentialId, version: resolution.credentialVersion },
+    data: { refusedAt: at },
+  });
+}
