@@ -27,12 +27,39 @@ const goodAuthJson = codexAuthJson({
   refresh_token: `rt_${body(40)}`,
 });
 
+// Claude Code's ~/.claude/.credentials.json, as `claude` writes it after signing in.
+const claudeCredentialsJson = (oauth: Record<string, unknown>): string =>
+  JSON.stringify({
+    claudeAiOauth: {
+      expiresAt: 1_800_000_000_000,
+      scopes: ["user:inference", "user:profile", "user:sessions:claude_code"],
+      subscriptionType: "max",
+      ...oauth,
+    },
+  });
+const goodClaudeJson = claudeCredentialsJson({
+  accessToken: `sk-ant-oat01-${body(60)}LMNP`,
+  refreshToken: `sk-ant-ort01-${body(60)}`,
+});
+
 type Case = readonly [Provider, CredentialKind, string];
 
 const accepted: readonly Case[] = [
   ["ANTHROPIC", "API_KEY", `sk-ant-api03-${body(90)}`],
   ["ANTHROPIC", "API_KEY", `  sk-ant-api03-${body(20)}\n`],
   ["ANTHROPIC", "SUBSCRIPTION", `sk-ant-oat01-${body(90)}`],
+  ["ANTHROPIC", "SUBSCRIPTION", goodClaudeJson],
+  ["ANTHROPIC", "SUBSCRIPTION", `\n${JSON.stringify(JSON.parse(goodClaudeJson), null, 2)}\n`],
+  [
+    "ANTHROPIC",
+    "SUBSCRIPTION",
+    claudeCredentialsJson({
+      accessToken: `sk-ant-oat01-${body(40)}`,
+      refreshToken: `sk-ant-ort01-${body(40)}`,
+      expiresAt: undefined,
+      scopes: undefined,
+    }),
+  ],
   ["OPENAI", "API_KEY", `sk-proj-${body(120)}`],
   ["OPENAI", "API_KEY", `sk-${body(48)}`],
   ["OPENAI", "SUBSCRIPTION", goodAuthJson],
@@ -58,6 +85,66 @@ const refused: readonly (readonly [Provider, CredentialKind, string, string])[] 
   ["ANTHROPIC", "API_KEY", `sk-ant-api03-${body(20)}é${body(20)}`, "printable ASCII"],
   ["ANTHROPIC", "SUBSCRIPTION", `sk-ant-api03-${body(60)}`, "kind API_KEY"],
   ["ANTHROPIC", "SUBSCRIPTION", `oauth_${body(60)}`, "starts with sk-ant-oat01-"],
+  ["ANTHROPIC", "API_KEY", goodClaudeJson, "kind SUBSCRIPTION"],
+  ["ANTHROPIC", "SUBSCRIPTION", `{"claudeAiOauth": ${body(30)}`, "claudeAiOauth"],
+  ["ANTHROPIC", "SUBSCRIPTION", `[${JSON.stringify(body(30))}]`, ".credentials.json"],
+  ["ANTHROPIC", "SUBSCRIPTION", goodAuthJson, "claudeAiOauth is missing"],
+  [
+    "ANTHROPIC",
+    "SUBSCRIPTION",
+    claudeCredentialsJson({ accessToken: "", refreshToken: `sk-ant-ort01-${body(30)}` }),
+    "non-empty",
+  ],
+  [
+    "ANTHROPIC",
+    "SUBSCRIPTION",
+    claudeCredentialsJson({ accessToken: `sk-ant-oat01-${body(30)}` }),
+    "claudeAiOauth.refreshToken",
+  ],
+  [
+    "ANTHROPIC",
+    "SUBSCRIPTION",
+    claudeCredentialsJson({ accessToken: 42, refreshToken: `sk-ant-ort01-${body(30)}` }),
+    "string",
+  ],
+  [
+    "ANTHROPIC",
+    "SUBSCRIPTION",
+    claudeCredentialsJson({
+      accessToken: `sk-ant-oat01-${body(20)} ${body(20)}`,
+      refreshToken: `sk-ant-ort01-${body(30)}`,
+    }),
+    "printable ASCII",
+  ],
+  [
+    "ANTHROPIC",
+    "SUBSCRIPTION",
+    claudeCredentialsJson({
+      accessToken: `sk-ant-oat01-${body(30)}`,
+      refreshToken: `sk-ant-ort01-${body(30)}`,
+      expiresAt: "2026-01-01",
+    }),
+    "expiresAt",
+  ],
+  [
+    "ANTHROPIC",
+    "SUBSCRIPTION",
+    claudeCredentialsJson({
+      accessToken: `sk-ant-oat01-${body(30)}`,
+      refreshToken: `sk-ant-ort01-${body(30)}`,
+      scopes: "user:inference",
+    }),
+    "scopes",
+  ],
+  [
+    "ANTHROPIC",
+    "SUBSCRIPTION",
+    claudeCredentialsJson({
+      accessToken: `sk-ant-oat01-${body(17_000)}`,
+      refreshToken: `sk-ant-ort01-${body(30)}`,
+    }),
+    "16 KiB",
+  ],
   ["OPENAI", "API_KEY", goodAuthJson, "kind SUBSCRIPTION"],
   ["OPENAI", "API_KEY", `pk-${body(48)}`, "starts with sk-"],
   ["OPENAI", "API_KEY", `sk-${body(600)}`, "at most 512"],
@@ -107,6 +194,12 @@ const PUBLIC = [
   "auth.json",
   "tokens.access_token",
   "tokens.refresh_token",
+  ".credentials.json",
+  "claudeAiOauth.accessToken",
+  "claudeAiOauth.refreshToken",
+  "claudeAiOauth.expiresAt",
+  "claudeAiOauth.scopes",
+  "subscriptionType",
 ];
 const leakedPieces = (message: string, secret: string): string[] => {
   const pieces: string[] = [];
@@ -159,6 +252,8 @@ describe("inferCredentialKind", () => {
     ["ANTHROPIC", ` sk-ant-oat01-${body(40)}`, "SUBSCRIPTION"],
     ["ANTHROPIC", `sk-ant-api03-${body(40)}`, "API_KEY"],
     ["ANTHROPIC", body(40), "API_KEY"],
+    ["ANTHROPIC", goodClaudeJson, "SUBSCRIPTION"],
+    ["ANTHROPIC", `\n${goodClaudeJson}`, "SUBSCRIPTION"],
     ["OPENAI", goodAuthJson, "SUBSCRIPTION"],
     ["OPENAI", `\n${goodAuthJson}`, "SUBSCRIPTION"],
     ["OPENAI", `sk-${body(40)}`, "API_KEY"],
@@ -189,6 +284,12 @@ describe("secretHint", () => {
   it("hints a Codex auth.json by the end of its access token", () => {
     expect(secretHint(goodAuthJson)).toBe("WXYZ");
     expect(hintFor("OPENAI", "SUBSCRIPTION", goodAuthJson)).toBe("WXYZ");
+  });
+
+  it("hints a Claude .credentials.json by the end of its access token", () => {
+    expect(secretHint(goodClaudeJson)).toBe("LMNP");
+    expect(hintFor("ANTHROPIC", "SUBSCRIPTION", goodClaudeJson)).toBe("LMNP");
+    expect(hintFor("ANTHROPIC", "SUBSCRIPTION", ` ${goodClaudeJson}\n`)).toBe("LMNP");
   });
 
   it("gives the same hint through hintFor for tokens", () => {

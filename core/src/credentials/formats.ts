@@ -21,7 +21,7 @@ export const CREDENTIAL_KIND_LABELS = {
 
 /** Longest API key or token accepted (characters). */
 export const MAX_TOKEN_LENGTH = 512;
-/** Largest Codex auth.json accepted (UTF-8 bytes). */
+/** Largest credentials file accepted: Codex's auth.json, Claude's .credentials.json (UTF-8 bytes). */
 export const MAX_AUTH_JSON_BYTES = 16 * 1024;
 /** Shortest Gemini API key accepted (they are 39 characters today). */
 export const MIN_GEMINI_KEY_LENGTH = 20;
@@ -105,6 +105,94 @@ function validateCodexAuthJson(secret: string): void {
   }
 }
 
+/** The parsed parts of Claude Code's `~/.claude/.credentials.json` that matter here. */
+export interface ClaudeCredentialsJson {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  /** When the access token expires (epoch milliseconds), if the file says. */
+  readonly expiresAt: number | undefined;
+}
+
+/** Why a text is not Claude's .credentials.json (names fields only, never values). */
+type ClaudeCredentialsProblem =
+  "not-object" | "no-oauth" | "tokens" | "token-format" | "expires" | "scopes";
+
+function inspectClaudeCredentialsJson(
+  text: string,
+): { ok: true; value: ClaudeCredentialsJson } | { ok: false; problem: ClaudeCredentialsProblem } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { ok: false, problem: "not-object" };
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    return { ok: false, problem: "not-object" };
+  }
+  const oauth: unknown = (parsed as Record<string, unknown>)["claudeAiOauth"];
+  if (typeof oauth !== "object" || oauth === null || Array.isArray(oauth)) {
+    return { ok: false, problem: "no-oauth" };
+  }
+  const fields = oauth as Record<string, unknown>;
+  const accessToken = fields["accessToken"];
+  const refreshToken = fields["refreshToken"];
+  if (typeof accessToken !== "string" || typeof refreshToken !== "string") {
+    return { ok: false, problem: "tokens" };
+  }
+  if (accessToken.trim() === "" || refreshToken.trim() === "")
+    return { ok: false, problem: "tokens" };
+  const tokenShaped = (token: string): boolean =>
+    token.length <= MAX_TOKEN_LENGTH && TOKEN_CHARSET.test(token);
+  if (!tokenShaped(accessToken) || !tokenShaped(refreshToken)) {
+    return { ok: false, problem: "token-format" };
+  }
+  const expiresAt = fields["expiresAt"];
+  if (expiresAt !== undefined && (typeof expiresAt !== "number" || !Number.isFinite(expiresAt))) {
+    return { ok: false, problem: "expires" };
+  }
+  const scopes = fields["scopes"];
+  if (
+    scopes !== undefined &&
+    (!Array.isArray(scopes) || !scopes.every((scope) => typeof scope === "string"))
+  ) {
+    return { ok: false, problem: "scopes" };
+  }
+  return { ok: true, value: { accessToken, refreshToken, expiresAt } };
+}
+
+/** Reads Claude Code's .credentials.json tokens, or undefined when `text` is not one. Never throws. */
+export function parseClaudeCredentialsJson(text: string): ClaudeCredentialsJson | undefined {
+  const result = inspectClaudeCredentialsJson(text);
+  return result.ok ? result.value : undefined;
+}
+
+const CLAUDE_CREDENTIALS_SHAPE =
+  "Claude's .credentials.json: a JSON object whose claudeAiOauth holds non-empty string fields accessToken and refreshToken, expiresAt in milliseconds and scopes (sign in with `claude`, then paste ~/.claude/.credentials.json)";
+
+const CLAUDE_CREDENTIALS_PROBLEMS = {
+  "not-object": `must be ${CLAUDE_CREDENTIALS_SHAPE}`,
+  "no-oauth": `must be ${CLAUDE_CREDENTIALS_SHAPE}; claudeAiOauth is missing`,
+  tokens: `must be ${CLAUDE_CREDENTIALS_SHAPE}; claudeAiOauth.accessToken or claudeAiOauth.refreshToken is missing or not a non-empty string`,
+  "token-format": `has a claudeAiOauth.accessToken or claudeAiOauth.refreshToken that is longer than ${MAX_TOKEN_LENGTH} characters or holds spaces, line breaks or other characters than printable ASCII`,
+  expires: "has a claudeAiOauth.expiresAt that is not a number (milliseconds since 1970)",
+  scopes: "has a claudeAiOauth.scopes that is not a list of strings",
+} as const satisfies Record<ClaudeCredentialsProblem, string>;
+
+function validateClaudeCredentialsJson(secret: string): void {
+  const label = what("ANTHROPIC", "SUBSCRIPTION");
+  const bytes = Buffer.byteLength(secret, "utf8");
+  if (bytes > MAX_AUTH_JSON_BYTES) {
+    throw refuse(
+      `The ${label} is too large: ${bytes} bytes, at most ${MAX_AUTH_JSON_BYTES} (16 KiB) are accepted`,
+    );
+  }
+  // JSON.parse's own message quotes the input, so it is never passed on.
+  const result = inspectClaudeCredentialsJson(secret);
+  if (!result.ok) {
+    throw refuse(`An ${label} given as JSON ${CLAUDE_CREDENTIALS_PROBLEMS[result.problem]}`);
+  }
+}
+
 /**
  * Validates a secret's format for (provider, kind) and size caps; throws AppError BAD_USER_INPUT
  * (details `{ field: "secret" }`) with a message that never contains the secret. Returns the
@@ -115,6 +203,15 @@ export function validateSecret(provider: Provider, kind: CredentialKind, secret:
   const label = what(provider, kind);
   switch (provider) {
     case "ANTHROPIC":
+      if (value.startsWith("{")) {
+        if (kind === "API_KEY") {
+          throw refuse(
+            `This looks like Claude's .credentials.json, not an API key; add it with kind SUBSCRIPTION. An ${label} starts with ${ANTHROPIC_API_KEY_PREFIX}`,
+          );
+        }
+        validateClaudeCredentialsJson(value);
+        return value;
+      }
       checkToken(provider, kind, value);
       if (kind === "API_KEY") {
         if (value.startsWith(ANTHROPIC_OAUTH_PREFIX)) {
@@ -128,8 +225,8 @@ export function validateSecret(provider: Provider, kind: CredentialKind, secret:
       } else if (!value.startsWith(ANTHROPIC_SUBSCRIPTION_PREFIX)) {
         throw refuse(
           value.startsWith(ANTHROPIC_API_KEY_PREFIX)
-            ? `This looks like an Anthropic API key; add it with kind API_KEY. An ${label} token starts with ${ANTHROPIC_SUBSCRIPTION_PREFIX} (run \`claude setup-token\`)`
-            : `An ${label} token starts with ${ANTHROPIC_SUBSCRIPTION_PREFIX} (run \`claude setup-token\`)`,
+            ? `This looks like an Anthropic API key; add it with kind API_KEY. An ${label} token starts with ${ANTHROPIC_SUBSCRIPTION_PREFIX} (run \`claude setup-token\`), or is Claude's .credentials.json`
+            : `An ${label} token starts with ${ANTHROPIC_SUBSCRIPTION_PREFIX} (run \`claude setup-token\`), or is Claude's .credentials.json`,
         );
       }
       return value;
@@ -173,7 +270,10 @@ export function inferCredentialKind(provider: Provider, secret: string): Credent
   const value = secret.trim();
   switch (provider) {
     case "ANTHROPIC":
-      return value.startsWith(ANTHROPIC_OAUTH_PREFIX) ? "SUBSCRIPTION" : "API_KEY";
+      // A token from `claude setup-token`, or Claude's .credentials.json.
+      return value.startsWith(ANTHROPIC_OAUTH_PREFIX) || value.startsWith("{")
+        ? "SUBSCRIPTION"
+        : "API_KEY";
     case "OPENAI":
       return value.startsWith("{") ? "SUBSCRIPTION" : "API_KEY";
     case "GEMINI":
@@ -190,26 +290,37 @@ const tail = (value: string): string => {
   return length === 0 ? "" : value.slice(-length);
 };
 
+/** The access token inside a credentials file (Codex's auth.json, Claude's .credentials.json). */
+function fileAccessToken(value: string): string | undefined {
+  if (!value.startsWith("{")) return undefined;
+  return (parseCodexAuthJson(value) ?? parseClaudeCredentialsJson(value))?.accessToken.trim();
+}
+
 /**
  * At most the last 4 characters, and never more than a quarter of the secret (floor), so short
- * secrets get a shorter hint or "". A Codex auth.json is recognised and hinted from the end of
- * its `tokens.access_token` (the end of the JSON text is always `}`, which tells nobody anything).
+ * secrets get a shorter hint or "". A Codex auth.json or a Claude .credentials.json is
+ * recognised and hinted from the end of its access token (the end of the JSON text is always
+ * `}`, which tells nobody anything).
  */
 export function secretHint(secret: string): string {
   const value = secret.trim();
-  const codex = value.startsWith("{") ? parseCodexAuthJson(value) : undefined;
-  return tail(codex === undefined ? value : codex.accessToken.trim());
+  return tail(fileAccessToken(value) ?? value);
 }
 
 /**
  * The hint to store for a validated secret of (provider, kind): as secretHint, but decided by
- * the kind rather than by the secret's shape (an OpenAI subscription is always an auth.json).
+ * the kind rather than by the secret's shape (an OpenAI subscription is always an auth.json; an
+ * Anthropic subscription given as JSON is Claude's .credentials.json).
  */
 export function hintFor(provider: Provider, kind: CredentialKind, secret: string): string {
   const value = secret.trim();
   if (provider === "OPENAI" && kind === "SUBSCRIPTION") {
     const codex = parseCodexAuthJson(value);
     return codex === undefined ? "" : tail(codex.accessToken.trim());
+  }
+  if (provider === "ANTHROPIC" && kind === "SUBSCRIPTION" && value.startsWith("{")) {
+    const claude = parseClaudeCredentialsJson(value);
+    return claude === undefined ? "" : tail(claude.accessToken.trim());
   }
   return tail(value);
 }
