@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { CONTROL_PREFIX, handleControl, type FakeControls } from "./control.js";
 import { sendJson } from "./http-util.js";
 import { listModels } from "./models.js";
+import { OAuthGrants, type RefreshTokenOptions, type TokenRefresh } from "./oauth.js";
 import { handleProviderCall, type CallEnvironment } from "./provider-call.js";
 import type { ParsedRequest, ProviderAdapter } from "./providers/adapter.js";
 import { anthropicMessages, looksLikeAnthropic } from "./providers/anthropic.js";
@@ -48,6 +49,10 @@ export interface FakeProvider extends FakeControls {
   setDelay(ms: number): void;
   /** Pauses the next matching call once it has started, until released. */
   hold(filter?: CallFilter): HeldCall;
+  /** Accepts this refresh token (once: refreshing rotates it) at `POST …/oauth/token`. */
+  addRefreshToken(token: string, options?: RefreshTokenOptions): void;
+  /** Requests to `…/oauth/token`, oldest first. Refresh tokens and this log survive `reset()`. */
+  tokenRefreshes(): TokenRefresh[];
 }
 
 type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
@@ -75,6 +80,9 @@ export const startFakeProvider = async (
     "POST /v1/responses": call(openAiResponses),
   };
   const geminiCall = call(geminiGenerateContent);
+  const oauth = new OAuthGrants((key) => {
+    state.addKey(key);
+  });
 
   const controls: FakeControls = {
     addKey: (key) => {
@@ -113,6 +121,10 @@ export const startFakeProvider = async (
     }
     if (url.pathname.startsWith(CONTROL_PREFIX)) {
       await handleControl(req, res, url, controls);
+      return;
+    }
+    if (req.method === "POST" && /^(\/v1)?\/oauth\/token$/.test(path)) {
+      await oauth.handle(req, res);
       return;
     }
     const route = routes[`${req.method ?? ""} ${path}`];
@@ -167,6 +179,10 @@ export const startFakeProvider = async (
     baseUrls: { anthropic: url, openai: `${url}/v1`, gemini: url },
     calls: (filter: CallFilter = {}) => state.calls(filter),
     hold: (filter: CallFilter = {}) => state.hold(filter),
+    addRefreshToken: (token, refreshOptions) => {
+      oauth.addRefreshToken(token, refreshOptions);
+    },
+    tokenRefreshes: () => oauth.refreshes(),
     close: async () => {
       state.releaseHolds();
       closing.abort();

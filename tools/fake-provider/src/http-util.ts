@@ -1,8 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { decodeContent } from "./content-encoding.js";
 
 export type BodyResult = { ok: true; body: Buffer } | { ok: false };
 
-/** Reads the request body; `{ ok: false }` once it passes `maxBytes` (the rest is not read). */
+/**
+ * Reads the request body, undoing its `content-encoding` (zstd, gzip, br, deflate);
+ * `{ ok: false }` once it passes `maxBytes`, before or after decoding (the rest is not read).
+ * A body that cannot be decoded reads as empty, so it fails as malformed JSON would.
+ */
 export const readBody = (req: IncomingMessage, maxBytes: number): Promise<BodyResult> =>
   new Promise((resolve, reject) => {
     const declared = Number(req.headers["content-length"] ?? "0");
@@ -26,7 +31,15 @@ export const readBody = (req: IncomingMessage, maxBytes: number): Promise<BodyRe
     req.on("end", () => {
       if (settled) return;
       settled = true;
-      resolve({ ok: true, body: Buffer.concat(parts) });
+      const decoded = decodeContent(
+        Buffer.concat(parts),
+        header(req, "content-encoding"),
+        maxBytes,
+      );
+      if (decoded.ok) resolve({ ok: true, body: decoded.body });
+      else if (decoded.reason === "too-large") resolve({ ok: false });
+      // Nothing readable: an empty body, refused as malformed JSON.
+      else resolve({ ok: true, body: Buffer.alloc(0) });
     });
     req.on("error", (error) => {
       if (settled) return;

@@ -1,5 +1,6 @@
 export * from "./types.js";
 export * from "./fake-provider.js";
+export { fakeJwt, type RefreshTokenOptions, type TokenRefresh } from "./oauth.js";
 export { CONTROL_PREFIX, type FakeControls } from "./control.js";
 export { ANTHROPIC_OAUTH_BETA } from "./providers/anthropic.js";
 export {
