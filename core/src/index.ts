@@ -1,5 +1,6 @@
 export * from "./errors/app-error.js";
 export * from "./domain/enums.js";
+export * from "./registry/index.js";
 export * from "./crypto/key-ring.js";
 export * from "./crypto/vault.js";
 export * from "./crypto/key-check.js";

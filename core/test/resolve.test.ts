@@ -46,7 +46,7 @@ const PROVIDER_OF: Record<AgentKind, Provider> = {
   CODEX: "OPENAI",
   GEMINI_CLI: "GEMINI",
   COPILOT: "GITHUB_COPILOT",
-  OPENCODE: "GITHUB_COPILOT",
+  OPENCODE: "OPENAI",
 };
 const SYSTEM_KIND: Record<Provider, CredentialKind> = {
   ANTHROPIC: "API_KEY",

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { keyTextProblem, previousKeyEntries } from "../crypto/key-ring.js";
 import type { SystemKeys } from "../credentials/choose.js";
+import { SYSTEM_KEY_VARIABLES, type SystemKeyVariable } from "../credentials/compatibility.js";
+import { byProvider } from "../registry/index.js";
 import { LOG_LEVELS } from "../logging/logger.js";
 
 // The variables api and worker share (see the contract's configuration table). Each process
@@ -86,19 +88,13 @@ export const commonEnvShape = {
 export const commonEnvSchema = z.object(commonEnvShape);
 export type CommonEnv = z.output<typeof commonEnvSchema>;
 
-/** The system-wide fallback keys the configuration holds (COPILOT_GITHUB_TOKEN is GITHUB_COPILOT). */
-export function systemKeysFromEnv(
-  env: Pick<
-    CommonEnv,
-    "ANTHROPIC_API_KEY" | "OPENAI_API_KEY" | "GEMINI_API_KEY" | "COPILOT_GITHUB_TOKEN"
-  >,
-): SystemKeys {
-  return {
-    ANTHROPIC: env.ANTHROPIC_API_KEY,
-    OPENAI: env.OPENAI_API_KEY,
-    GEMINI: env.GEMINI_API_KEY,
-    GITHUB_COPILOT: env.COPILOT_GITHUB_TOKEN,
-  };
+/**
+ * The system-wide fallback keys the configuration holds, each under the variable the registry
+ * names (COPILOT_GITHUB_TOKEN is GITHUB_COPILOT's); a registered variable missing from the
+ * shape above does not compile.
+ */
+export function systemKeysFromEnv(env: Pick<CommonEnv, SystemKeyVariable>): SystemKeys {
+  return byProvider((_descriptor, provider) => env[SYSTEM_KEY_VARIABLES[provider]]);
 }
 
 /** Provider base URLs for agents (unset = the provider's own). */

@@ -1,4 +1,5 @@
 import { agentCanUse, SYSTEM_KEY_KINDS } from "./compatibility.js";
+import { usableKinds } from "../registry/index.js";
 import { secretHint } from "./formats.js";
 import type { AgentKind, CredentialKind, KeySource, Provider } from "../domain/enums.js";
 
@@ -6,12 +7,7 @@ import type { AgentKind, CredentialKind, KeySource, Provider } from "../domain/e
 // flags, so every rule of it is testable without a database; resolve.ts fetches around it.
 
 /** System-wide fallback keys from the environment (COPILOT_GITHUB_TOKEN is GITHUB_COPILOT). */
-export interface SystemKeys {
-  readonly ANTHROPIC?: string | undefined;
-  readonly OPENAI?: string | undefined;
-  readonly GEMINI?: string | undefined;
-  readonly GITHUB_COPILOT?: string | undefined;
-}
+export type SystemKeys = { readonly [P in Provider]?: string | undefined };
 export interface ResolveQuery {
   readonly sessionId: string;
   readonly actingUserId: string;
@@ -57,12 +53,10 @@ export type CredentialChoice<C extends CandidateCredential> =
     }
   | { readonly source: "SYSTEM"; readonly kind: CredentialKind; readonly secret: string };
 
-// Within one owner a subscription (already paid for) goes before a pay-per-token API key.
-const KIND_ORDER: readonly CredentialKind[] = ["SUBSCRIPTION", "API_KEY"];
-
 /**
  * The session's key for the provider > the acting user's own credential > the system key (when
- * allowed) > null; within each owner SUBSCRIPTION before API_KEY. Expired credentials and kinds
+ * allowed) > null; within each owner in the agent kind's order of preference (the registry's:
+ * SUBSCRIPTION before API_KEY). Expired credentials and kinds
  * the agent kind cannot use are skipped.
  */
 export function chooseCredential<C extends CandidateCredential>(
@@ -75,7 +69,8 @@ export function chooseCredential<C extends CandidateCredential>(
     agentCanUse(query.agentKind, row.provider, row.kind);
   const pick = (owns: (row: C) => boolean): C | undefined => {
     const rows = input.candidates.filter((row) => owns(row) && usable(row));
-    for (const kind of KIND_ORDER) {
+    // Within one owner, the agent kind's preference (a subscription, already paid for, first).
+    for (const kind of usableKinds(query.agentKind, query.provider)) {
       const row = rows.find((candidate) => candidate.kind === kind);
       if (row !== undefined) return row;
     }

@@ -1,4 +1,15 @@
 import type { AgentKind, CredentialKind, Provider } from "../domain/enums.js";
+import {
+  byAgentKind,
+  byProvider,
+  credentialKindsOf,
+  PROVIDER_REGISTRY,
+  providersOf,
+  usableKinds,
+} from "../registry/index.js";
+
+// The credential tables, derived from the registry (core/src/registry): kept under their names
+// for the code that reads them; a provider or agent kind is registered there, not here.
 
 /** What each agent kind can run with: its providers, and the credential kinds it can use. */
 export interface AgentCredentialSupport {
@@ -8,24 +19,16 @@ export interface AgentCredentialSupport {
 
 /**
  * The compatibility table. The chat agent calls provider APIs with an API key only; each CLI
- * takes its provider's subscription token or API key as that CLI supports them.
+ * takes its provider's subscription token or API key as that CLI supports them. Which kinds go
+ * with which provider is per pair: ask agentCanUse.
  */
-export const AGENT_CREDENTIALS = {
-  CHAT: { providers: ["ANTHROPIC", "OPENAI", "GEMINI"], kinds: ["API_KEY"] },
-  CLAUDE_CODE: { providers: ["ANTHROPIC"], kinds: ["SUBSCRIPTION", "API_KEY"] },
-  CODEX: { providers: ["OPENAI"], kinds: ["SUBSCRIPTION", "API_KEY"] },
-  GEMINI_CLI: { providers: ["GEMINI"], kinds: ["API_KEY"] },
-  COPILOT: { providers: ["GITHUB_COPILOT"], kinds: ["SUBSCRIPTION"] },
-  OPENCODE: {
-    providers: ["ANTHROPIC", "OPENAI", "GEMINI", "GITHUB_COPILOT"],
-    kinds: ["SUBSCRIPTION", "API_KEY"],
-  },
-} as const satisfies Record<AgentKind, AgentCredentialSupport>;
+export const AGENT_CREDENTIALS: Readonly<Record<AgentKind, AgentCredentialSupport>> = byAgentKind(
+  (_descriptor, kind) => ({ providers: providersOf(kind), kinds: credentialKindsOf(kind) }),
+);
 
 /** Whether an agent of `agentKind` can run with `provider` at all (spawnAgent checks this). */
 export function agentSupportsProvider(agentKind: AgentKind, provider: Provider): boolean {
-  const support: AgentCredentialSupport = AGENT_CREDENTIALS[agentKind];
-  return support.providers.includes(provider);
+  return providersOf(agentKind).includes(provider);
 }
 
 /** Whether an agent of `agentKind` can run with a `kind` credential of `provider`. */
@@ -34,40 +37,27 @@ export function agentCanUse(
   provider: Provider,
   kind: CredentialKind,
 ): boolean {
-  const support: AgentCredentialSupport = AGENT_CREDENTIALS[agentKind];
-  return support.providers.includes(provider) && support.kinds.includes(kind);
+  return usableKinds(agentKind, provider).includes(kind);
 }
 
 /** The kind a system-wide key from the environment has. */
-export const SYSTEM_KEY_KINDS = {
-  ANTHROPIC: "API_KEY",
-  OPENAI: "API_KEY",
-  GEMINI: "API_KEY",
-  GITHUB_COPILOT: "SUBSCRIPTION",
-} as const satisfies Record<Provider, CredentialKind>;
+export const SYSTEM_KEY_KINDS: Readonly<Record<Provider, CredentialKind>> = byProvider(
+  (descriptor) => descriptor.systemKey.kind,
+);
+
+/** The name of each provider's system-key environment variable. */
+export type SystemKeyVariable = (typeof PROVIDER_REGISTRY)[Provider]["systemKey"]["variable"];
 
 /** The environment variable that holds each provider's system-wide key. */
-export const SYSTEM_KEY_VARIABLES = {
-  ANTHROPIC: "ANTHROPIC_API_KEY",
-  OPENAI: "OPENAI_API_KEY",
-  GEMINI: "GEMINI_API_KEY",
-  GITHUB_COPILOT: "COPILOT_GITHUB_TOKEN",
-} as const satisfies Record<Provider, string>;
+export const SYSTEM_KEY_VARIABLES: Readonly<Record<Provider, SystemKeyVariable>> = byProvider(
+  (_descriptor, provider) => PROVIDER_REGISTRY[provider].systemKey.variable,
+);
 
 /** The credential kinds each provider has at all (Gemini has no subscription token here). */
-export const PROVIDER_CREDENTIAL_KINDS = {
-  ANTHROPIC: ["SUBSCRIPTION", "API_KEY"],
-  OPENAI: ["SUBSCRIPTION", "API_KEY"],
-  GEMINI: ["API_KEY"],
-  GITHUB_COPILOT: ["SUBSCRIPTION"],
-} as const satisfies Record<Provider, readonly CredentialKind[]>;
+export const PROVIDER_CREDENTIAL_KINDS: Readonly<Record<Provider, readonly CredentialKind[]>> =
+  byProvider((descriptor) => descriptor.credentials.map((format) => format.kind));
 
 /** How an agent kind is named to people. */
-export const AGENT_KIND_LABELS = {
-  CHAT: "Chat",
-  CLAUDE_CODE: "Claude Code",
-  CODEX: "Codex",
-  GEMINI_CLI: "Gemini CLI",
-  COPILOT: "GitHub Copilot",
-  OPENCODE: "OpenCode",
-} as const satisfies Record<AgentKind, string>;
+export const AGENT_KIND_LABELS: Readonly<Record<AgentKind, string>> = byAgentKind(
+  (descriptor) => descriptor.label,
+);

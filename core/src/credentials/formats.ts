@@ -1,23 +1,19 @@
 import { AppError } from "../errors/app-error.js";
 import type { CredentialKind, Provider } from "../domain/enums.js";
+import { byProvider, CREDENTIAL_KIND_NAMES } from "../registry/index.js";
 
 // What each (provider, kind) accepts. Every refusal is a BAD_USER_INPUT whose message names the
 // provider and kind and says what is expected — built from constants only, never from the secret.
 // The documented public prefixes (sk-ant-, gho_, …) may appear in messages; nothing else does.
 
-/** How a provider is named to people. */
-export const PROVIDER_LABELS = {
-  ANTHROPIC: "Anthropic",
-  OPENAI: "OpenAI",
-  GEMINI: "Gemini",
-  GITHUB_COPILOT: "GitHub Copilot",
-} as const satisfies Record<Provider, string>;
+/** How a provider is named to people (from the registry). */
+export const PROVIDER_LABELS: Readonly<Record<Provider, string>> = byProvider(
+  (descriptor) => descriptor.label,
+);
 
-/** How a credential kind is named to people. */
-export const CREDENTIAL_KIND_LABELS = {
-  API_KEY: "API key",
-  SUBSCRIPTION: "subscription",
-} as const satisfies Record<CredentialKind, string>;
+/** How a credential kind is named to people (from the registry). */
+export const CREDENTIAL_KIND_LABELS: Readonly<Record<CredentialKind, string>> =
+  CREDENTIAL_KIND_NAMES;
 
 /** Longest API key or token accepted (characters). */
 export const MAX_TOKEN_LENGTH = 512;

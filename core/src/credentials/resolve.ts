@@ -6,13 +6,9 @@ import {
   type Resolution,
   type SystemKeys,
 } from "./choose.js";
-import {
-  AGENT_CREDENTIALS,
-  AGENT_KIND_LABELS,
-  PROVIDER_CREDENTIAL_KINDS,
-  type AgentCredentialSupport,
-} from "./compatibility.js";
+import { AGENT_KIND_LABELS, PROVIDER_CREDENTIAL_KINDS } from "./compatibility.js";
 import { PROVIDER_LABELS } from "./formats.js";
+import { providersOf, usableKinds } from "../registry/index.js";
 import { credentialIdentityOf, sealedFromRow, type Vault } from "../crypto/vault.js";
 import type { AgentKind, CredentialKind, Provider } from "../domain/enums.js";
 import { AppError } from "../errors/app-error.js";
@@ -71,14 +67,16 @@ export async function resolveCredential(
 
 /** What a user should do when nothing resolves (the `hint` of a NO_API_KEY error). */
 export function noCredentialHint(provider: Provider, agentKind: AgentKind): string {
-  const support: AgentCredentialSupport = AGENT_CREDENTIALS[agentKind];
   const label = PROVIDER_LABELS[provider];
-  if (!support.providers.includes(provider)) {
-    const usable = support.providers.map((p) => PROVIDER_LABELS[p]).join(", ");
+  const usableHere = usableKinds(agentKind, provider);
+  if (usableHere.length === 0) {
+    const usable = providersOf(agentKind)
+      .map((p) => PROVIDER_LABELS[p])
+      .join(", ");
     return `${AGENT_KIND_LABELS[agentKind]} agents run with ${usable} credentials, not ${label}`;
   }
   const providerKinds: readonly CredentialKind[] = PROVIDER_CREDENTIAL_KINDS[provider];
-  const kinds = providerKinds.filter((kind) => support.kinds.includes(kind));
+  const kinds = providerKinds.filter((kind) => usableHere.includes(kind));
   const what =
     kinds.length === 2
       ? `${label} API key or subscription token`

@@ -1,5 +1,6 @@
 import { calcPrice } from "@pydantic/genai-prices";
 import type { Provider } from "../domain/enums.js";
+import { providerDescriptor } from "../registry/index.js";
 
 /** One provider call's tokens, classes kept apart (inputTokens excludes cache reads/writes). */
 export interface CallTokens {
@@ -17,14 +18,6 @@ export interface CostEstimate {
   readonly pricedModel: string | null;
 }
 
-// genai-prices' provider ids; GitHub Copilot bills by subscription, not per token.
-const PRICE_PROVIDER: Record<Provider, string | null> = {
-  ANTHROPIC: "anthropic",
-  OPENAI: "openai",
-  GEMINI: "google",
-  GITHUB_COPILOT: null,
-};
-
 /**
  * Estimates a call's cost from the maintained price catalogue (@pydantic/genai-prices), cache
  * reads and writes at their own rates. Never guesses: an unknown model gives `costUsd: null`.
@@ -32,7 +25,8 @@ const PRICE_PROVIDER: Record<Provider, string | null> = {
  * already includes them (see the agent's usage mapping), so they are not added again.
  */
 export function estimateCost(provider: Provider, model: string, tokens: CallTokens): CostEstimate {
-  const providerId = PRICE_PROVIDER[provider];
+  // genai-prices' provider id (the registry's); null for a provider that bills by subscription.
+  const providerId = providerDescriptor(provider).priceProviderId;
   if (providerId === null) return { costUsd: null, pricedModel: null };
   const result = calcPrice(
     {
