@@ -141,6 +141,8 @@ describe("Gemini generateContent through @google/genai", () => {
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).status).toBe(429);
     expect((error as ApiError).message).toContain("RESOURCE_EXHAUSTED");
+    // A daily quota, named the way Gemini names it: Gemini CLI stops at once instead of retrying.
+    expect((error as ApiError).message).toContain("GenerateRequestsPerDayPerProjectPerModel");
     expect(callsWith(key)).toMatchObject([{ stream: true, status: 429 }]);
   });
 

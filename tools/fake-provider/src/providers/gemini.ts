@@ -70,6 +70,31 @@ const invalidKey = (): ErrorReply =>
     },
   ]);
 
+// Real Gemini's 429 names the exhausted quota. A daily one, as here, is final: Gemini CLI gives up
+// at once instead of retrying with backoff for minutes.
+const quotaExhausted = (): ErrorReply =>
+  googleError(429, STATUS_MESSAGES[429] ?? "Quota exceeded", [
+    {
+      "@type": "type.googleapis.com/google.rpc.QuotaFailure",
+      violations: [
+        {
+          quotaMetric: "generativelanguage.googleapis.com/generate_content_free_tier_requests",
+          quotaId: "GenerateRequestsPerDayPerProjectPerModel-FreeTier",
+          quotaValue: "250",
+        },
+      ],
+    },
+    {
+      "@type": "type.googleapis.com/google.rpc.Help",
+      links: [
+        {
+          description: "Learn more about Gemini API quotas",
+          url: "https://ai.google.dev/gemini-api/docs/rate-limits",
+        },
+      ],
+    },
+  ]);
+
 const geminiFromUrl = (url: URL): { model: string; stream: boolean } => {
   const match = GEMINI_PATH.exec(url.pathname);
   return {
@@ -164,7 +189,9 @@ export const geminiGenerateContent: ProviderAdapter<GeminiRequest> = {
   error(cause: ErrorCause) {
     switch (cause.kind) {
       case "status":
-        return googleError(cause.status, STATUS_MESSAGES[cause.status] ?? "Request failed");
+        return cause.status === 429
+          ? quotaExhausted()
+          : googleError(cause.status, STATUS_MESSAGES[cause.status] ?? "Request failed");
       case "invalid-json":
         return googleError(400, "Invalid JSON payload received. Unexpected token.");
       case "too-large":
