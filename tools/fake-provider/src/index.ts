@@ -2,6 +2,12 @@ export * from "./types.js";
 export * from "./fake-provider.js";
 export { fakeJwt, type RefreshTokenOptions, type TokenRefresh } from "./oauth.js";
 export { CONTROL_PREFIX, type FakeControls } from "./control.js";
+export {
+  startTlsProxy,
+  type ProxiedRequest,
+  type TlsProxy,
+  type TlsProxyOptions,
+} from "./tls-proxy.js";
 export { ANTHROPIC_OAUTH_BETA } from "./providers/anthropic.js";
 export {
   computeUsage,

@@ -127,6 +127,8 @@ export class OAuthGrants {
       ...(options.accessTokenPrefix === undefined ? { id_token: fakeJwt(jwtClaims) } : {}),
       token_type: "Bearer",
       expires_in: expiresIn,
+      // The scopes granted: those asked for (Claude Code asks for its scopes and keeps what it is told).
+      ...(fields["scope"] === undefined ? {} : { scope: fields["scope"] }),
     });
   }
 }
