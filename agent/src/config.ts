@@ -20,6 +20,8 @@ const PASS_THROUGH = [
   "no_proxy",
   "NODE_EXTRA_CA_CERTS",
   "SSL_CERT_FILE",
+  // Where Codex refreshes a ChatGPT sign-in (a fake token endpoint in tests).
+  "CODEX_REFRESH_TOKEN_URL_OVERRIDE",
 ] as const;
 
 export interface AgentConfig {
