@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { asRecord, isLoopback, parseJson, readBody, sendJson } from "./http-util.js";
-import type { FakeApi, FakeProviderName, FakeUsage, RecordedCall, ScriptStep } from "./types.js";
+import type { FakeApi, FakeCallProvider, FakeUsage, RecordedCall, ScriptStep } from "./types.js";
 
 /** What the control API can do; the in-process `FakeProvider` offers the same. */
 export interface FakeControls {
@@ -18,7 +18,7 @@ export interface FakeControls {
 export const CONTROL_PREFIX = "/_fake/";
 
 const CONTROL_BODY_LIMIT = 1024 * 1024;
-const PROVIDERS: readonly FakeProviderName[] = ["ANTHROPIC", "OPENAI", "GEMINI"];
+const PROVIDERS: readonly FakeCallProvider[] = ["ANTHROPIC", "OPENAI", "GEMINI", "GITHUB_COPILOT"];
 const APIS: readonly FakeApi[] = ["messages", "chat", "responses", "generateContent"];
 const USAGE_FIELDS: readonly (keyof FakeUsage)[] = [
   "inputTokens",

@@ -7,6 +7,7 @@ import { OAuthGrants, type RefreshTokenOptions, type TokenRefresh } from "./oaut
 import { handleProviderCall, type CallEnvironment } from "./provider-call.js";
 import type { ParsedRequest, ProviderAdapter } from "./providers/adapter.js";
 import { anthropicMessages, looksLikeAnthropic } from "./providers/anthropic.js";
+import { copilotRoutes } from "./providers/copilot.js";
 import { GEMINI_PATH, geminiGenerateContent } from "./providers/gemini.js";
 import { openAiChat } from "./providers/openai-chat.js";
 import { openAiResponses } from "./providers/openai-responses.js";
@@ -36,6 +37,8 @@ export interface FakeProvider extends FakeControls {
     readonly anthropic: string;
     readonly openai: string;
     readonly gemini: string;
+    /** GitHub's API for the Copilot CLI (`COPILOT_DEBUG_GITHUB_API_URL`); Copilot's model API is under `/copilot`. */
+    readonly githubCopilot: string;
   };
   /** Stops the server; calls in flight are cut off and holds released. */
   close(): Promise<void>;
@@ -78,6 +81,7 @@ export const startFakeProvider = async (
     "POST /v1/messages": call(anthropicMessages),
     "POST /v1/chat/completions": call(openAiChat),
     "POST /v1/responses": call(openAiResponses),
+    ...copilotRoutes(call, state),
   };
   const geminiCall = call(geminiGenerateContent);
   const oauth = new OAuthGrants((key) => {
@@ -176,7 +180,7 @@ export const startFakeProvider = async (
     ...controls,
     url,
     port,
-    baseUrls: { anthropic: url, openai: `${url}/v1`, gemini: url },
+    baseUrls: { anthropic: url, openai: `${url}/v1`, gemini: url, githubCopilot: url },
     calls: (filter: CallFilter = {}) => state.calls(filter),
     hold: (filter: CallFilter = {}) => state.hold(filter),
     addRefreshToken: (token, refreshOptions) => {

@@ -9,6 +9,7 @@ export {
   type TlsProxyOptions,
 } from "./tls-proxy.js";
 export { ANTHROPIC_OAUTH_BETA } from "./providers/anthropic.js";
+export { COPILOT_API_PATH, copilotNanoAiu } from "./providers/copilot.js";
 export {
   computeUsage,
   countWords,

@@ -49,14 +49,16 @@ export const handleProviderCall = async <P extends ParsedRequest>(
   const context: RequestContext = { url, headers: req.headers };
   const credential = adapter.credential(context);
   const fromUrl = adapter.fromUrl?.(url);
+  const provider = adapter.recordAs ?? adapter.provider;
   let known: Omit<RecordedCall, "seq" | "at" | "completed" | "status" | "usage" | "text"> = {
-    provider: adapter.provider,
+    provider,
     api: adapter.api,
     model: fromUrl?.model ?? null,
     key: credential.key,
     auth: credential.auth,
     stream: fromUrl?.stream ?? false,
     prompt: "",
+    body: null,
   };
   const fail = (reply: ErrorReply, headers: Record<string, string> = {}): void => {
     const call = state.record({ ...known, status: reply.status, usage: null, text: null });
@@ -80,6 +82,7 @@ export const handleProviderCall = async <P extends ParsedRequest>(
     fail(adapter.error({ kind: "invalid-json" }));
     return;
   }
+  known = { ...known, body: json };
   const parsed = adapter.parse(json, context);
   if (isErrorReply(parsed)) {
     fail(parsed);
@@ -92,7 +95,7 @@ export const handleProviderCall = async <P extends ParsedRequest>(
     fail(adapter.error({ kind: "status", status: failure, model: parsed.model }));
     return;
   }
-  const step = state.takeStep(adapter.provider, adapter.api);
+  const step = state.takeStep(provider, adapter.api);
   if (step?.status !== undefined) {
     fail(adapter.error({ kind: "status", status: step.status, model: parsed.model }));
     return;
@@ -107,7 +110,7 @@ export const handleProviderCall = async <P extends ParsedRequest>(
       reply: text,
       cacheControl: parsed.cacheControl,
       thinking: parsed.thinking,
-      prefixSeen: state.seePrefix(adapter.provider, parsed.model, parsed.prefix),
+      prefixSeen: state.seePrefix(provider, parsed.model, parsed.prefix),
     }),
     ...step?.usage,
   };
@@ -142,7 +145,7 @@ export const handleProviderCall = async <P extends ParsedRequest>(
         return false;
       }
       if (index === holdIndex && !signal.aborted) {
-        const hold = state.takeHold(adapter.provider, adapter.api);
+        const hold = state.takeHold(provider, adapter.api);
         if (hold !== undefined) {
           hold.started(snapshot(call));
           await Promise.race([hold.released, untilAborted(signal)]);

@@ -1,7 +1,7 @@
 import type {
   CallFilter,
   FakeApi,
-  FakeProviderName,
+  FakeCallProvider,
   HeldCall,
   RecordedCall,
   ScriptStep,
@@ -18,7 +18,7 @@ interface PendingHold extends CallFilter {
   release: () => void;
 }
 
-const matches = (filter: CallFilter, provider: FakeProviderName, api: FakeApi): boolean =>
+const matches = (filter: CallFilter, provider: FakeCallProvider, api: FakeApi): boolean =>
   (filter.provider === undefined || filter.provider === provider) &&
   (filter.api === undefined || filter.api === api);
 
@@ -96,7 +96,7 @@ export class FakeState {
     }
   }
 
-  takeStep(provider: FakeProviderName, api: FakeApi): ScriptStep | undefined {
+  takeStep(provider: FakeCallProvider, api: FakeApi): ScriptStep | undefined {
     const index = this.steps.findIndex((step) => matches(step, provider, api));
     return index === -1 ? undefined : this.steps.splice(index, 1)[0];
   }
@@ -124,7 +124,7 @@ export class FakeState {
 
   /** The hold a starting call must honour: `wait` resolves when the test releases it. */
   takeHold(
-    provider: FakeProviderName,
+    provider: FakeCallProvider,
     api: FakeApi,
   ): { started: (call: RecordedCall) => void; released: Promise<void> } | undefined {
     const index = this.holds.findIndex((hold) => matches(hold, provider, api));
@@ -136,7 +136,7 @@ export class FakeState {
   }
 
   /** Whether this prefix was seen before (for the same provider and model); remembers it. */
-  seePrefix(provider: FakeProviderName, model: string, prefix: string): boolean {
+  seePrefix(provider: FakeCallProvider, model: string, prefix: string): boolean {
     const id = JSON.stringify([provider, model, prefix]);
     const seen = this.prefixes.has(id);
     this.prefixes.add(id);

@@ -1,6 +1,12 @@
 /** The provider a call was addressed to (same names as the GraphQL `Provider` enum). */
 export type FakeProviderName = "ANTHROPIC" | "OPENAI" | "GEMINI";
 
+/**
+ * Who a recorded call was addressed to: one of the providers, or GitHub Copilot, whose model
+ * calls (under `/copilot/`) speak OpenAI's and Anthropic's wire formats with a GitHub token.
+ */
+export type FakeCallProvider = FakeProviderName | "GITHUB_COPILOT";
+
 /** Which of the faked HTTP APIs a call used. */
 export type FakeApi = "messages" | "chat" | "responses" | "generateContent";
 
@@ -30,7 +36,7 @@ export interface FakeUsage {
 export interface RecordedCall {
   /** 1, 2, 3… in arrival order. */
   seq: number;
-  provider: FakeProviderName;
+  provider: FakeCallProvider;
   api: FakeApi;
   /** `null` when the request never named one (e.g. malformed JSON). */
   model: string | null;
@@ -44,6 +50,8 @@ export interface RecordedCall {
   usage: FakeUsage | null;
   /** The text of the last user message (what the reply echoes). */
   prompt: string;
+  /** The request's JSON body (the whole conversation sent); `null` when it was refused before parsing. */
+  body: unknown;
   /** The reply text; `null` for an error response. */
   text: string | null;
   at: Date;
@@ -53,7 +61,7 @@ export interface RecordedCall {
 
 /** Narrows a scripted step or a hold to some calls only. */
 export interface CallFilter {
-  provider?: FakeProviderName;
+  provider?: FakeCallProvider;
   api?: FakeApi;
 }
 
@@ -73,6 +81,14 @@ export interface ScriptStep extends CallFilter {
    * more and keeps it open until the client leaves or the server closes.
    */
   interrupt?: "cut" | "stall";
+  /** OpenAI Responses only: answer with this function call (a tool for the client to run) instead of text. */
+  toolCall?: ScriptedToolCall;
+}
+
+/** A function call the fake answers with, e.g. `{ name: "exec_command", arguments: { cmd: "ls" } }`. */
+export interface ScriptedToolCall {
+  name: string;
+  arguments: Record<string, unknown>;
 }
 
 /** A call paused after its first chunk (or before its answer) until released. */

@@ -1,5 +1,11 @@
 import type { IncomingHttpHeaders, ServerResponse } from "node:http";
-import type { AuthScheme, FakeApi, FakeProviderName, FakeUsage } from "../types.js";
+import type {
+  AuthScheme,
+  FakeApi,
+  FakeCallProvider,
+  FakeProviderName,
+  FakeUsage,
+} from "../types.js";
 
 /** An error answer in a provider's own shape. */
 export interface ErrorReply {
@@ -41,6 +47,8 @@ export interface ReplyPlan {
   text: string;
   chunks: readonly string[];
   usage: FakeUsage;
+  /** Top-level fields added to the final answer (Copilot's `copilot_usage`). */
+  extra?: Readonly<Record<string, unknown>>;
 }
 
 /** Where an adapter writes its answer. */
@@ -59,7 +67,10 @@ export interface RequestContext {
 }
 
 export interface ProviderAdapter<P extends ParsedRequest = ParsedRequest> {
+  /** Whose wire format it speaks (and whose usage rules apply). */
   readonly provider: FakeProviderName;
+  /** Recorded (and matched by scripts and holds) as this provider instead (GitHub Copilot). */
+  readonly recordAs?: FakeCallProvider;
   readonly api: FakeApi;
   credential(context: RequestContext): Credential;
   /** `null` when the credential is accepted. */

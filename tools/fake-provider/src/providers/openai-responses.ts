@@ -127,7 +127,7 @@ export const openAiResponses: ProviderAdapter<ResponsesRequest> = {
     );
     if (!parsed.stream) {
       if (!(await channel.pace(0))) return;
-      sendJson(channel.res, 200, completed, headers);
+      sendJson(channel.res, 200, { ...completed, ...plan.extra }, headers);
       return;
     }
     const sse = new SseWriter(channel.res, headers);
@@ -151,7 +151,7 @@ export const openAiResponses: ProviderAdapter<ResponsesRequest> = {
       output_index: 0,
       item: item("completed", [part(plan.text)]),
     });
-    emit("response.completed", { response: completed });
+    emit("response.completed", { ...plan.extra, response: completed });
     sse.end();
   },
 };
