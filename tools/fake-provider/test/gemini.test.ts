@@ -146,6 +146,30 @@ describe("Gemini generateContent through @google/genai", () => {
     expect(callsWith(key)).toMatchObject([{ stream: true, status: 429 }]);
   });
 
+  it("answers a scripted toolCall with a functionCall part, streamed or not", async () => {
+    const key = uniqueKey("AIza");
+    fake.addKey(key);
+    const toolCall = { name: "write_file", arguments: { file_path: "a.txt", content: "hi" } };
+    fake.script({ provider: "GEMINI", toolCall }, { provider: "GEMINI", toolCall });
+    const client = clientWithKey(key);
+
+    const whole = await client.models.generateContent({
+      model: "gemini-2.5-flash",
+      contents: "go",
+    });
+    const chunks = [];
+    const stream = await client.models.generateContentStream({
+      model: "gemini-2.5-flash",
+      contents: "go",
+    });
+    for await (const chunk of stream) chunks.push(chunk);
+
+    const expected = [{ name: "write_file", args: toolCall.arguments }];
+    expect(whole.functionCalls).toEqual(expected);
+    expect(chunks.flatMap((chunk) => chunk.functionCalls ?? [])).toEqual(expected);
+    expect(chunks.at(-1)?.usageMetadata?.promptTokenCount).toBeGreaterThan(0);
+  });
+
   it("takes the key from ?key= too, and refuses a call without any key with 403 PERMISSION_DENIED", async () => {
     const key = uniqueKey("AIza");
     fake.addKey(key);

@@ -1,12 +1,13 @@
 import { asRecord, sendJson, SseWriter } from "../http-util.js";
 import { countWords, echoReply, randomId } from "../reply.js";
-import type { FakeUsage } from "../types.js";
+import type { FakeUsage, ScriptedToolCall } from "../types.js";
 import type {
   Credential,
   ErrorCause,
   ErrorReply,
   ParsedRequest,
   ProviderAdapter,
+  ReplyChannel,
 } from "./adapter.js";
 import { sampleForSchema } from "./json-sample.js";
 import { lastMatching, stringField, textOf } from "./text.js";
@@ -124,6 +125,40 @@ const usageMetadata = (usage: FakeUsage) => {
   };
 };
 
+/** A scripted tool call: one answer whose only part is a `functionCall` (Gemini CLI runs it). */
+async function replyWithFunctionCall(
+  toolCall: ScriptedToolCall,
+  parsed: GeminiRequest,
+  channel: ReplyChannel,
+  rest: Record<string, unknown>,
+): Promise<void> {
+  const answer = {
+    candidates: [
+      {
+        content: {
+          parts: [{ functionCall: { name: toolCall.name, args: toolCall.arguments } }],
+          role: "model",
+        },
+        finishReason: "STOP",
+        index: 0,
+      },
+    ],
+    ...rest,
+  };
+  if (!(await channel.pace(0))) return;
+  const headers = { "content-type": "application/json; charset=UTF-8" };
+  if (!parsed.stream) {
+    sendJson(channel.res, 200, answer, headers);
+  } else if (parsed.sse) {
+    const sse = new SseWriter(channel.res);
+    sse.data(answer);
+    sse.end();
+  } else {
+    channel.res.writeHead(200, headers);
+    channel.res.end(`[${JSON.stringify(answer)}]`);
+  }
+}
+
 /** Gemini's generateContent API, as @google/genai and Gemini CLI call it. */
 export const geminiGenerateContent: ProviderAdapter<GeminiRequest> = {
   provider: "GEMINI",
@@ -225,6 +260,14 @@ export const geminiGenerateContent: ProviderAdapter<GeminiRequest> = {
       modelVersion: parsed.model,
       responseId,
     });
+    if (plan.toolCall !== undefined) {
+      await replyWithFunctionCall(plan.toolCall, parsed, channel, {
+        usageMetadata: finalUsage,
+        modelVersion: parsed.model,
+        responseId,
+      });
+      return;
+    }
     if (!parsed.stream) {
       if (!(await channel.pace(0))) return;
       sendJson(channel.res, 200, response(plan.text, true), {
