@@ -15,6 +15,7 @@ import {
   type AgentEventHistory,
   type RealtimeOptions,
 } from "./realtime/realtime.service.js";
+import { RegistryService } from "./registry/registry.service.js";
 import { SessionAccessService } from "./sessions/session-access.service.js";
 import { SessionMemberService } from "./sessions/session-member.service.js";
 import { SessionService } from "./sessions/session.service.js";
@@ -34,6 +35,7 @@ export interface Services {
   readonly agentCommands: AgentCommandService;
   readonly admin: AdminService;
   readonly realtime: RealtimeService;
+  readonly registry: RegistryService;
 }
 
 export interface ServiceDeps {
@@ -76,5 +78,6 @@ export function createServices(deps: ServiceDeps): Services {
       deps.logger.child({ component: "realtime" }),
       deps.realtime,
     ),
+    registry: new RegistryService(deps.resolve),
   };
 }

@@ -234,6 +234,8 @@ describe("unknown enum values", () => {
     expect(nestedArguments(isEnumType).sort()).toEqual([
       "Session.keySource(agentKind)",
       "Session.keySource(provider)",
+      "Session.nextCredential(agentKind)",
+      "Session.nextCredential(provider)",
       "Session.usageSeries(bucket)",
     ]);
     const from = new Date(Date.now() - 3600_000).toISOString();
@@ -252,6 +254,18 @@ describe("unknown enum values", () => {
         { id: sessionId, b: "WEEK" },
       ],
       [`query ($id: ID!) { session(id: $id) { keySource(provider: FOO) } }`, { id: sessionId }],
+      [
+        `query ($id: ID!, $p: Provider!) { session(id: $id) { nextCredential(provider: $p) { source } } }`,
+        { id: sessionId, p: "anthropic" },
+      ],
+      [
+        `query ($id: ID!, $k: AgentKind) { session(id: $id) { nextCredential(provider: ANTHROPIC, agentKind: $k) { source } } }`,
+        { id: sessionId, k: "CLAUDE" },
+      ],
+      [
+        `query ($id: ID!) { session(id: $id) { nextCredential(provider: ANTHROPIC, agentKind: "CHAT") { source } } }`,
+        { id: sessionId },
+      ],
     ] as const) {
       expectRefused(await overHttp({ query, variables }, owner.token), "BAD_USER_INPUT");
     }
@@ -892,7 +906,18 @@ describe("a refused write loses nothing", () => {
         `mutation ($b: Float) { setSessionBudget(sessionId: "${S}", budgetUsd: $b) { id } }`,
         { b: "five" },
       ],
-      [`mutation { spawnAgent(sessionId: "${S}", kind: CLAUDE_CODE) { id } }`, {}],
+      [
+        `mutation { spawnAgent(sessionId: "${S}", kind: CLAUDE_CODE, provider: OPENAI) { id } }`,
+        {},
+      ],
+      [
+        `mutation { spawnAgent(sessionId: "${S}", kind: CODEX, model: "claude-sonnet-4-5") { id } }`,
+        {},
+      ],
+      [
+        `mutation { spawnAgent(sessionId: "${S}", kind: OPENCODE, provider: GITHUB_COPILOT) { id } }`,
+        {},
+      ],
       [`mutation { spawnAgent(sessionId: "${S}", kind: CHAT, model: "mystery-model") { id } }`, {}],
       [`mutation { spawnAgent(sessionId: "${S}", kind: CHAT, model: "bad model!") { id } }`, {}],
       [

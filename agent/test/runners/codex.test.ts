@@ -186,6 +186,46 @@ describe("Codex runner (real codex CLI, fake provider)", { timeout: 60_000 }, ()
     }
   });
 
+  it("runs the model's commands without asking, as tool events, with the key kept out of them", async () => {
+    const workspace = await tempWorkspace();
+    try {
+      fake.script({
+        provider: "OPENAI",
+        api: "responses",
+        toolCall: { name: "exec_command", arguments: { cmd: "env > command-env.txt" } },
+      });
+      const input = codexInput(apiKey);
+      const { outcome, events } = await runCodex(input, workspace.path);
+
+      expect(outcome).toBe("done");
+      // The command ran (no approval prompt to wait on) and saw no key in its environment.
+      const commandEnv = await readFile(join(workspace.path, "command-env.txt"), "utf8");
+      expect(commandEnv).toContain("PATH=");
+      expect(commandEnv).not.toContain(apiKey);
+      expect(events.filter((event) => event.type === "tool")).toEqual([
+        {
+          type: "tool",
+          name: "shell",
+          detail: expect.stringContaining("env > command-env.txt") as string,
+        },
+      ]);
+      expect(textOf(events)).toBe(`Echo: ${input.text}`);
+      // Both calls of the run (the tool call, then the answer) in its one usage event.
+      const calls = fake.calls().filter((call) => call.prompt === input.text);
+      expect(calls).toHaveLength(2);
+      const sum = (field: "outputTokens" | "reasoningTokens") =>
+        calls.reduce((total, call) => total + (call.usage?.[field] ?? 0), 0);
+      expect(usageEvents(events)).toEqual([
+        expect.objectContaining({
+          outputTokens: sum("outputTokens"),
+          reasoningTokens: sum("reasoningTokens"),
+        }),
+      ]);
+    } finally {
+      await workspace.remove();
+    }
+  });
+
   it("refreshes an expired ChatGPT sign-in, hands on the rotated auth.json, and the old one stops working", async () => {
     const workspace = await tempWorkspace();
     try {

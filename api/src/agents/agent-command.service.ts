@@ -1,4 +1,16 @@
-import { AppError, agentSupportsProvider, type AgentKind, type Provider } from "@agentry/core";
+import {
+  AGENT_KIND_LABELS,
+  agentKindDescriptor,
+  agentSupportsProvider,
+  AppError,
+  defaultProviderOf,
+  PROVIDER_LABELS,
+  providerDescriptor,
+  providerOfModel,
+  providersOf,
+  type AgentKind,
+  type Provider,
+} from "@agentry/core";
 import type { PrismaClient } from "@agentry/prisma";
 import { refuseSecretLike } from "../graphql/limits.js";
 import type { SessionAccessService } from "../sessions/session-access.service.js";
@@ -11,35 +23,22 @@ import {
   type MessageRecord,
 } from "./agent.service.js";
 
-/** The provider an agent kind calls when neither a provider nor a model says otherwise. */
-const DEFAULT_PROVIDER: Record<AgentKind, Provider> = {
-  CHAT: "ANTHROPIC",
-  CLAUDE_CODE: "ANTHROPIC",
-  CODEX: "OPENAI",
-  GEMINI_CLI: "GEMINI",
-  COPILOT: "GITHUB_COPILOT",
-  OPENCODE: "ANTHROPIC",
-};
-
-const DEFAULT_MODEL: Record<Provider, string> = {
-  ANTHROPIC: "claude-sonnet-4-5",
-  OPENAI: "gpt-5",
-  GEMINI: "gemini-2.5-flash",
-  GITHUB_COPILOT: "gpt-4.1",
-};
-
-/** Agent kinds whose runner exists today; the CLI agents come next (see the README). */
-const RUNNABLE_KINDS: ReadonlySet<AgentKind> = new Set(["CHAT"]);
-
 const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,99}$/;
 export const MAX_MESSAGE_LENGTH = 32_000;
 
-/** The provider a model name belongs to, when its name says so. */
-export function providerOfModel(model: string): Provider | null {
-  if (/^claude/i.test(model)) return "ANTHROPIC";
-  if (/^(gpt|o\d|chatgpt|codex)/i.test(model)) return "OPENAI";
-  if (/^gemini/i.test(model)) return "GEMINI";
-  return null;
+/**
+ * The provider an agent runs with (the registry decides): the one given; else the one the
+ * model's name says; else, for a kind with one provider or no model, the kind's default.
+ */
+function chooseProvider(
+  kind: AgentKind,
+  model: string | undefined,
+  provider: Provider | undefined,
+): Provider | null {
+  if (provider !== undefined) return provider;
+  const named = model === undefined ? null : providerOfModel(model);
+  if (named !== null) return named;
+  return model === undefined || providersOf(kind).length === 1 ? defaultProviderOf(kind) : null;
 }
 
 /** Spawning agents and sending them messages: the writes that start work in the worker. */
@@ -58,13 +57,11 @@ export class AgentCommandService {
     provider: Provider | undefined,
   ): Promise<AgentRecord> {
     await this.access.require(viewerId, sessionId, "use");
-    if (!RUNNABLE_KINDS.has(kind)) {
+    if (!agentKindDescriptor(kind).runnable) {
       throw new AppError(
         "BAD_USER_INPUT",
-        `${kind} agents are not available yet; spawn a CHAT agent`,
-        {
-          field: "kind",
-        },
+        `${AGENT_KIND_LABELS[kind]} agents are not available yet`,
+        { field: "kind" },
       );
     }
     if (model !== undefined && !MODEL_NAME.test(model)) {
@@ -73,8 +70,7 @@ export class AgentCommandService {
       });
     }
     if (model !== undefined) refuseSecretLike(model, "model");
-    const chosen =
-      provider ?? (model === undefined ? DEFAULT_PROVIDER[kind] : providerOfModel(model));
+    const chosen = chooseProvider(kind, model, provider);
     if (chosen === null) {
       throw new AppError(
         "BAD_USER_INPUT",
@@ -85,16 +81,21 @@ export class AgentCommandService {
       );
     }
     if (!agentSupportsProvider(kind, chosen)) {
-      throw new AppError("BAD_USER_INPUT", `${kind} agents cannot call ${chosen}`, {
-        field: "provider",
-      });
+      const usable = providersOf(kind)
+        .map((p) => PROVIDER_LABELS[p])
+        .join(", ");
+      throw new AppError(
+        "BAD_USER_INPUT",
+        `${AGENT_KIND_LABELS[kind]} agents run with ${usable}, not ${PROVIDER_LABELS[chosen]}`,
+        { field: provider === undefined ? "model" : "provider" },
+      );
     }
     return this.prisma.agent.create({
       data: {
         sessionId,
         kind,
         provider: chosen,
-        model: model ?? DEFAULT_MODEL[chosen],
+        model: model ?? providerDescriptor(chosen).defaultModel,
         status: "IDLE",
       },
       select: agentSelect,

@@ -1,4 +1,6 @@
 import {
+  byProvider,
+  firstAgentKindFor,
   hintFor,
   inferCredentialKind,
   resolveCredential,
@@ -45,21 +47,27 @@ export const credentialInfoSelect = {
   refusedAt: true,
 } as const satisfies Prisma.CredentialSelect;
 
+/** Which credential a message would run with, without the secret. */
+export interface CredentialChoice {
+  readonly source: KeySource;
+  readonly provider: Provider;
+  readonly kind: CredentialKind;
+  /** The credential's hint; null for a system key. */
+  readonly hint: string | null;
+}
+
 export interface ResolveConfig {
   readonly systemKeys: SystemKeys;
   readonly allowSystemKeys: boolean;
 }
 
 /**
- * The agent kind Session.keySource resolves for: the chat agent for the API providers, the
- * Copilot CLI for GitHub Copilot (the chat agent cannot use it).
+ * The agent kind Session.keySource resolves for: the first the registry lists for the provider
+ * (the chat agent for the API providers, the Copilot CLI for GitHub Copilot).
  */
-export const DEFAULT_AGENT_KIND = {
-  ANTHROPIC: "CHAT",
-  OPENAI: "CHAT",
-  GEMINI: "CHAT",
-  GITHUB_COPILOT: "COPILOT",
-} as const satisfies Record<Provider, AgentKind>;
+export const DEFAULT_AGENT_KIND: Readonly<Record<Provider, AgentKind>> = byProvider(
+  (_descriptor, provider) => firstAgentKindFor(provider) ?? "CHAT",
+);
 
 type Tx = Prisma.TransactionClient;
 
@@ -279,6 +287,19 @@ export class CredentialService {
     provider: Provider,
     agentKind: AgentKind = DEFAULT_AGENT_KIND[provider],
   ): Promise<KeySource | null> {
+    return (await this.nextCredential(viewerId, sessionId, provider, agentKind))?.source ?? null;
+  }
+
+  /**
+   * The credential the viewer's next message in the session would run with: where it comes
+   * from, its kind, and its hint (none for a system key, which is the operator's); null when none.
+   */
+  async nextCredential(
+    viewerId: string,
+    sessionId: string,
+    provider: Provider,
+    agentKind: AgentKind = DEFAULT_AGENT_KIND[provider],
+  ): Promise<CredentialChoice | null> {
     const resolution = await resolveCredential(
       {
         prisma: this.prisma,
@@ -287,7 +308,13 @@ export class CredentialService {
       },
       { sessionId, actingUserId: viewerId, provider, agentKind },
     );
-    return resolution?.source ?? null;
+    if (resolution === null) return null;
+    return {
+      source: resolution.source,
+      provider,
+      kind: resolution.kind,
+      hint: resolution.source === "SYSTEM" ? null : resolution.hint,
+    };
   }
 }
 

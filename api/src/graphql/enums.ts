@@ -1,4 +1,11 @@
-import { AgentKind, CredentialKind, KeySource, Provider } from "@agentry/core";
+import {
+  AgentKind,
+  byAgentKind,
+  byProvider,
+  CredentialKind,
+  KeySource,
+  Provider,
+} from "@agentry/core";
 import { registerEnumType } from "type-graphql";
 
 // Every GraphQL enum, registered once with its description. The domain enums come from core
@@ -48,12 +55,8 @@ export type AgentEventType = (typeof AgentEventType)[keyof typeof AgentEventType
 registerEnumType(Provider, {
   name: "Provider",
   description: "An AI provider whose credentials the platform manages.",
-  valuesConfig: {
-    ANTHROPIC: { description: "Anthropic (Claude): API keys and Claude subscription tokens." },
-    OPENAI: { description: "OpenAI: API keys and Codex (ChatGPT sign-in) auth.json." },
-    GEMINI: { description: "Google Gemini: API keys." },
-    GITHUB_COPILOT: { description: "GitHub Copilot: a GitHub token with the Copilot permission." },
-  },
+  // Each value described by its registration (core/src/registry).
+  valuesConfig: byProvider((descriptor) => ({ description: descriptor.description })),
 });
 
 registerEnumType(CredentialKind, {
@@ -78,14 +81,7 @@ registerEnumType(KeySource, {
 registerEnumType(AgentKind, {
   name: "AgentKind",
   description: "Which agent runs in a session's container.",
-  valuesConfig: {
-    CHAT: { description: "The built-in chat agent, calling the provider's API (API keys only)." },
-    CLAUDE_CODE: { description: "Anthropic's Claude Code CLI." },
-    CODEX: { description: "OpenAI's Codex CLI." },
-    GEMINI_CLI: { description: "Google's Gemini CLI." },
-    COPILOT: { description: "GitHub Copilot's CLI." },
-    OPENCODE: { description: "The OpenCode CLI (any provider)." },
-  },
+  valuesConfig: byAgentKind((descriptor) => ({ description: descriptor.description })),
 });
 
 registerEnumType(AgentStatus, {

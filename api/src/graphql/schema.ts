@@ -1,17 +1,19 @@
 import "reflect-metadata";
 import { createPubSub } from "@graphql-yoga/subscription";
-import type { GraphQLSchema } from "graphql";
+import { GraphQLSchema } from "graphql";
 import { buildSchema, type ClassType } from "type-graphql";
 import { AdminResolver } from "../admin/admin.resolver.js";
 import { AgentCommandResolver } from "../agents/agent-command.resolver.js";
 import { AgentResolver } from "../agents/agent.resolver.js";
 import { AuthResolver } from "../auth/auth.resolver.js";
 import { CredentialResolver } from "../credentials/credential.resolver.js";
+import { RegistryResolver } from "../registry/registry.resolver.js";
 import { SessionFieldsResolver } from "../sessions/session-fields.resolver.js";
 import { SessionResolver } from "../sessions/session.resolver.js";
 import { UsageResolver } from "../usage/usage.resolver.js";
 import type { Services } from "../services.js";
 import { ResolverContainer } from "./container.js";
+import { ErrorCodeEnum } from "./error-code.js";
 import "./enums.js";
 
 interface ResolverBinding {
@@ -40,6 +42,7 @@ const RESOLVERS = [
   bind(AgentCommandResolver, (s) => new AgentCommandResolver(s.agentCommands, s.access)),
   bind(UsageResolver, () => new UsageResolver()),
   bind(AdminResolver, (s) => new AdminResolver(s.admin)),
+  bind(RegistryResolver, (s) => new RegistryResolver(s.registry)),
 ] as const;
 
 export function createResolverContainer(services: Services): ResolverContainer {
@@ -53,13 +56,16 @@ export function createResolverContainer(services: Services): ResolverContainer {
  * type-graphql insists on a pubSub when subscriptions exist; it goes unused, since every
  * subscription here has its own `subscribe` (RealtimeService, through the context).
  */
-export function buildApiSchema(services?: Services): Promise<GraphQLSchema> {
+export async function buildApiSchema(services?: Services): Promise<GraphQLSchema> {
   const [first, ...rest] = RESOLVERS;
-  return buildSchema({
+  const built = await buildSchema({
     resolvers: [first.type, ...rest.map((binding) => binding.type)],
     ...(services === undefined ? {} : { container: createResolverContainer(services) }),
     pubSub: createPubSub(),
     validate: false,
     emitSchemaFile: false,
   });
+  // ErrorCode documents extensions.code; no field returns it, so type-graphql would leave it out.
+  const config = built.toConfig();
+  return new GraphQLSchema({ ...config, types: [...config.types, ErrorCodeEnum] });
 }

@@ -3,8 +3,13 @@ import { AppError } from "@agentry/core";
 import { Arg, FieldResolver, Resolver, Root } from "type-graphql";
 import { AgentType } from "../agents/agent.types.js";
 import type { AgentRecord, AgentService } from "../agents/agent.service.js";
+import { CredentialChoiceType } from "../credentials/credential-choice.types.js";
 import { CredentialInfoType } from "../credentials/credential.types.js";
-import type { CredentialRecord, CredentialService } from "../credentials/credential.service.js";
+import type {
+  CredentialChoice,
+  CredentialRecord,
+  CredentialService,
+} from "../credentials/credential.service.js";
 import { UsageBucketSize } from "../graphql/enums.js";
 import { DateTimeScalar } from "../graphql/scalars.js";
 import { UsageBucketType, UsageStatsType } from "../usage/usage.types.js";
@@ -47,6 +52,29 @@ export class SessionFieldsResolver {
     agentKind?: AgentKind | null,
   ): Promise<KeySource | null> {
     return this.credentialService.keySource(
+      session.viewerId,
+      session.id,
+      provider,
+      agentKind ?? undefined,
+    );
+  }
+
+  @FieldResolver(() => CredentialChoiceType, {
+    nullable: true,
+    description:
+      "Which credential your next message to an agent of this kind would use with the provider (where from, its kind and hint); null when there is none and the message would fail NO_API_KEY.",
+  })
+  nextCredential(
+    @Root() session: SessionView,
+    @Arg("provider", () => Provider, { description: "The provider." }) provider: Provider,
+    @Arg("agentKind", () => AgentKind, {
+      nullable: true,
+      description:
+        "The agent kind (which credential kinds it can use, in its order); default: the first kind that runs with the provider.",
+    })
+    agentKind?: AgentKind | null,
+  ): Promise<CredentialChoice | null> {
+    return this.credentialService.nextCredential(
       session.viewerId,
       session.id,
       provider,

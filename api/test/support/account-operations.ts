@@ -41,6 +41,29 @@ export const ACCOUNT_OPERATIONS: Readonly<Record<string, OperationCase>> = {
       },
     },
   },
+  "Query.agentKinds": {
+    // The registry: the same for everyone signed in, and about nobody.
+    attack: () => ({
+      query: `{ agentKinds { kind label providers runnable setup { provider kind } } }`,
+    }),
+    stranger: {
+      own: (outcome, _actor, world) => {
+        const kinds = field(outcome, "agentKinds") as { kind: string }[];
+        expect(kinds.map((k) => k.kind)).toContain("CLAUDE_CODE");
+        expectNoneOfA(outcome.text, world);
+      },
+    },
+    nobody: UNAUTHENTICATED,
+    control: {
+      as: "owner",
+      check: (outcome, _actor, world) => {
+        const kinds = field(outcome, "agentKinds") as { kind: string; runnable: boolean }[];
+        expect(kinds.length).toBeGreaterThan(1);
+        expect(kinds.every((k) => k.runnable)).toBe(true);
+        expectNoSecretOfA(outcome.text, world);
+      },
+    },
+  },
   "Query.apiTokens": {
     attack: () => ({ query: `{ apiTokens { id name createdAt } }` }),
     stranger: {
@@ -93,6 +116,27 @@ export const ACCOUNT_OPERATIONS: Readonly<Record<string, OperationCase>> = {
       as: "owner",
       check: (outcome, _actor, world) => {
         expect((field(outcome, "me") as { id: string }).id).toBe(world.a.user.id);
+      },
+    },
+  },
+  "Query.providers": {
+    attack: () => ({
+      query: `{ providers { provider label credentialKinds defaultModel systemKeyAvailable credentialFormats { kind name placeholder } } }`,
+    }),
+    stranger: {
+      own: (outcome, _actor, world) => {
+        const providers = field(outcome, "providers") as { provider: string }[];
+        expect(providers.map((p) => p.provider)).toContain("ANTHROPIC");
+        expectNoneOfA(outcome.text, world);
+      },
+    },
+    nobody: UNAUTHENTICATED,
+    control: {
+      as: "owner",
+      check: (outcome, _actor, world) => {
+        const providers = field(outcome, "providers") as { label: string }[];
+        expect(providers.map((p) => p.label)).toContain("Anthropic");
+        expectNoSecretOfA(outcome.text, world);
       },
     },
   },

@@ -53,6 +53,7 @@ export const UNAUTHENTICATED = denied("UNAUTHENTICATED");
 export const SESSION_FIELDS = `id name repoUrl budgetUsd viewerRole createdAt
   keys { id provider kind hint version }
   keySource(provider: ANTHROPIC)
+  nextCredential(provider: ANTHROPIC, agentKind: CLAUDE_CODE) { source kind hint }
   members { userId email role }
   agents { id model messages { id text status } }
   usage { apiCalls totalTokens estimatedCostUsd }`;

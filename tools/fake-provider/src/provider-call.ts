@@ -157,6 +157,11 @@ export const handleProviderCall = async <P extends ParsedRequest>(
       return !signal.aborted;
     },
   };
-  await adapter.reply({ text, chunks, usage }, parsed, channel);
+  const toolCall = step?.toolCall;
+  await adapter.reply(
+    { text, chunks, usage, ...(toolCall === undefined ? {} : { toolCall }) },
+    parsed,
+    channel,
+  );
   call.completed = res.writableEnded && !signal.aborted;
 };

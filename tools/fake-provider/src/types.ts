@@ -81,11 +81,11 @@ export interface ScriptStep extends CallFilter {
    * more and keeps it open until the client leaves or the server closes.
    */
   interrupt?: "cut" | "stall";
-  /** OpenAI Responses only: answer with this function call (a tool for the client to run) instead of text. */
+  /** OpenAI Responses: answer with this function call (a tool the client runs) instead of text. */
   toolCall?: ScriptedToolCall;
 }
 
-/** A function call the fake answers with, e.g. `{ name: "exec_command", arguments: { cmd: "ls" } }`. */
+/** A function call to answer with, e.g. `{ name: "exec_command", arguments: { cmd: "ls" } }`. */
 export interface ScriptedToolCall {
   name: string;
   arguments: Record<string, unknown>;

@@ -5,6 +5,7 @@ import type {
   FakeCallProvider,
   FakeProviderName,
   FakeUsage,
+  ScriptedToolCall,
 } from "../types.js";
 
 /** An error answer in a provider's own shape. */
@@ -47,6 +48,8 @@ export interface ReplyPlan {
   text: string;
   chunks: readonly string[];
   usage: FakeUsage;
+  /** Scripted: answer with this function call instead of the text (OpenAI Responses). */
+  toolCall?: ScriptedToolCall;
   /** Top-level fields added to the final answer (Copilot's `copilot_usage`). */
   extra?: Readonly<Record<string, unknown>>;
 }

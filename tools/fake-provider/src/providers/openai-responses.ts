@@ -2,6 +2,7 @@ import { asRecord, sendJson, SseWriter } from "../http-util.js";
 import { countWords, randomId } from "../reply.js";
 import type { FakeUsage } from "../types.js";
 import type { ParsedRequest, ProviderAdapter } from "./adapter.js";
+import { replyWithToolCall } from "./openai-tool-call.js";
 import {
   nowSeconds,
   openAiCheckAuth,
@@ -112,6 +113,11 @@ export const openAiResponses: ProviderAdapter<ResponsesRequest> = {
       user: null,
       metadata: {},
     });
+    if (plan.toolCall !== undefined) {
+      const usage = wireUsage(plan.usage);
+      await replyWithToolCall(plan.toolCall, usage, response, parsed.stream, headers, channel);
+      return;
+    }
     const part = (text: string) => ({ type: "output_text", annotations: [], logprobs: [], text });
     const item = (status: "in_progress" | "completed", content: unknown[]) => ({
       id: itemId,
