@@ -2,6 +2,7 @@ import type { AgentKind } from "@agentry/core";
 import { runChat } from "./chat.js";
 import { runClaudeCode } from "./claude-code.js";
 import { runCodex } from "./codex.js";
+import { runGeminiCli } from "./gemini-cli.js";
 import { notRunnable, type AgentRunner } from "./runner.js";
 
 /** One runner per agent kind: a new CLI is one runner here and one registration in core. */
@@ -9,7 +10,7 @@ export const RUNNERS: Readonly<Record<AgentKind, AgentRunner>> = {
   CHAT: runChat,
   CLAUDE_CODE: runClaudeCode,
   CODEX: runCodex,
-  GEMINI_CLI: notRunnable("GEMINI_CLI"),
+  GEMINI_CLI: runGeminiCli,
   COPILOT: notRunnable("COPILOT"),
   OPENCODE: notRunnable("OPENCODE"),
 };
