@@ -81,7 +81,7 @@ export interface ScriptStep extends CallFilter {
    * more and keeps it open until the client leaves or the server closes.
    */
   interrupt?: "cut" | "stall";
-  /** OpenAI Responses: answer with this function call (a tool the client runs) instead of text. */
+  /** OpenAI Responses and Gemini: answer with this function call (a tool the client runs). */
   toolCall?: ScriptedToolCall;
 }
 
