@@ -81,6 +81,8 @@ export const startFakeProvider = async (
     "POST /v1/messages": call(anthropicMessages),
     "POST /v1/chat/completions": call(openAiChat),
     "POST /v1/responses": call(openAiResponses),
+    // ChatGPT's Codex API, where a ChatGPT sign-in's calls go (OpenCode's address is hard-coded).
+    "POST /backend-api/codex/responses": call(openAiResponses),
     ...copilotRoutes(call, state),
   };
   const geminiCall = call(geminiGenerateContent);
