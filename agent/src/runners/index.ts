@@ -2,6 +2,7 @@ import type { AgentKind } from "@agentry/core";
 import { runChat } from "./chat.js";
 import { runClaudeCode } from "./claude-code.js";
 import { runCodex } from "./codex.js";
+import { runCopilot } from "./copilot.js";
 import { runGeminiCli } from "./gemini-cli.js";
 import { notRunnable, type AgentRunner } from "./runner.js";
 
@@ -11,6 +12,6 @@ export const RUNNERS: Readonly<Record<AgentKind, AgentRunner>> = {
   CLAUDE_CODE: runClaudeCode,
   CODEX: runCodex,
   GEMINI_CLI: runGeminiCli,
-  COPILOT: notRunnable("COPILOT"),
+  COPILOT: runCopilot,
   OPENCODE: notRunnable("OPENCODE"),
 };
