@@ -11,6 +11,7 @@ import type {
   ReplyPlan,
   RequestContext,
 } from "./adapter.js";
+import { replyWithToolUse } from "./anthropic-tool-use.js";
 import { hasCacheControl, lastMatching, stringField, textOf } from "./text.js";
 
 /** The beta flag Anthropic requires next to a subscription (OAuth) bearer token. */
@@ -70,6 +71,15 @@ const wireUsage = (usage: FakeUsage) => ({
   output_tokens: usage.outputTokens,
   output_tokens_details: outputDetails(usage),
   service_tier: "standard",
+});
+
+// message_delta's usage, like the current API: whole-message totals, input and cache included.
+const deltaUsage = (usage: FakeUsage) => ({
+  input_tokens: usage.inputTokens,
+  cache_creation_input_tokens: usage.cacheWriteTokens,
+  cache_read_input_tokens: usage.cacheReadTokens,
+  output_tokens: usage.outputTokens,
+  output_tokens_details: outputDetails(usage),
 });
 
 interface AnthropicRequest extends ParsedRequest {
@@ -159,6 +169,12 @@ export const anthropicMessages: ProviderAdapter<AnthropicRequest> = {
   async reply(plan: ReplyPlan, parsed: AnthropicRequest, channel: ReplyChannel) {
     const id = randomId("msg_01");
     const headers = { "request-id": randomId("req_011") };
+    if (plan.toolCall !== undefined) {
+      const start = { ...wireUsage(plan.usage), output_tokens: 1, output_tokens_details: null };
+      const usage = { start, end: deltaUsage(plan.usage) };
+      await replyWithToolUse(plan.toolCall, parsed.model, usage, parsed.stream, headers, channel);
+      return;
+    }
     if (!parsed.stream) {
       if (!(await channel.pace(0))) return;
       sendJson(
@@ -210,14 +226,7 @@ export const anthropicMessages: ProviderAdapter<AnthropicRequest> = {
     sse.event("message_delta", {
       type: "message_delta",
       delta: { stop_reason: "end_turn", stop_sequence: null },
-      // Like the current API: whole-message totals, input and cache counts included.
-      usage: {
-        input_tokens: plan.usage.inputTokens,
-        cache_creation_input_tokens: plan.usage.cacheWriteTokens,
-        cache_read_input_tokens: plan.usage.cacheReadTokens,
-        output_tokens: plan.usage.outputTokens,
-        output_tokens_details: outputDetails(plan.usage),
-      },
+      usage: deltaUsage(plan.usage),
     });
     sse.event("message_stop", { type: "message_stop" });
     sse.end();
