@@ -47,6 +47,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     ANTHROPIC_BASE_URL: fake.baseUrls.anthropic,
     OPENAI_BASE_URL: fake.baseUrls.openai,
     GEMINI_BASE_URL: fake.baseUrls.gemini,
+    // GitHub's API address for the Copilot CLI: the fake answers /copilot_internal/user.
+    COPILOT_BASE_URL: fake.url,
     WORKER_LOCK_MS: "3000",
     SHUTDOWN_TIMEOUT_MS: "10000",
     LOG_LEVEL: "debug",
