@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import Docker from "dockerode";
 import { destination, pino } from "pino";
+import { ensureAgentClis } from "@agentry/agent/clis";
 import { ensureAgentImage } from "./agent-image.js";
 
 const { values } = parseArgs({
@@ -12,10 +13,16 @@ const { values } = parseArgs({
   },
 });
 const repoRoot = resolve(import.meta.dirname, "..", "..", "..");
+const logger = pino({ level: "info" }, destination(2));
 const tag = await ensureAgentImage({
   docker: new Docker(),
   repoRoot,
-  logger: pino({ level: "info" }, destination(2)),
+  agentClis: await ensureAgentClis({
+    log: (line) => {
+      logger.info(line);
+    },
+  }),
+  logger,
   ...(values.bundle === undefined ? {} : { agentBundle: resolve(values.bundle) }),
   ...(values.repository === undefined ? {} : { repository: values.repository }),
 });

@@ -1,91 +1,42 @@
-import { execFile } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { readFile, realpath, stat } from "node:fs/promises";
-import { join, posix } from "node:path";
-import { promisify } from "node:util";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import type Docker from "dockerode";
 import type { Logger } from "pino";
+import { cacheRoot } from "@agentry/agent/clis";
 import { AppError } from "@agentry/core";
+import { baseImageTag, buildBaseImage } from "./agent-image-base.js";
+import { AGENT_IMAGE_LAYOUT } from "./agent-image-layout.js";
 import { statusCode } from "./docker-errors.js";
+import { withMachineLock } from "./machine-lock.js";
 import { tarStream, type TarEntry } from "./tar-stream.js";
 
-/** Where things are inside an agent image; the Dockerfile for users keeps the same layout. */
-export const AGENT_IMAGE_LAYOUT = {
-  agentScript: "/opt/agentry/agent.mjs",
-  workspace: "/workspace",
-  home: "/home/agent",
-  uid: 10001,
-  gid: 10001,
-} as const;
+export { AGENT_IMAGE_LAYOUT } from "./agent-image-layout.js";
 
-/** Bump when the recipe below changes, so existing images are not mistaken for new ones. */
-const RECIPE_VERSION = "1";
+/** Bump when the layering below changes, so existing images are not mistaken for new ones. */
+const RECIPE_VERSION = "2";
 const DEFAULT_REPOSITORY = "agentry-agent";
-const PATH_IN_IMAGE = "/usr/local/bin:/usr/bin:/bin";
+
+/** The agent CLIs' install, as `ensureAgentClis()` (agent/clis/ensure.mjs) returns it. */
+export interface AgentClisInstall {
+  /** Holds `node_modules/` and `copilot-cache/`; copied to {@link AGENT_IMAGE_LAYOUT}.clis. */
+  root: string;
+  /** The install's content hash: it names the CLIs layer. */
+  hash: string;
+}
 
 export interface EnsureAgentImageOptions {
   docker: Docker;
   /** The monorepo root; the agent bundle is looked up under it. */
   repoRoot: string;
+  /** The agent CLIs to put in the image (from `ensureAgentClis()`). */
+  agentClis: AgentClisInstall;
   /** The single-file agent program; default `<repoRoot>/agent/dist/agent.mjs`. */
   agentBundle?: string;
-  /** Image repository; default `agentry-agent` (the base layer is `<repository>-base`). */
+  /** Image repository; default `agentry-agent` (layers: `<repository>-base`, `-clis`). */
   repository?: string;
-  /** The node binary to copy into the image; default the one running this process. */
-  nodeBinary?: string;
   logger?: Logger;
-}
-
-const run = promisify(execFile);
-
-interface HostFile {
-  /** Absolute path inside the image. */
-  target: string;
-  /** The real file on the host (symlinks resolved). */
-  source: string;
-  size: number;
-  mode: number;
-}
-
-async function hostFile(target: string, path: string): Promise<HostFile> {
-  const source = await realpath(path);
-  const info = await stat(source);
-  return { target, source, size: info.size, mode: info.mode & 0o777 };
-}
-
-/** The shared libraries and loader a dynamic executable needs, as `ldd` lists them. */
-async function sharedLibraries(binary: string): Promise<string[]> {
-  let stdout: string;
-  try {
-    ({ stdout } = await run("ldd", [binary]));
-  } catch {
-    return []; // a static executable ("not a dynamic executable" exits 1)
-  }
-  const paths: string[] = [];
-  for (const line of stdout.split("\n")) {
-    const match = /(?:=>\s*)?(\/\S+)\s+\(0x[0-9a-f]+\)/.exec(line);
-    if (match?.[1] !== undefined) paths.push(match[1]);
-  }
-  return paths;
-}
-
-async function whichSleep(): Promise<string> {
-  for (const candidate of ["/usr/bin/sleep", "/bin/sleep"]) {
-    try {
-      await stat(candidate);
-      return candidate;
-    } catch {
-      // try the next one
-    }
-  }
-  throw new AppError("INTERNAL", "No sleep binary on this host to keep agent containers alive");
-}
-
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
 }
 
 async function imageExists(docker: Docker, tag: string): Promise<boolean> {
@@ -126,104 +77,108 @@ async function followProgress(docker: Docker, stream: NodeJS.ReadableStream): Pr
   });
 }
 
-const textFile = (path: string, content: string | Buffer, mode = 0o644): TarEntry => ({
+const textFile = (path: string, content: string | Buffer): TarEntry => ({
   type: "file",
   path,
-  mode,
+  mode: 0o644,
   content: typeof content === "string" ? Buffer.from(content) : content,
 });
 
-function baseEntries(files: readonly HostFile[]): TarEntry[] {
-  const { uid, gid, workspace, home } = AGENT_IMAGE_LAYOUT;
-  const dirs = new Set<string>(["etc", "opt/agentry", "sbin", "proc", "sys", "dev", "tmp"]);
-  for (const file of files) {
-    for (let dir = posix.dirname(file.target); dir !== "/"; dir = posix.dirname(dir))
-      dirs.add(dir.slice(1));
-  }
-  const parentsFirst = [...dirs].flatMap((dir) => {
-    const parts = dir.split("/");
-    return parts.map((_, index) => parts.slice(0, index + 1).join("/"));
-  });
-  const ordered = [...new Set(parentsFirst)];
-  return [
-    ...ordered.map((dir): TarEntry => ({
-      type: "dir",
-      path: dir,
-      mode: dir === "tmp" ? 0o1777 : 0o755,
-    })),
-    { type: "dir", path: workspace.slice(1), mode: 0o755, uid, gid },
-    { type: "dir", path: home.split("/").slice(1, -1).join("/"), mode: 0o755 },
-    { type: "dir", path: home.slice(1), mode: 0o700, uid, gid },
-    textFile(
-      "etc/passwd",
-      `root:x:0:0:root:/root:/sbin/nologin\nagent:x:${uid}:${gid}:agent:${home}:/sbin/nologin\n`,
-    ),
-    textFile("etc/group", `root:x:0:\nagent:x:${gid}:\n`),
-    textFile("etc/nsswitch.conf", "passwd: files\ngroup: files\nhosts: files dns\n"),
-    ...files.map((file): TarEntry => ({
-      type: "hostFile",
-      path: file.target.slice(1),
-      mode: file.mode,
-      source: file.source,
-      size: file.size,
-    })),
-  ];
+const shortHash = (...parts: readonly (string | Buffer)[]): string => {
+  const hash = createHash("sha256").update(`recipe ${RECIPE_VERSION}\n`);
+  for (const part of parts) hash.update(part).update("\n");
+  return hash.digest("hex").slice(0, 16);
+};
+
+/**
+ * Builds one layer under a machine-wide lock (parallel test files and workers booting together
+ * build it once), timing it. A no-op when the tag exists, also after waiting for another builder.
+ */
+async function ensureLayer(
+  docker: Docker,
+  tag: string,
+  what: string,
+  build: () => Promise<void>,
+  logger?: Logger,
+): Promise<void> {
+  if (await imageExists(docker, tag)) return;
+  const lockDir = join(cacheRoot(), "locks", `${tag.replaceAll(/[^A-Za-z0-9._-]/g, "_")}.lock`);
+  await withMachineLock(
+    lockDir,
+    async () => {
+      if (await imageExists(docker, tag)) return;
+      const started = performance.now();
+      logger?.info({ tag }, `building the ${what}`);
+      await build();
+      logger?.info({ tag, ms: Math.round(performance.now() - started) }, `${what} built`);
+    },
+    () => logger?.info({ tag }, `waiting for another process building the ${what}`),
+  );
 }
 
-async function ensureBaseImage(
-  docker: Docker,
-  repository: string,
-  nodeBinary: string,
-  logger?: Logger,
-): Promise<string> {
-  const sleep = await whichSleep();
-  const libraries = new Set([
-    ...(await sharedLibraries(nodeBinary)),
-    ...(await sharedLibraries(sleep)),
-  ]);
-  const files = await Promise.all([
-    hostFile("/usr/local/bin/node", nodeBinary),
-    hostFile("/usr/bin/sleep", sleep),
-    ...[...libraries].map((library) => hostFile(library, library)),
-  ]);
-  const hash = createHash("sha256").update(`recipe ${RECIPE_VERSION}\n`);
-  for (const file of files)
-    hash.update(`${file.target} ${file.mode.toString(8)} ${await sha256File(file.source)}\n`);
-  const tag = `${repository}-base:${hash.digest("hex").slice(0, 16)}`;
-  if (await imageExists(docker, tag)) return tag;
-
-  const started = performance.now();
-  logger?.info({ tag }, "building the agent base image (node and its libraries)");
-  const [repo = repository, version = "latest"] = tag.split(":");
-  const { workspace, home, uid, gid } = AGENT_IMAGE_LAYOUT;
-  const progress = await docker.importImage(tarStream(baseEntries(files)), {
-    repo,
-    tag: version,
-    changes: [
-      `ENV PATH=${PATH_IN_IMAGE}`,
-      `ENV HOME=${home}`,
-      `ENV AGENT_WORKSPACE=${workspace}`,
-      `WORKDIR ${workspace}`,
-      `USER ${uid}:${gid}`,
-      `CMD ["sleep", "infinity"]`,
-    ],
+/** The CLIs' install as a tar stream from GNU tar (it keeps the hard links between binaries). */
+function tarOfDirectory(root: string): { stream: NodeJS.ReadableStream; done: Promise<void> } {
+  const child = spawn(
+    "tar",
+    ["-C", root, "-c", "--owner=0", "--group=0", "--numeric-owner", "--exclude=./.complete", "."],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stderr = "";
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (chunk: string) => {
+    stderr = (stderr + chunk).slice(-2000);
   });
-  await followProgress(docker, progress);
-  logger?.info({ tag, ms: Math.round(performance.now() - started) }, "agent base image built");
-  return tag;
+  const done = new Promise<void>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code) => {
+      if (code === 0) resolve();
+      else reject(new AppError("INTERNAL", `tar of ${root} failed: ${stderr.trim()}`));
+    });
+  });
+  return { stream: child.stdout, done };
+}
+
+// The CLIs layer: a container made from the base (never started) receives the install through
+// the archive API, and is committed. One copy of ~1.7 GB, where a `docker build` COPY would
+// first copy it all into a build context, and loses the hard links between binaries.
+async function buildClisLayer(
+  docker: Docker,
+  base: string,
+  tag: string,
+  clis: AgentClisInstall,
+): Promise<void> {
+  const container = await docker.createContainer({
+    Image: base,
+    Labels: { "agentry.image": "agent-clis" },
+    NetworkDisabled: true,
+  });
+  try {
+    const tar = tarOfDirectory(clis.root);
+    // resolves once the engine has unpacked it all
+    await Promise.all([
+      container.putArchive(tar.stream, { path: AGENT_IMAGE_LAYOUT.clis }),
+      tar.done,
+    ]);
+    const [repo = tag, version = "latest"] = tag.split(":");
+    await container.commit({ repo, tag: version, comment: `agent CLIs ${clis.hash}` });
+  } finally {
+    await container.remove({ force: true }).catch(() => undefined);
+  }
 }
 
 /**
- * Makes sure the agent image for the current agent bundle and node binary exists, building it
- * offline when it does not (no registry involved), and returns its tag.
+ * Makes sure the agent image for the current agent bundle and CLIs exists, building what is
+ * missing offline (no registry involved), and returns its tag.
  *
- * The image is two layers: `<repository>-base:<hash>` (the host's node binary, its shared
- * libraries, `sleep`, a non-root user and /workspace) made with `docker import`, and
- * `<repository>:<hash>` adding the bundle at {@link AGENT_IMAGE_LAYOUT}.agentScript. Both tags
- * are content hashes, so calling this again is cheap and a changed bundle gets a new tag.
+ * Three layers, each tagged by a content hash so calling this again is cheap, and ordered so
+ * what changes most rebuilds least:
+ * - `<repository>-base:<recipe hash>`: a minimal Debian root made by mmdebstrap, the pinned
+ *   node, the agent user and folders ({@link BASE_RECIPE}), made with `docker import`;
+ * - `<repository>-clis:<hash>`: the agent CLIs at {@link AGENT_IMAGE_LAYOUT}.clis;
+ * - `<repository>:<hash>`: the agent bundle at {@link AGENT_IMAGE_LAYOUT}.agentScript.
  */
 export async function ensureAgentImage(options: EnsureAgentImageOptions): Promise<string> {
-  const { docker, logger } = options;
+  const { docker, logger, agentClis } = options;
   const repository = options.repository ?? DEFAULT_REPOSITORY;
   const bundlePath = options.agentBundle ?? join(options.repoRoot, "agent", "dist", "agent.mjs");
   let bundle: Buffer;
@@ -235,29 +190,44 @@ export async function ensureAgentImage(options: EnsureAgentImageOptions): Promis
       `Agent bundle not found at ${bundlePath}: build it with \`npm run build -w @agentry/agent\``,
     );
   }
-  const base = await ensureBaseImage(
-    docker,
-    repository,
-    options.nodeBinary ?? process.execPath,
-    logger,
-  );
+  const base = baseImageTag(repository);
+  const clis = `${repository}-clis:${shortHash(base, agentClis.hash)}`;
   const dockerfile = [
-    `FROM ${base}`,
+    `FROM ${clis}`,
     `COPY agent.mjs ${AGENT_IMAGE_LAYOUT.agentScript}`,
     `LABEL agentry.image="agent"`,
     "",
   ].join("\n");
-  const tag = `${repository}:${createHash("sha256")
-    .update(`recipe ${RECIPE_VERSION}\n${dockerfile}\n`)
-    .update(bundle)
-    .digest("hex")
-    .slice(0, 16)}`;
+  const tag = `${repository}:${shortHash(dockerfile, bundle)}`;
   if (await imageExists(docker, tag)) return tag;
 
-  const started = performance.now();
-  const context = tarStream([textFile("Dockerfile", dockerfile), textFile("agent.mjs", bundle)]);
-  const progress = await docker.buildImage(context, { t: tag, rm: true, forcerm: true });
-  await followProgress(docker, progress);
-  logger?.info({ tag, ms: Math.round(performance.now() - started) }, "agent image built");
+  const follow = (stream: NodeJS.ReadableStream) => followProgress(docker, stream);
+  await ensureLayer(
+    docker,
+    base,
+    "agent base image (Debian, node, git)",
+    () => buildBaseImage(docker, base, follow, logger),
+    logger,
+  );
+  await ensureLayer(
+    docker,
+    clis,
+    "agent CLIs layer",
+    () => buildClisLayer(docker, base, clis, agentClis),
+    logger,
+  );
+  await ensureLayer(
+    docker,
+    tag,
+    "agent image (bundle layer)",
+    async () => {
+      const context = tarStream([
+        textFile("Dockerfile", dockerfile),
+        textFile("agent.mjs", bundle),
+      ]);
+      await follow(await docker.buildImage(context, { t: tag, rm: true, forcerm: true }));
+    },
+    logger,
+  );
   return tag;
 }

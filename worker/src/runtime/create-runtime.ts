@@ -2,8 +2,9 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type Docker from "dockerode";
 import type { Logger } from "pino";
+import { ensureAgentClis } from "@agentry/agent/clis";
 import { AppError } from "@agentry/core";
-import { ensureAgentImage } from "./agent-image.js";
+import { ensureAgentImage, type AgentClisInstall } from "./agent-image.js";
 import { DockerRuntime, type DockerRuntimeOptions } from "./docker-runtime.js";
 import { ProcessRuntime } from "./process-runtime.js";
 import type { AgentRuntime } from "./runtime.js";
@@ -35,10 +36,20 @@ async function engineAnswers(docker: Docker): Promise<boolean> {
   }
 }
 
+/** The pinned agent CLIs, installed into this machine's cache on first use (a minute or two). */
+async function agentClis(logger: Logger): Promise<AgentClisInstall & { binDir: string }> {
+  return ensureAgentClis({
+    log: (line) => {
+      logger.info(line);
+    },
+  });
+}
+
 /**
- * Builds the runtime the worker runs agents with. For docker it first makes sure the agent
- * image exists (an offline build from the host's node and the agent bundle, skipped when the
- * image is already there), so the first message does not pay for it.
+ * Builds the runtime the worker runs agents with. Both need the agent CLIs: the process runtime
+ * runs the machine's install (its runs get `AGENT_CLI_BIN`); for docker, the install goes into
+ * the agent image, which is built first when missing (offline, from Debian packages, the pinned
+ * node, the CLIs and the agent bundle), so the first message does not pay for it.
  */
 export async function createAgentRuntime(
   options: CreateAgentRuntimeOptions,
@@ -59,14 +70,18 @@ export async function createAgentRuntime(
         `Agent bundle not found at ${agentScript}: build it with \`npm run build -w @agentry/agent\``,
       );
     }
+    const { binDir } = await agentClis(logger);
     return new ProcessRuntime({
       dataDir: options.dataDir ?? join(repoRoot, ".local", "agents"),
       agentScript,
       logger,
+      env: { AGENT_CLI_BIN: binDir },
       ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
     });
   }
-  const image = options.image ?? (await ensureAgentImage({ docker, repoRoot, logger }));
+  const image =
+    options.image ??
+    (await ensureAgentImage({ docker, repoRoot, logger, agentClis: await agentClis(logger) }));
   return new DockerRuntime({
     ...options.containers,
     docker,

@@ -4,6 +4,7 @@ export { ProcessRuntime, type ProcessRuntimeOptions } from "./process-runtime.js
 export {
   AGENT_IMAGE_LAYOUT,
   ensureAgentImage,
+  type AgentClisInstall,
   type EnsureAgentImageOptions,
 } from "./agent-image.js";
 export { createAgentRuntime, type CreateAgentRuntimeOptions } from "./create-runtime.js";

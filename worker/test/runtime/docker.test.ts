@@ -4,6 +4,7 @@ import { join } from "node:path";
 import Docker from "dockerode";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureAgentClis } from "@agentry/agent/clis";
 import type { AgentEvent } from "@agentry/core";
 import { AGENT_IMAGE_LAYOUT, ensureAgentImage } from "../../src/runtime/agent-image.js";
 import { DockerRuntime, type DockerRuntimeOptions } from "../../src/runtime/docker-runtime.js";
@@ -24,14 +25,16 @@ const realBundle = join(repoRoot, "agent", "dist", "agent.mjs");
 const docker = new Docker();
 const silent = pino({ level: "silent" });
 
-// Built once for the file (content-hashed tags: a no-op when the image already exists).
+// Built once for the machine (content-hashed tags: a no-op when the image already exists; cold,
+// the Debian base and the CLIs layer take minutes, then only the bundle layer is rebuilt).
 const images = { standIn: "", real: "" };
 beforeAll(async () => {
   const started = performance.now();
-  images.standIn = await ensureAgentImage({ docker, repoRoot, agentBundle: standIn });
-  if (existsSync(realBundle)) images.real = await ensureAgentImage({ docker, repoRoot });
+  const agentClis = await ensureAgentClis();
+  images.standIn = await ensureAgentImage({ docker, repoRoot, agentClis, agentBundle: standIn });
+  if (existsSync(realBundle)) images.real = await ensureAgentImage({ docker, repoRoot, agentClis });
   console.info(`agent image(s) ready in ${Math.round(performance.now() - started)} ms`);
-}, 300_000);
+}, 30 * 60_000);
 
 const runtimeFor =
   (image: () => string, options: Partial<DockerRuntimeOptions> = {}) =>
