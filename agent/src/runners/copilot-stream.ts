@@ -37,11 +37,14 @@ const text = (value: unknown): string | undefined =>
 const integer = (value: unknown): number | undefined =>
   typeof value === "number" && Number.isInteger(value) ? value : undefined;
 
-/** A short line for a tool event: its title, else its arguments. */
+/** A short line for a tool event: the command or path it works on, else its title or arguments. */
 function toolDetail(data: Record<string, unknown>): string | undefined {
-  const title = text(data["toolTitle"]);
+  const args = record(data["arguments"]);
   const detail =
-    title ?? (data["arguments"] === undefined ? undefined : JSON.stringify(data["arguments"]));
+    text(args?.["command"]) ??
+    text(args?.["path"]) ??
+    text(data["toolTitle"]) ??
+    (data["arguments"] === undefined ? undefined : JSON.stringify(data["arguments"]));
   if (detail === undefined || detail === "") return undefined;
   return detail.length > MAX_TOOL_DETAIL ? `${detail.slice(0, MAX_TOOL_DETAIL)}…` : detail;
 }

@@ -229,6 +229,36 @@ describe("Copilot runner with the real CLI", { timeout: 90_000 }, () => {
     }
   });
 
+  it("runs the model's command as a tool without the token, then answers: a tool event and one usage per call", async () => {
+    const workspace = await tempWorkspace();
+    try {
+      const command = "echo tool-ran-$((6*7)); echo token=${COPILOT_GITHUB_TOKEN:-none}";
+      fake.script({
+        provider: "GITHUB_COPILOT",
+        toolCall: { name: "bash", arguments: { command, description: "Print a proof" } },
+      });
+      const input = copilotInput(pat);
+      const run = await runCopilot(input, workspace.path);
+      expect(run.outcome).toBe("done");
+      expect(run.events.filter((event) => event.type === "tool")).toEqual([
+        { type: "tool", name: "bash", detail: command },
+      ]);
+      const [toolCall, answer] = callsWith(input.text);
+      if (toolCall === undefined || answer === undefined) throw new Error("expected two calls");
+      // The command ran in the workspace's shell, and the token was not in its environment.
+      const sent = JSON.stringify(answer.body);
+      expect(sent).toContain("tool-ran-42");
+      expect(sent).toContain("token=none");
+      expect(textOf(run.events)).toBe(answer.text);
+      const usage = usageEvents(run.events);
+      expect(usage).toHaveLength(2);
+      expect(usage[0]).toMatchObject(expectedUsage(toolCall, 0, false));
+      expect(usage[1]).toEqual(expectedUsage(answer, 1, true));
+    } finally {
+      await workspace.remove();
+    }
+  });
+
   it("refuses a token GitHub does not know at once, saying what token to make", async () => {
     const workspace = await tempWorkspace();
     try {
