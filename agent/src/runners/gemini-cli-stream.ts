@@ -95,6 +95,17 @@ export function parseStreamLine(line: string): StreamLine | undefined {
   }
 }
 
+/** What the CLI's own exit codes mean (its FatalError kinds), for messages. */
+export const CLI_EXIT_MEANINGS: Readonly<Record<number, string>> = {
+  41: "authentication not set up",
+  42: "input refused",
+  44: "sandbox error",
+  52: "configuration error, e.g. in the workspace's .gemini/settings.json",
+  53: "turn limit reached",
+  54: "a tool failed",
+  55: "workspace not trusted",
+};
+
 // The CLI exits with the provider's HTTP status as its exit code (so modulo 256) when a call
 // failed; its message keeps the status only for some errors.
 const STATUS_BY_EXIT_CODE: Readonly<Record<number, number>> = {

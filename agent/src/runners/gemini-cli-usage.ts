@@ -1,4 +1,4 @@
-import { readdir, readFile } from "node:fs/promises";
+import { open, readdir, readFile, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import type { AgentEvent, AgentRunInput } from "@agentry/core";
 
@@ -96,6 +96,21 @@ async function listDir(path: string): Promise<string[]> {
   }
 }
 
+/** The file's first bytes (where its first record names the session), or "" if unreadable. */
+async function readHead(path: string): Promise<string> {
+  let file: FileHandle | undefined;
+  try {
+    file = await open(path, "r");
+    const buffer = Buffer.alloc(1024);
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead).toString("utf8");
+  } catch {
+    return "";
+  } finally {
+    await file?.close();
+  }
+}
+
 async function readText(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, "utf8");
@@ -117,7 +132,7 @@ export async function sessionFiles(geminiDir: string, sessionId: string): Promis
     for (const name of await listDir(chats)) {
       if (!name.startsWith("session-") || !name.endsWith(suffix)) continue;
       // The 8-character prefix could be shared: the first record names the session.
-      const first = (await readText(join(chats, name)))?.split("\n", 1)[0] ?? "";
+      const first = (await readHead(join(chats, name))).split("\n", 1)[0] ?? "";
       if (!first.includes(`"sessionId":"${sessionId}"`)) continue;
       files.push(join(chats, name));
       const subagents = join(chats, sessionId);

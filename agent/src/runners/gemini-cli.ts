@@ -6,7 +6,7 @@ import { AgentRunError } from "../errors.js";
 import { scrub } from "../scrub.js";
 import { describeLimit, runCli, type CliExit } from "./cli-process.js";
 import { environment, readState, writeSettings, writeState } from "./gemini-cli-setup.js";
-import { failureOf, parseStreamLine } from "./gemini-cli-stream.js";
+import { CLI_EXIT_MEANINGS, failureOf, parseStreamLine } from "./gemini-cli-stream.js";
 import {
   readRecordedCalls,
   sessionFiles,
@@ -253,7 +253,10 @@ function toolDetail(parameters: unknown, secrets: readonly string[]): { detail?:
 }
 
 function describeExit(exit: CliExit): string {
-  if (exit.code !== null) return `exited with code ${exit.code}`;
+  if (exit.code !== null) {
+    const meaning = CLI_EXIT_MEANINGS[exit.code];
+    return `exited with code ${exit.code}${meaning === undefined ? "" : ` (${meaning})`}`;
+  }
   return `was killed by ${exit.signal ?? "a signal"}`;
 }
 

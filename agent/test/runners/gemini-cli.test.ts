@@ -365,22 +365,32 @@ describe("Gemini CLI runner (real gemini CLI, fake provider)", { timeout: 90_000
   );
 
   it.each([
-    { what: "garbage and exit 0", script: 'echo "not json"; echo "{broken"; exit 0', exit: 0 },
-    { what: "nothing and exit 3", script: "echo oops >&2; exit 3", exit: 3 },
-  ])("fails a CLI that prints $what with AGENT_FAILED", async ({ script, exit }) => {
+    {
+      what: "garbage and exits 0",
+      script: 'echo "not json"; echo "{broken"; exit 0',
+      message: "Gemini CLI exited with code 0 without a result",
+    },
+    {
+      what: "nothing and exits 3",
+      script: "echo oops >&2; exit 3",
+      message: "Gemini CLI exited with code 3 without a result",
+    },
+    {
+      what: "a configuration error",
+      script: "echo 'Invalid configuration' >&2; exit 52",
+      message:
+        "Gemini CLI exited with code 52 (configuration error, e.g. in the workspace's .gemini/settings.json) without a result",
+    },
+  ])("fails a CLI that prints $what with AGENT_FAILED", async ({ script, message }) => {
     const workspace = await tempWorkspace();
     const fakeBin = await standIn(script);
     try {
       const result = await runGemini(geminiInput(apiKey), workspace.path, fakeBin.dir);
 
       expect(result.outcome).toBe("error");
-      expect(result.events).toEqual([
-        {
-          type: "error",
-          code: "AGENT_FAILED",
-          message: `Gemini CLI exited with code ${exit} without a result`,
-        },
-      ]);
+      expect(result.events).toEqual([{ type: "error", code: "AGENT_FAILED", message }]);
+      // The stand-in's stderr reaches the log, for diagnosis.
+      expect(result.logs.join("\n")).toContain("exited with code");
     } finally {
       await fakeBin.remove();
       await workspace.remove();
