@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
-# The api and the worker (one image, different commands) and the client (static files behind
-# nginx). For machines that reach a registry; see docker-compose.yml. Offline CI does not use it.
+# The api and the worker (one image, different commands), the agent image, and the client
+# (static files behind nginx). For machines that reach a registry; see docker-compose.yml.
+# Offline CI does not use it.
 
 FROM node:22-slim AS app
 WORKDIR /app
@@ -18,6 +19,39 @@ ENV NODE_ENV=production
 USER node
 EXPOSE 4000
 CMD ["npm", "run", "start", "-w", "@agentry/api"]
+
+# The agent image: one container per agent runs it (see docker/agent-image/README.md). The same
+# layout as the image the worker builds offline (worker/src/runtime/agent-image.ts); compose
+# builds it and hands its tag to the worker as AGENT_IMAGE. Alone:
+#   docker build --target agent -t agentry-agent:local .
+FROM node:22-slim AS agent
+# git: coding agents clone and commit; ca-certificates: TLS for git and the CLIs' native
+# binaries; procps and ripgrep: tools agents' shell commands reach for. The agent user's shell is
+# bash: the CLIs run commands through it.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates git procps ripgrep \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --gid 10001 agent \
+ && useradd --uid 10001 --gid 10001 --home-dir /home/agent --no-create-home --shell /bin/bash agent \
+ && mkdir -p /opt/agentry/clis /workspace /home/agent \
+ && chown 10001:10001 /workspace /home/agent \
+ && chmod 0700 /home/agent
+# The pinned CLIs as agent/clis/ensure.mjs installs them: the lock's exact versions, install
+# scripts run only for the packages package.json's allowScripts approves (whatever this npm's
+# own policy), then Copilot's package unpacked once (its runs use COPILOT_CACHE_HOME).
+WORKDIR /opt/agentry/clis
+COPY agent/clis/package.json agent/clis/package-lock.json ./
+RUN npm install --ignore-scripts --no-audit --no-fund --loglevel=error \
+ && npm rebuild $(node -p "Object.keys(require('./package.json').allowScripts).join(' ')") \
+ && mkdir /tmp/copilot-home \
+ && HOME=/tmp/copilot-home COPILOT_CACHE_HOME=/opt/agentry/clis/copilot-cache node_modules/.bin/copilot --version \
+ && rm -rf /tmp/copilot-home /root/.npm
+# Last, so a change to the agent rebuilds only this small layer.
+COPY --from=app /app/agent/dist/agent.mjs /opt/agentry/agent.mjs
+ENV HOME=/home/agent AGENT_WORKSPACE=/workspace SHELL=/bin/bash LANG=C.UTF-8
+WORKDIR /workspace
+USER 10001:10001
+CMD ["sleep", "infinity"]
 
 FROM app AS client-build
 USER root

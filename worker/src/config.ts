@@ -40,6 +40,11 @@ const workerEnvSchema = commonEnvSchema.extend({
    */
   AGENT_NETWORK: optionalText(),
   /**
+   * An agent image to run as it is (e.g. the Dockerfile's `agent` target, which compose builds).
+   * Unset: the worker builds one offline at boot (mmdebstrap, the pinned CLIs, the bundle).
+   */
+  AGENT_IMAGE: optionalText(),
+  /**
    * Prefix of the queues, pub/sub channels and Redis keys this worker uses, and the label that
    * scopes the agent environments it manages (it reconciles only its own): empty (the default)
    * in a deployment. A worker in its own process serves an api with the same namespace, as

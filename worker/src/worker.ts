@@ -195,6 +195,7 @@ async function buildRuntime(
     docker,
     repoRoot: REPO_ROOT,
     logger,
+    image: env.AGENT_IMAGE,
     containers: {
       networkMode: env.AGENT_NETWORK ?? (await defaultNetwork(docker, logger)),
       cpus: env.AGENT_CPUS,
