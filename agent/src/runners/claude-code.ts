@@ -1,7 +1,6 @@
 import { access, mkdir, readdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { AgentRunInput } from "@agentry/core";
-import type { AgentErrorCode } from "../errors.js";
 import { scrub } from "../scrub.js";
 import {
   prepareClaudeCredential,
@@ -16,7 +15,14 @@ import {
 } from "./claude-code-state.js";
 import { ClaudeStream } from "./claude-code-stream.js";
 import { ClaudeUsageAccountant, type SessionUsage } from "./claude-code-usage.js";
-import { describeLimit, runCli, type CliExit } from "./cli-process.js";
+import {
+  conclude,
+  isCredentialsFile,
+  refusedForGood,
+  type Failure,
+  type FinishedRun,
+} from "./claude-code-outcome.js";
+import { runCli } from "./cli-process.js";
 import { createRunHome, type RunHome } from "./run-home.js";
 import type { AgentRunner, RunContext, RunOutcome } from "./runner.js";
 
@@ -30,20 +36,8 @@ const PROJECTS = ".claude/projects";
 const MAX_RETRIES = "3";
 /** How long the CLI may take to exit after its result (it can linger on open handles). */
 const EXIT_GRACE_MS = 5000;
-const MAX_DETAIL = 400;
-const STDERR_LOGGED = 2000;
 
-const SUBSCRIPTION_FIX = "run `claude setup-token` and save the new token";
-
-interface Failure {
-  readonly code: AgentErrorCode;
-  readonly message: string;
-  readonly status?: number | undefined;
-}
-
-interface Attempt {
-  readonly exit: CliExit;
-  readonly stream: ClaudeStream;
+interface Attempt extends FinishedRun {
   readonly usage: SessionUsage;
 }
 
@@ -238,106 +232,6 @@ async function runOnce(
     return "session-gone";
   }
   return { exit, stream, usage: accountant.finish(stream.result, stream.unfinishedCalls()) };
-}
-
-function conclude(
-  input: AgentRunInput,
-  context: RunContext,
-  attempt: Attempt,
-  log: (line: string) => void,
-  fail: (failure: Failure) => RunOutcome,
-): RunOutcome {
-  const { exit, stream } = attempt;
-  const result = stream.result;
-  if (result === undefined || exit.stderrTail.trim() !== "") {
-    const tail = exit.stderrTail.trim().slice(-STDERR_LOGGED);
-    if (tail !== "") log(`claude-code: exit ${exit.code ?? exit.signal ?? "?"}; stderr: ${tail}`);
-  }
-  if (result === undefined) {
-    if (refusedForGood(stream.lastRetryStatus) && stream.lastRetryStatus !== undefined) {
-      return fail(providerFailure(input, stream.lastRetryStatus, ""));
-    }
-    if (exit.timedOut) {
-      return fail({
-        code: "AGENT_FAILED",
-        message: `Claude Code did not finish within ${describeLimit(input.timeLimitMs)}`,
-      });
-    }
-    if (exit.spawnError !== undefined) {
-      return fail({
-        code: "AGENT_FAILED",
-        message: `Claude Code could not be started: ${exit.spawnError}`,
-      });
-    }
-    const how =
-      exit.code === null ? `was killed (${exit.signal ?? "?"})` : `exited with code ${exit.code}`;
-    // A credential refused on every retry, even when the CLI then died without saying so.
-    if (stream.lastRetryStatus !== undefined) {
-      return fail(
-        providerFailure(input, stream.lastRetryStatus, `Claude Code ${how} while retrying`),
-      );
-    }
-    return fail({
-      code: "AGENT_FAILED",
-      message:
-        stream.jsonLines === 0
-          ? `Claude Code ${how} without printing anything it is expected to print`
-          : `Claude Code ${how} without a result`,
-    });
-  }
-  if (result.isError) {
-    const detail = (result.text ?? "").slice(0, MAX_DETAIL);
-    if (result.apiErrorStatus !== undefined) {
-      return fail(providerFailure(input, result.apiErrorStatus, detail));
-    }
-    return fail({
-      code: "AGENT_FAILED",
-      message: `Claude Code failed (${result.subtype ?? "error"})${detail === "" ? "" : `: ${detail}`}`,
-    });
-  }
-  context.emit({
-    type: "done",
-    ...(result.stopReason === undefined ? {} : { stopReason: result.stopReason }),
-  });
-  return "done";
-}
-
-const refusedForGood = (status: number | undefined): boolean => status === 401 || status === 403;
-
-/** A subscription given as Claude's .credentials.json (rather than a setup token). */
-const isCredentialsFile = (input: AgentRunInput): boolean =>
-  input.credential.kind === "SUBSCRIPTION" && input.credential.secret.trim().startsWith("{");
-
-/** Anthropic's HTTP refusal, as the result (or the last retry) reported it. */
-function providerFailure(input: AgentRunInput, status: number, detail: string): Failure {
-  const suffix = detail === "" ? "" : `: ${detail}`;
-  if (status === 401 || status === 403) {
-    if (input.credential.kind === "API_KEY") {
-      return {
-        code: "INVALID_API_KEY",
-        status,
-        message: `Anthropic refused the API key (HTTP ${status})${suffix}`,
-      };
-    }
-    const file = isCredentialsFile(input);
-    return {
-      code: "AUTHENTICATION_FAILED",
-      status,
-      message: `Anthropic refused the Claude subscription; it may have expired or been revoked (HTTP ${status}). To fix it, ${SUBSCRIPTION_FIX}${file ? " (or sign in with `claude` again and save the new ~/.claude/.credentials.json)" : ""}`,
-    };
-  }
-  if (status === 429) {
-    return {
-      code: "RATE_LIMITED",
-      status,
-      message: `Anthropic rate limit reached (HTTP 429)${suffix}`,
-    };
-  }
-  return {
-    code: "AGENT_FAILED",
-    status,
-    message: `Anthropic request failed (HTTP ${status})${suffix}`,
-  };
 }
 
 /** Whether the CLI's session transcript is in the (linked) projects folder. */
