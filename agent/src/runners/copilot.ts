@@ -104,7 +104,7 @@ function copilotEnv(
   home: RunHome,
   cache: string,
 ): Record<string, string> {
-  const githubApi = input.baseUrls.GITHUB_COPILOT;
+  const githubApi = input.baseUrls.GITHUB_COPILOT?.replace(/\/+$/, "");
   return {
     PATH: [context.cliBinDir, dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"].join(
       ":",
