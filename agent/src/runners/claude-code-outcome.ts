@@ -67,6 +67,11 @@ export function conclude(
           : `Claude Code ${how} without a result`,
     });
   }
+  if (result.subtype === "error_max_turns") {
+    // It stopped where it was told to: the reply so far stands, as with the chat agent.
+    context.emit({ type: "done", stopReason: "max_calls" });
+    return "done";
+  }
   if (result.isError) {
     const detail = (result.text ?? "").slice(0, MAX_DETAIL);
     if (result.apiErrorStatus !== undefined) {

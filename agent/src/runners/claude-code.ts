@@ -198,6 +198,8 @@ async function runOnce(
     "bypassPermissions",
     "--permission-prompts",
     "none",
+    // A cap on provider calls (the session's budget): the CLI stops after that many turns.
+    ...(input.maxCalls === null ? [] : ["--max-turns", String(input.maxCalls)]),
     ...(state.sessionId === undefined ? [] : ["--resume", state.sessionId]),
     "--",
     input.text,

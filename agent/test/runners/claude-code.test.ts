@@ -192,6 +192,31 @@ describe("Claude Code runner (real claude CLI, fake provider)", { timeout: 60_00
     }
   });
 
+  it("stops after maxCalls provider calls and ends done with stopReason max_calls", async () => {
+    const workspace = await tempWorkspace();
+    try {
+      const input = claudeInput(apiKey, { maxCalls: 1 });
+      fake.script(
+        {
+          provider: "ANTHROPIC",
+          toolCall: { name: "Bash", arguments: { command: "echo again", description: "Echo" } },
+        },
+        { provider: "ANTHROPIC", text: "never asked for" },
+      );
+      const before = fake.calls().length;
+      const run = await runClaude(input, workspace.path);
+
+      expect(run.outcome).toBe("done");
+      expect(run.events.at(-1)).toEqual({ type: "done", stopReason: "max_calls" });
+      // The tool's result was never sent back: one call in all.
+      expect(fake.calls().slice(before)).toHaveLength(1);
+      expect(usageEvents(run.events)).toHaveLength(1);
+    } finally {
+      fake.reset();
+      await workspace.remove();
+    }
+  });
+
   it("sends a `claude setup-token` token as a bearer token with the OAuth beta", async () => {
     const workspace = await tempWorkspace();
     const token = newSubscriptionToken();
