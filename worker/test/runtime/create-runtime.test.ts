@@ -4,6 +4,7 @@ import { join } from "node:path";
 import Docker from "dockerode";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureAgentClis } from "@agentry/agent/clis";
 import { createAgentRuntime } from "../../src/runtime/create-runtime.js";
 
 const silent = pino({ level: "silent" });
@@ -12,6 +13,9 @@ const unreachable = new Docker({ socketPath: join(tmpdir(), "agentry-no-engine-h
 describe("createAgentRuntime", () => {
   let repoRoot: string;
   beforeAll(async () => {
+    // the process runtime's runs use the machine's CLI install: made here on a fresh machine
+    // (a minute or two), so the tests below find it
+    await ensureAgentClis();
     // a repository root with an agent bundle in place (the stand-in)
     repoRoot = await mkdtemp(join(tmpdir(), "agentry-create-runtime-"));
     await mkdir(join(repoRoot, "agent", "dist"), { recursive: true });
@@ -19,7 +23,7 @@ describe("createAgentRuntime", () => {
       join(import.meta.dirname, "fixtures", "stand-in-agent.mjs"),
       join(repoRoot, "agent", "dist", "agent.mjs"),
     );
-  });
+  }, 10 * 60_000);
   afterAll(async () => {
     await rm(repoRoot, { recursive: true, force: true });
   });
