@@ -18,6 +18,8 @@ export interface CliRunOptions {
   /** Each line of standard output, as it comes. */
   readonly onStdoutLine: (line: string) => void;
   readonly signal?: AbortSignal;
+  /** Written to its standard input, which then closes; default: end of file at once. */
+  readonly stdin?: string;
 }
 
 export interface CliExit {
@@ -33,9 +35,9 @@ export interface CliExit {
 }
 
 /**
- * Runs a CLI headless once: standard input from /dev/null, its own process group (a time limit
- * or an abort kills everything it started), stdout read line by line. Resolves when it has
- * exited and its output is drained; never rejects.
+ * Runs a CLI headless once: standard input at end of file (or the given text), its own process
+ * group (a time limit or an abort kills everything it started), stdout read line by line.
+ * Resolves when it has exited and its output is drained; never rejects.
  */
 export function runCli(options: CliRunOptions): Promise<CliExit> {
   return new Promise((resolve) => {
@@ -45,9 +47,13 @@ export function runCli(options: CliRunOptions): Promise<CliExit> {
     const child = spawn(join(options.binDir, options.command), options.args, {
       cwd: options.cwd,
       env: { ...options.env },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["pipe", "pipe", "pipe"],
       detached: true,
     });
+    // Closed at once (end of file, as from /dev/null) or after the given text. A CLI that exits
+    // without reading it must not fail the run (EPIPE).
+    child.stdin.on("error", () => undefined);
+    child.stdin.end(options.stdin ?? "");
     const killGroup = (): void => {
       if (child.pid === undefined) return;
       try {

@@ -4,7 +4,8 @@ import { runClaudeCode } from "./claude-code.js";
 import { runCodex } from "./codex.js";
 import { runCopilot } from "./copilot.js";
 import { runGeminiCli } from "./gemini-cli.js";
-import { notRunnable, type AgentRunner } from "./runner.js";
+import { runOpenCode } from "./opencode.js";
+import type { AgentRunner } from "./runner.js";
 
 /** One runner per agent kind: a new CLI is one runner here and one registration in core. */
 export const RUNNERS: Readonly<Record<AgentKind, AgentRunner>> = {
@@ -13,5 +14,5 @@ export const RUNNERS: Readonly<Record<AgentKind, AgentRunner>> = {
   CODEX: runCodex,
   GEMINI_CLI: runGeminiCli,
   COPILOT: runCopilot,
-  OPENCODE: notRunnable("OPENCODE"),
+  OPENCODE: runOpenCode,
 };
