@@ -117,7 +117,11 @@ async function ensureLayer(
 }
 
 /** The CLIs' install as a tar stream from GNU tar (it keeps the hard links between binaries). */
-function tarOfDirectory(root: string): { stream: NodeJS.ReadableStream; done: Promise<void> } {
+function tarOfDirectory(root: string): {
+  stream: NodeJS.ReadableStream;
+  done: Promise<void>;
+  stop: () => void;
+} {
   const child = spawn(
     "tar",
     ["-C", root, "-c", "--owner=0", "--group=0", "--numeric-owner", "--exclude=./.complete", "."],
@@ -135,7 +139,7 @@ function tarOfDirectory(root: string): { stream: NodeJS.ReadableStream; done: Pr
       else reject(new AppError("INTERNAL", `tar of ${root} failed: ${stderr.trim()}`));
     });
   });
-  return { stream: child.stdout, done };
+  return { stream: child.stdout, done, stop: () => child.kill() };
 }
 
 // The CLIs layer: a container made from the base (never started) receives the install through
@@ -154,11 +158,16 @@ async function buildClisLayer(
   });
   try {
     const tar = tarOfDirectory(clis.root);
-    // resolves once the engine has unpacked it all
-    await Promise.all([
-      container.putArchive(tar.stream, { path: AGENT_IMAGE_LAYOUT.clis }),
-      tar.done,
-    ]);
+    try {
+      // resolves once the engine has unpacked it all
+      await Promise.all([
+        container.putArchive(tar.stream, { path: AGENT_IMAGE_LAYOUT.clis }),
+        tar.done,
+      ]);
+    } catch (error) {
+      tar.stop(); // an upload that failed leaves tar blocked on a pipe nobody reads
+      throw error;
+    }
     const [repo = tag, version = "latest"] = tag.split(":");
     await container.commit({ repo, tag: version, comment: `agent CLIs ${clis.hash}` });
   } finally {
