@@ -211,3 +211,32 @@ describe.each(KINDS)("a $kind agent in its container", (spec) => {
     }).toEqual(reported);
   }, 600_000);
 });
+
+describe("a subscription the provider refuses", () => {
+  it("fails the message AUTHENTICATION_FAILED with the fix for its CLI, and marks the credential refused", async () => {
+    const { api } = system;
+    const user = await api.signUp();
+    // Never added to the fake's keys: the provider refuses it.
+    await api.ok(
+      `mutation ($secret: String!) { setAccountCredential(provider: ANTHROPIC, kind: SUBSCRIPTION, secret: $secret) { id } }`,
+      { secret: `sk-ant-oat01-${random(60)}` },
+      user.token,
+    );
+    const sessionId = await createSession(api, user.token);
+    const spawned = await api.ok<{ spawnAgent: { id: string } }>(
+      `mutation ($sessionId: ID!) { spawnAgent(sessionId: $sessionId, kind: CLAUDE_CODE, model: "claude-haiku-4-5") { id } }`,
+      { sessionId },
+      user.token,
+    );
+    const agentId = spawned.spawnAgent.id;
+    const id = await sendMessage(api, user.token, agentId, `hello ${randomUUID()}`);
+    const message = await settled(api, user.token, sessionId, agentId, id, 180_000);
+
+    expect(message).toMatchObject({ status: "FAILED", errorCode: "AUTHENTICATION_FAILED" });
+    expect(message.errorMessage).toContain("claude setup-token");
+    const { accountCredentials } = await api.ok<{
+      accountCredentials: { kind: string; refusedAt: string | null }[];
+    }>(`{ accountCredentials { kind refusedAt } }`, {}, user.token);
+    expect(accountCredentials).toEqual([{ kind: "SUBSCRIPTION", refusedAt: expect.any(String) }]);
+  }, 300_000);
+});

@@ -45,9 +45,13 @@ export function agentErrorToAppError(
         details,
       );
     case "AUTHENTICATION_FAILED":
+      // The agent's message says how to get a fresh one for its CLI (`claude setup-token`,
+      // `codex login --device-auth`, …); it is scrubbed of anything key-shaped.
       return new AppError(
         "AUTHENTICATION_FAILED",
-        `Authentication failed — the ${source}${hint} was refused or has expired; get a fresh token`,
+        `Authentication failed — the ${source}${hint} was refused or has expired. ${
+          event.message.trim() === "" ? "Get a fresh token and save it." : event.message
+        }`,
         details,
       );
     case "RATE_LIMITED":
