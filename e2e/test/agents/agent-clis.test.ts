@@ -111,7 +111,7 @@ const KINDS: readonly KindSpec[] = [
   {
     kind: "COPILOT",
     provider: "GITHUB_COPILOT",
-    model: "gpt-4.1",
+    model: "gpt-5-mini",
     sessionKey: githubToken,
     account: [{ kind: "SUBSCRIPTION", make: githubToken }],
   },
