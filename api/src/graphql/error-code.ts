@@ -22,6 +22,8 @@ export const ERROR_CODE_DESCRIPTIONS = {
   AGENT_FAILED:
     "The agent failed (its container died, its CLI exited without a result, or the time limit passed); the message says why.",
   BUDGET_EXCEEDED: "The session's cost cap is reached; raise or clear the budget to continue.",
+  UNAVAILABLE:
+    "A part the system depends on (Redis, the queue) is down for now; nothing was done, so retrying shortly is safe.",
   INTERNAL: "An unexpected server error; no detail is given (the server log has it).",
 } as const satisfies Record<ErrorCode, string>;
 

@@ -25,6 +25,7 @@ export const ERROR_POLICY = {
   RATE_LIMITED: { expose: true, logLevel: "warn" },
   AGENT_FAILED: { expose: true, logLevel: "warn" },
   BUDGET_EXCEEDED: { expose: true, logLevel: "info" },
+  UNAVAILABLE: { expose: true, logLevel: "warn" },
   INTERNAL: { expose: false, logLevel: "error" },
 } as const satisfies Record<ErrorCode, CodePolicy>;
 
@@ -164,18 +165,27 @@ export function classifyError(error: unknown): ClassifiedError {
   return { code: "INTERNAL", message: INTERNAL_MESSAGE, details: {}, unexpected: true };
 }
 
-/** The response shape of an error: code and (when non-empty) details under `extensions`. */
+/**
+ * The response shape of an error: code and (when non-empty) details under `extensions`. A
+ * refusal that says when to come back (`details.retryAfter`, seconds) also carries it as
+ * `extensions.retryAfter`, where clients look for it.
+ */
 export function toFormattedError(
   error: unknown,
   formatted?: Pick<GraphQLFormattedError, "locations" | "path">,
 ): GraphQLFormattedError {
   const { code, message, details } = classifyError(error);
   const source = formatted ?? (error instanceof GraphQLError ? error : undefined);
+  const retryAfter = details["retryAfter"];
   return {
     message,
     ...(source?.locations === undefined ? {} : { locations: source.locations }),
     ...(source?.path === undefined ? {} : { path: source.path }),
-    extensions: Object.keys(details).length === 0 ? { code } : { code, details },
+    extensions: {
+      code,
+      ...(Object.keys(details).length === 0 ? {} : { details }),
+      ...(typeof retryAfter === "number" ? { retryAfter } : {}),
+    },
   };
 }
 

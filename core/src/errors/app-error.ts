@@ -10,6 +10,9 @@ export const ERROR_CODES = [
   "RATE_LIMITED",
   "AGENT_FAILED",
   "BUDGET_EXCEEDED",
+  // A part the system depends on (Redis, the queue) is down for now: retry shortly. Nothing
+  // was done, so retrying is safe.
+  "UNAVAILABLE",
   "INTERNAL",
 ] as const;
 
