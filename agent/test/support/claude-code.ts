@@ -4,9 +4,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
 import type { AgentEvent, AgentRunInput } from "@agentry/core";
-import type { FakeUsage } from "@agentry/fake-provider";
+import {
+  startFakeProvider,
+  startTlsProxy,
+  type FakeProvider,
+  type FakeUsage,
+  type RecordedCall,
+  type TlsProxy,
+} from "@agentry/fake-provider";
 import { runMessage, type RunOutcome } from "../../src/run.js";
-import { readAllFiles } from "./run-helpers.js";
+import { cliBinDir } from "./clis.js";
+import { startRecordingProxy, type RecordingProxy } from "./recording-proxy.js";
+import { newKey, readAllFiles } from "./run-helpers.js";
 
 // What the Claude Code runner's tests share.
 
@@ -105,4 +114,57 @@ export async function expectNoSecretLeft(
   }
   const left = await readdir(runHomes);
   expect(left.filter((name) => name.startsWith("agentry-home-"))).toEqual([]);
+}
+
+/** The real CLI's surroundings for a test file: the fake, its proxies, a private TMPDIR. */
+export interface ClaudeHarness {
+  readonly fake: FakeProvider;
+  /** In front of the fake, keeping request bodies: the base URL runs get by default. */
+  readonly recorder: RecordingProxy;
+  /** Stands in for platform.claude.com and api.anthropic.com (give runs `tls.env`). */
+  readonly tls: TlsProxy;
+  /** A key the fake accepts. */
+  readonly apiKey: string;
+  input(secret: string, overrides?: Partial<AgentRunInput>): AgentRunInput;
+  run(
+    input: AgentRunInput,
+    workspace: string,
+    options?: { passEnv?: Record<string, string> },
+  ): Promise<Recorded>;
+  /** The fake's calls whose last user message ends with `text` (Claude Code puts context first). */
+  callsFor(text: string): RecordedCall[];
+  expectNoSecretLeft(workspace: string, secrets: readonly string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startClaudeHarness(): Promise<ClaudeHarness> {
+  const bin = await cliBinDir();
+  const apiKey = newKey("ANTHROPIC");
+  const fake = await startFakeProvider({ keys: [apiKey] });
+  const recorder = await startRecordingProxy(fake.url);
+  const tls = await startTlsProxy({
+    target: fake.url,
+    hosts: ["platform.claude.com", "api.anthropic.com"],
+  });
+  // Run homes are made under the system temporary directory: a private one shows what is left.
+  const runHomes = await privateTmpdir();
+  return {
+    fake,
+    recorder,
+    tls,
+    apiKey,
+    input: (secret, overrides = {}) =>
+      claudeInput(secret, { baseUrls: { ANTHROPIC: recorder.url }, ...overrides }),
+    run: (input, workspace, options = {}) =>
+      runClaude(input, workspace, { binDir: bin, ...options }),
+    callsFor: (text) => fake.calls().filter((call) => call.prompt.endsWith(text)),
+    expectNoSecretLeft: (workspace, secrets) =>
+      expectNoSecretLeft(workspace, runHomes.path, secrets),
+    close: async () => {
+      await runHomes.restore();
+      await tls.close();
+      await recorder.close();
+      await fake.close();
+    },
+  };
 }
