@@ -32,7 +32,10 @@ export class CredentialFormatType {
   @Field(() => CredentialKind, { description: "Which kind of credential." })
   kind!: CredentialKind;
 
-  @Field(() => String, { description: 'What it is called, e.g. "Claude subscription token".' })
+  @Field(() => String, {
+    description:
+      'What it is called, on its own, e.g. "Claude subscription token", "Anthropic API key".',
+  })
   name!: string;
 
   @Field(() => String, {

@@ -7,7 +7,7 @@ import type { CredentialKind, Provider } from "../domain/enums.js";
 /** How one kind of credential of a provider looks to people: forms, instructions, messages. */
 export interface CredentialFormat {
   readonly kind: CredentialKind;
-  /** What it is called, e.g. "Claude subscription token". */
+  /** What it is called, on its own, e.g. "Claude subscription token", "Anthropic API key". */
   readonly name: string;
   /** The label of the field it is pasted into, e.g. "Claude Code token". */
   readonly inputLabel: string;
@@ -62,7 +62,7 @@ const ANTHROPIC = {
     },
     {
       kind: "API_KEY",
-      name: "API key",
+      name: "Anthropic API key",
       inputLabel: "API key",
       description: "An Anthropic API key, starting with sk-ant-.",
       prefixes: ["sk-ant-"],
@@ -99,7 +99,7 @@ const OPENAI = {
     },
     {
       kind: "API_KEY",
-      name: "API key",
+      name: "OpenAI API key",
       inputLabel: "API key",
       description: "An OpenAI API key, starting with sk-.",
       prefixes: ["sk-"],
@@ -123,7 +123,7 @@ const GEMINI = {
   credentials: [
     {
       kind: "API_KEY",
-      name: "API key",
+      name: "Gemini API key",
       inputLabel: "API key",
       description: "A Gemini API key (about 39 characters, usually starting with AIza).",
       prefixes: [],
@@ -148,7 +148,7 @@ const GITHUB_COPILOT = {
   credentials: [
     {
       kind: "SUBSCRIPTION",
-      name: "GitHub token",
+      name: "GitHub token for Copilot",
       inputLabel: "GitHub token",
       description:
         "A fine-grained GitHub token with the Copilot Requests permission (github_pat_, gho_ or ghu_; classic ghp_ tokens are not accepted).",
