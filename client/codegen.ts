@@ -28,6 +28,12 @@ const config: CodegenConfig = {
         },
       },
     },
+    // Every enum of the schema, also those no operation selects (ErrorCode types the error
+    // handling: a code added to the api does not compile here until it is handled).
+    [`${out}schema-enums.ts`]: {
+      plugins: ["typescript"],
+      config: { onlyEnums: true, enumsAsTypes: true },
+    },
   },
   hooks: {
     afterAllFileWrite: [`prettier --write --log-level=warn --config ${prettierConfig}`],

@@ -12,6 +12,7 @@ import { AccountPage } from "./account/account-page.js";
 import { AdminPage } from "./admin/admin-page.js";
 import { AuthProvider, useAuth } from "./auth/auth.js";
 import { safeNext, SignInPage } from "./auth/sign-in-page.js";
+import { RegistryProvider } from "./registry/registry-context.js";
 import { SessionSettingsPage } from "./session-settings/session-settings-page.js";
 import { NewSessionPage } from "./sessions/new-session-page.js";
 import { SessionPage } from "./sessions/session-page.js";
@@ -106,7 +107,9 @@ function RequireAuth(props: RouteSectionProps): JSX.Element {
       <Match when={auth.status() === "signed-out"}>
         <Navigate href={next()} />
       </Match>
-      <Match when={auth.status() === "signed-in"}>{props.children}</Match>
+      <Match when={auth.status() === "signed-in"}>
+        <RegistryProvider>{props.children}</RegistryProvider>
+      </Match>
     </Switch>
   );
 }

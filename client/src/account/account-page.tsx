@@ -1,6 +1,6 @@
-import { A, Navigate, useParams } from "@solidjs/router";
+import { Navigate, useLocation, useParams } from "@solidjs/router";
 import { createQuery } from "@urql/solid";
-import { For, Match, Show, Switch, type JSX } from "solid-js";
+import { createEffect, For, Match, on, Show, Switch, type JSX } from "solid-js";
 import {
   AccountCredentialsDocument,
   type CredentialFieldsFragment,
@@ -8,27 +8,21 @@ import {
   type Provider,
 } from "../gql/graphql.js";
 import { problemFrom } from "../lib/errors.js";
-import { PROVIDER_LABELS } from "../lib/labels.js";
+import { useRegistry } from "../registry/registry-context.js";
+import { agentPanelId, type AgentKindInfo } from "../registry/registry.js";
 import { Loading } from "../ui/loading.js";
 import { Page } from "../ui/page.js";
 import { ProblemNotice } from "../ui/problem-notice.js";
+import { Steps } from "../ui/steps.js";
 import { TabNav } from "../ui/tab-nav.js";
-import {
-  checkAnthropicApiKey,
-  checkClaudeCodeToken,
-  checkCodexAuthJson,
-  checkCopilotToken,
-  checkGeminiApiKey,
-  checkOpenAiApiKey,
-  type CredentialCheck,
-} from "./credential-checks.js";
+import { checkFor } from "./credential-checks.js";
 import { CredentialSlot } from "./credential-slot.js";
 
 const CREDENTIAL_TYPES = { additionalTypenames: ["CredentialInfo"] };
 
 type Find = (provider: Provider, kind: CredentialKind) => CredentialFieldsFragment | undefined;
 
-/** Account settings: API keys per provider, and subscription credentials per agent. */
+/** Account settings: API keys per provider, and the credentials of each agent kind. */
 export function AccountPage(): JSX.Element {
   const params = useParams<{ tab?: string }>();
   const [result] = createQuery({
@@ -69,17 +63,15 @@ export function AccountPage(): JSX.Element {
   );
 }
 
-const API_KEY_PROVIDERS: readonly {
-  provider: Provider;
-  check: CredentialCheck;
-  placeholder: string;
-}[] = [
-  { provider: "ANTHROPIC", check: checkAnthropicApiKey, placeholder: "sk-ant-api03-…" },
-  { provider: "OPENAI", check: checkOpenAiApiKey, placeholder: "sk-…" },
-  { provider: "GEMINI", check: checkGeminiApiKey, placeholder: "AIza…" },
-];
-
+/** Pay-per-token keys, one slot per provider that has them (the registry says which). */
 function ApiKeysTab(props: { readonly find: Find }): JSX.Element {
+  const registry = useRegistry();
+  const apiKeys = () =>
+    registry.providers.flatMap((info) =>
+      info.credentialFormats
+        .filter((format) => format.kind === "API_KEY")
+        .map((format) => ({ provider: info.provider, format })),
+    );
   return (
     <section class="tab-panel" aria-labelledby="api-keys-title">
       <h2 id="api-keys-title">API Keys</h2>
@@ -88,17 +80,17 @@ function ApiKeysTab(props: { readonly find: Find }): JSX.Element {
         provider. Stored encrypted; only the last characters are ever shown.
       </p>
       <div class="slots">
-        <For each={API_KEY_PROVIDERS}>
+        <For each={apiKeys()}>
           {(entry) => (
             <CredentialSlot
               id={`api-key-${entry.provider.toLowerCase()}`}
-              title={`${PROVIDER_LABELS[entry.provider]} API key`}
+              title={entry.format.name}
               provider={entry.provider}
               kind="API_KEY"
               stored={props.find(entry.provider, "API_KEY")}
-              check={entry.check}
-              secretLabel="API key"
-              placeholder={entry.placeholder}
+              check={checkFor(entry.provider, "API_KEY", entry.format)}
+              secretLabel={entry.format.inputLabel}
+              placeholder={entry.format.placeholder}
             />
           )}
         </For>
@@ -107,132 +99,84 @@ function ApiKeysTab(props: { readonly find: Find }): JSX.Element {
   );
 }
 
+/**
+ * One panel per agent kind, from the registry: what it runs with, in the order a message picks
+ * them, each with how to get it and a slot to save, replace or remove it. A credential several
+ * agents can use (an Anthropic API key) is one credential, shown in each of their panels.
+ */
 function AgentCredentialsTab(props: { readonly find: Find }): JSX.Element {
-  const have = (provider: Provider, kind: CredentialKind): boolean =>
-    props.find(provider, kind) !== undefined;
+  const registry = useRegistry();
+  const location = useLocation();
+  // A link to one agent's panel (#agent-claude-code, from a refused message) scrolls to it.
+  createEffect(
+    on(
+      () => location.hash,
+      (hash) => {
+        const target = hash === "" ? null : document.getElementById(hash.slice(1));
+        target?.scrollIntoView({ block: "start" });
+        target?.focus({ preventScroll: true });
+      },
+    ),
+  );
   return (
     <section class="tab-panel" aria-labelledby="agent-credentials-title">
       <h2 id="agent-credentials-title">Agent Credentials</h2>
       <p class="muted">
-        Subscription sign-ins for the coding agents. An agent uses your subscription before your API
-        key for the same provider; a session's own key comes before both.
+        What each agent runs with. A message uses the first credential listed for its agent that is
+        set; a session's own key for the provider comes before all of them.
       </p>
       <div class="slots">
-        <CredentialSlot
-          id="agent-claude-code"
-          title="Claude Code"
-          provider="ANTHROPIC"
-          kind="SUBSCRIPTION"
-          stored={props.find("ANTHROPIC", "SUBSCRIPTION")}
-          check={checkClaudeCodeToken}
-          secretLabel="Claude Code token"
-          placeholder="sk-ant-oat01-…"
-        >
-          <ol class="steps">
-            <li>
-              On a machine where you use Claude Code, run <code>claude setup-token</code> and sign
-              in with your Claude subscription.
-            </li>
-            <li>
-              Paste the token it prints (it starts with <code>sk-ant-oat01-</code>).
-            </li>
-          </ol>
-        </CredentialSlot>
-        <CredentialSlot
-          id="agent-codex"
-          title="Codex"
-          provider="OPENAI"
-          kind="SUBSCRIPTION"
-          stored={props.find("OPENAI", "SUBSCRIPTION")}
-          check={checkCodexAuthJson}
-          secretLabel="Contents of auth.json"
-          placeholder='{"auth_mode": "chatgpt", "tokens": { … } }'
-          multiline
-        >
-          <ol class="steps">
-            <li>
-              Run <code>codex login</code> and sign in with ChatGPT.
-            </li>
-            <li>
-              Paste the whole contents of <code>~/.codex/auth.json</code> (Codex refreshes the
-              tokens in it as it runs).
-            </li>
-          </ol>
-        </CredentialSlot>
-        <CredentialSlot
-          id="agent-copilot"
-          title="GitHub Copilot"
-          provider="GITHUB_COPILOT"
-          kind="SUBSCRIPTION"
-          stored={props.find("GITHUB_COPILOT", "SUBSCRIPTION")}
-          check={checkCopilotToken}
-          secretLabel="GitHub token"
-          placeholder="github_pat_…"
-        >
-          <ol class="steps">
-            <li>
-              On GitHub, create a fine-grained personal access token with the{" "}
-              <strong>Copilot Requests</strong> permission (Settings → Developer settings → Personal
-              access tokens), on an account with a Copilot plan.
-            </li>
-            <li>
-              Paste it here (it starts with <code>github_pat_</code>; <code>gho_</code> and{" "}
-              <code>ghu_</code> tokens work too, classic <code>ghp_</code> tokens do not).
-            </li>
-          </ol>
-        </CredentialSlot>
-        <article
-          class="card credential-slot"
-          aria-labelledby="agent-opencode-title"
-          data-testid="agent-opencode"
-        >
-          <h3 id="agent-opencode-title">OpenCode</h3>
-          <p>
-            OpenCode signs in with the credential of the provider it is spawned with — nothing extra
-            to paste. What it can use now:
-          </p>
-          <ul class="availability">
-            <Availability
-              label="Anthropic (Claude subscription or API key)"
-              ok={have("ANTHROPIC", "SUBSCRIPTION") || have("ANTHROPIC", "API_KEY")}
-            />
-            <Availability
-              label="OpenAI (Codex sign-in or API key)"
-              ok={have("OPENAI", "SUBSCRIPTION") || have("OPENAI", "API_KEY")}
-            />
-            <Availability
-              label="GitHub Copilot (GitHub token)"
-              ok={have("GITHUB_COPILOT", "SUBSCRIPTION")}
-            />
-            <Availability label="Gemini (API key)" ok={have("GEMINI", "API_KEY")} />
-          </ul>
-        </article>
-        <article
-          class="card credential-slot"
-          aria-labelledby="agent-gemini-title"
-          data-testid="agent-gemini"
-        >
-          <h3 id="agent-gemini-title">Gemini CLI</h3>
-          <p>
-            Gemini CLI runs with an API key only; there is no subscription sign-in to add.{" "}
-            <Show
-              when={have("GEMINI", "API_KEY")}
-              fallback={<A href="/account/api-keys">Add a Gemini API key</A>}
-            >
-              It uses your Gemini API key (<A href="/account/api-keys">API Keys</A>).
-            </Show>
-          </p>
-        </article>
+        <For each={registry.agentKinds}>
+          {(agent) => <AgentPanel agent={agent} find={props.find} />}
+        </For>
       </div>
     </section>
   );
 }
 
-function Availability(props: { readonly label: string; readonly ok: boolean }): JSX.Element {
+function AgentPanel(props: { readonly agent: AgentKindInfo; readonly find: Find }): JSX.Element {
+  const registry = useRegistry();
+  const location = useLocation();
+  const id = (): string => agentPanelId(props.agent.kind);
   return (
-    <li classList={{ available: props.ok }}>
-      <span aria-hidden="true">{props.ok ? "✓" : "–"}</span> {props.label}:{" "}
-      {props.ok ? "ready" : "not set"}
-    </li>
+    <section
+      class="card agent-panel"
+      classList={{ "agent-panel-target": location.hash === `#${id()}` }}
+      id={id()}
+      tabIndex={-1}
+      aria-labelledby={`${id()}-title`}
+      data-testid={id()}
+    >
+      <h3 id={`${id()}-title`}>{props.agent.label}</h3>
+      <p class="muted">{props.agent.description}</p>
+      <Show when={!props.agent.runnable}>
+        <p class="muted">Not available to spawn yet.</p>
+      </Show>
+      <For each={props.agent.setup}>
+        {(entry, index) => {
+          const format = registry.credentialFormat(entry.provider, entry.kind);
+          return (
+            <Show when={format}>
+              {(shown) => (
+                <CredentialSlot
+                  id={`${id()}-${entry.provider.toLowerCase()}-${entry.kind.toLowerCase()}`}
+                  title={`${index() + 1}. ${shown().name}`}
+                  headingLevel={4}
+                  provider={entry.provider}
+                  kind={entry.kind}
+                  stored={props.find(entry.provider, entry.kind)}
+                  check={checkFor(entry.provider, entry.kind, shown())}
+                  secretLabel={shown().inputLabel}
+                  placeholder={shown().placeholder}
+                  multiline={shown().multiline}
+                >
+                  <Steps steps={entry.steps} />
+                </CredentialSlot>
+              )}
+            </Show>
+          );
+        }}
+      </For>
+    </section>
   );
 }

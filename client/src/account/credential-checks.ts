@@ -1,5 +1,9 @@
+import type { CredentialKind, Provider } from "../gql/graphql.js";
+import type { CredentialFormat } from "../registry/registry.js";
+
 // What each credential looks like, checked before it is sent so a wrong paste gets a message
-// that says what to paste instead. The api checks again (and has the last word).
+// that says what to paste instead. The api checks again (and has the last word). A credential
+// without a check of its own here gets one from its format in the api's registry.
 
 export type CredentialCheck = (secret: string) => string | undefined;
 
@@ -9,6 +13,8 @@ export const checkClaudeCodeToken: CredentialCheck = (secret) => {
   const value = secret.trim();
   if (value === "") return "Paste the token that `claude setup-token` printed.";
   if (value.startsWith("sk-ant-oat01-")) return undefined;
+  // Claude's .credentials.json: the api reads it and says what is missing, if anything.
+  if (value.startsWith("{")) return undefined;
   if (value.startsWith("sk-ant-"))
     return "This is an Anthropic API key, not a Claude Code token — add it under API Keys, or run `claude setup-token` for a token starting with sk-ant-oat01-.";
   return "A Claude Code token starts with sk-ant-oat01- — run `claude setup-token` to get one.";
@@ -38,7 +44,7 @@ export const checkCodexAuthJson: CredentialCheck = (secret) => {
     return typeof found === "string" && found.trim() !== "";
   };
   if (!filled("access_token") || !filled("refresh_token"))
-    return "This auth.json has no ChatGPT sign-in tokens: run `codex login`, sign in with ChatGPT, then paste ~/.codex/auth.json.";
+    return "This auth.json has no ChatGPT sign-in tokens: run `codex login --device-auth`, sign in with ChatGPT, then paste ~/.codex/auth.json.";
   return undefined;
 };
 
@@ -75,3 +81,32 @@ export const checkGeminiApiKey: CredentialCheck = (secret) => {
     ? undefined
     : "A Gemini API key is longer than this (about 39 characters).";
 };
+
+const CHECKS: Partial<Record<`${Provider}:${CredentialKind}`, CredentialCheck>> = {
+  "ANTHROPIC:SUBSCRIPTION": checkClaudeCodeToken,
+  "ANTHROPIC:API_KEY": checkAnthropicApiKey,
+  "OPENAI:SUBSCRIPTION": checkCodexAuthJson,
+  "OPENAI:API_KEY": checkOpenAiApiKey,
+  "GEMINI:API_KEY": checkGeminiApiKey,
+  "GITHUB_COPILOT:SUBSCRIPTION": checkCopilotToken,
+};
+
+/** A check from the registry's description of a credential: not empty, one of its prefixes. */
+export function formatCheck(format: CredentialFormat): CredentialCheck {
+  return (secret) => {
+    const value = secret.trim();
+    if (value === "") return `Paste the ${format.name}.`;
+    if (format.prefixes.length > 0 && !format.prefixes.some((prefix) => value.startsWith(prefix)))
+      return `A ${format.name} starts with ${format.prefixes.join(", ")}.`;
+    return undefined;
+  };
+}
+
+/** The check for a provider's credential of `kind`. */
+export function checkFor(
+  provider: Provider,
+  kind: CredentialKind,
+  format: CredentialFormat,
+): CredentialCheck {
+  return CHECKS[`${provider}:${kind}`] ?? formatCheck(format);
+}

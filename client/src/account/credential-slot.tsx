@@ -1,5 +1,6 @@
 import { createMutation } from "@urql/solid";
 import { createSignal, Show, type JSX } from "solid-js";
+import { Dynamic } from "solid-js/web";
 import {
   RemoveAccountCredentialDocument,
   SetAccountCredentialDocument,
@@ -23,6 +24,8 @@ const CREDENTIAL_TYPES = { additionalTypenames: ["CredentialInfo"] };
 export function CredentialSlot(props: {
   readonly id: string;
   readonly title: string;
+  /** The title's heading level: 4 inside an agent's panel. */
+  readonly headingLevel?: 3 | 4;
   readonly provider: Provider;
   readonly kind: CredentialKind;
   readonly stored: CredentialFieldsFragment | undefined;
@@ -91,7 +94,9 @@ export function CredentialSlot(props: {
       aria-labelledby={`${props.id}-title`}
       data-testid={props.id}
     >
-      <h3 id={`${props.id}-title`}>{props.title}</h3>
+      <Dynamic component={props.headingLevel === 4 ? "h4" : "h3"} id={`${props.id}-title`}>
+        {props.title}
+      </Dynamic>
       {props.children}
       <Show when={done()}>
         <p class="notice notice-success" role="status">

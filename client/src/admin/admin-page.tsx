@@ -10,7 +10,7 @@ import {
 } from "../gql/graphql.js";
 import { problemFrom, type Problem } from "../lib/errors.js";
 import { formatDateTime, maskedHint } from "../lib/format.js";
-import { CREDENTIAL_KIND_LABELS, PROVIDER_LABELS } from "../lib/labels.js";
+import { useRegistry } from "../registry/registry-context.js";
 import { ConfirmDialog } from "../ui/confirm-dialog.js";
 import { Loading } from "../ui/loading.js";
 import { Page } from "../ui/page.js";
@@ -138,6 +138,7 @@ function UserCredentials(props: { readonly userId: string; readonly email: strin
   const [busy, setBusy] = createSignal(false);
   const [problem, setProblem] = createSignal<Problem>();
   const [done, setDone] = createSignal<string>();
+  const registry = useRegistry();
 
   const confirmDelete = async (): Promise<void> => {
     const credential = target();
@@ -148,10 +149,7 @@ function UserCredentials(props: { readonly userId: string; readonly email: strin
     setBusy(false);
     setTarget(undefined);
     if (result.error) setProblem(problemFrom(result.error));
-    else
-      setDone(
-        `Deleted the ${PROVIDER_LABELS[credential.provider]} ${CREDENTIAL_KIND_LABELS[credential.kind]}.`,
-      );
+    else setDone(`Deleted the ${registry.credentialName(credential.provider, credential.kind)}.`);
   };
 
   return (
@@ -194,9 +192,11 @@ function UserCredentials(props: { readonly userId: string; readonly email: strin
                   {(credential) => (
                     <tr>
                       <th scope="row" data-label="Provider">
-                        {PROVIDER_LABELS[credential.provider]}
+                        {registry.providerLabel(credential.provider)}
                       </th>
-                      <td data-label="Kind">{CREDENTIAL_KIND_LABELS[credential.kind]}</td>
+                      <td data-label="Kind">
+                        {registry.credentialName(credential.provider, credential.kind)}
+                      </td>
                       <td data-label="Key">
                         <code class="hint">{maskedHint(credential.hint)}</code>
                       </td>
@@ -208,7 +208,7 @@ function UserCredentials(props: { readonly userId: string; readonly email: strin
                         <button
                           type="button"
                           class="button button-small button-danger"
-                          aria-label={`Delete ${PROVIDER_LABELS[credential.provider]} ${CREDENTIAL_KIND_LABELS[credential.kind]} of ${props.email}`}
+                          aria-label={`Delete ${registry.credentialName(credential.provider, credential.kind)} of ${props.email}`}
                           onClick={() => {
                             setDone(undefined);
                             setTarget(credential);

@@ -13,12 +13,16 @@ import {
   AgentEventsDocument,
   AgentMessagesDocument,
   SendMessageDocument,
+  type AgentKind,
   type AgentMessagesQuery,
   type AgentStatus,
+  type Provider,
 } from "../gql/graphql.js";
 import { describeError, problemFrom, type Problem } from "../lib/errors.js";
 import { formatCost, formatTokens } from "../lib/format.js";
 import { agentStatusText, RAN_WITH_LABELS } from "../lib/labels.js";
+import { useRegistry } from "../registry/registry-context.js";
+import { credentialFixFor } from "../registry/registry.js";
 import { Loading } from "../ui/loading.js";
 import { ProblemNotice } from "../ui/problem-notice.js";
 import {
@@ -33,6 +37,8 @@ type ChatMessage = NonNullable<AgentMessagesQuery["session"]>["agents"][number][
 export interface ChatAgent {
   readonly id: string;
   readonly label: string;
+  readonly kind: AgentKind;
+  readonly provider: Provider;
   readonly status: AgentStatus;
   readonly statusReason: string | null;
 }
@@ -155,6 +161,7 @@ export function Chat(props: {
               message={message}
               run={stream().runs[message.id]}
               sessionId={props.sessionId}
+              agent={props.agent}
             />
           )}
         </For>
@@ -178,7 +185,9 @@ function MessageItem(props: {
   readonly message: ChatMessage;
   readonly run: RunState | undefined;
   readonly sessionId: string;
+  readonly agent: ChatAgent;
 }): JSX.Element {
+  const registry = useRegistry();
   const user = (): boolean => props.message.role === "user";
   // The stream is shown until the stored reply replaces it (the user message is then DONE/FAILED).
   const streaming = (): boolean =>
@@ -193,7 +202,12 @@ function MessageItem(props: {
         : props.run?.error;
     return failed === undefined
       ? undefined
-      : describeError(failed, { sessionId: props.sessionId, keySource: props.message.keySource });
+      : describeError(failed, {
+          sessionId: props.sessionId,
+          keySource: props.message.keySource,
+          // A refused subscription: the registry says how to get a fresh one for this agent.
+          credentialFix: credentialFixFor(registry, props.agent.kind, props.agent.provider),
+        });
   };
   return (
     <>

@@ -1,30 +1,66 @@
-import { createMutation } from "@urql/solid";
-import { createSignal, For, Show, type JSX } from "solid-js";
-import { SpawnAgentDocument, type AgentKind, type Provider } from "../gql/graphql.js";
+import { A } from "@solidjs/router";
+import { createMutation, createQuery } from "@urql/solid";
+import { createSignal, For, Match, Show, Switch, type JSX } from "solid-js";
+import {
+  NextCredentialDocument,
+  SpawnAgentDocument,
+  type AgentKind,
+  type NextCredentialQuery,
+  type Provider,
+} from "../gql/graphql.js";
 import { problemFrom, type Problem } from "../lib/errors.js";
-import { AGENT_KIND_LABELS, AGENT_KINDS, AGENT_PROVIDERS, PROVIDER_LABELS } from "../lib/labels.js";
+import { maskedHint } from "../lib/format.js";
+import { CREDENTIAL_OWNER_LABELS } from "../lib/labels.js";
+import { useRegistry } from "../registry/registry-context.js";
+import { agentCredentialsPath, type Registry } from "../registry/registry.js";
 import { Field } from "../ui/field.js";
 import { ProblemNotice } from "../ui/problem-notice.js";
 
 const AGENT_TYPES = { additionalTypenames: ["Agent", "Session"] };
+// Which credential a message would use changes with the session's keys and your own.
+const CREDENTIAL_TYPES = { additionalTypenames: ["Session", "CredentialInfo"] };
 
-/** Adds an agent to the session: which agent, its provider (where it has a choice) and model. */
+type Choice = NonNullable<NonNullable<NextCredentialQuery["session"]>["nextCredential"]>;
+
+/** "your Claude subscription token (••••abcd)", as the spawn form names the credential. */
+export function describeChoice(registry: Registry, choice: Choice): string {
+  const name = registry.credentialName(choice.provider, choice.kind);
+  const hint = choice.hint === null || choice.hint === "" ? "" : ` (${maskedHint(choice.hint)})`;
+  return `${CREDENTIAL_OWNER_LABELS[choice.source]} ${name}${hint}`;
+}
+
+/**
+ * Adds an agent to the session: any kind the api can run, the providers it runs with (where it
+ * has a choice), a model, and — before anything is sent — the credential its first message
+ * would use.
+ */
 export function SpawnAgentForm(props: {
   readonly sessionId: string;
   readonly onSpawned: (agentId: string) => void;
 }): JSX.Element {
+  const registry = useRegistry();
   const [, spawn] = createMutation(SpawnAgentDocument);
-  const [kind, setKind] = createSignal<AgentKind>("CHAT");
-  const [provider, setProvider] = createSignal<Provider>("ANTHROPIC");
+  const kinds = () => registry.runnableKinds();
+  const [kind, setKind] = createSignal<AgentKind>(kinds()[0]?.kind ?? "CHAT");
+  const info = () => registry.agentKind(kind());
+  const providers = (): readonly Provider[] => info()?.providers ?? [];
+  const [provider, setProvider] = createSignal<Provider>(info()?.defaultProvider ?? "ANTHROPIC");
   const [model, setModel] = createSignal("");
   const [busy, setBusy] = createSignal(false);
   const [problem, setProblem] = createSignal<Problem>();
+  const [credential] = createQuery({
+    query: NextCredentialDocument,
+    variables: () => ({ id: props.sessionId, provider: provider(), agentKind: kind() }),
+    context: CREDENTIAL_TYPES,
+    requestPolicy: "cache-and-network",
+  });
 
-  const providers = (): readonly Provider[] => AGENT_PROVIDERS[kind()];
   const chooseKind = (next: AgentKind): void => {
     setKind(next);
-    const allowed: readonly Provider[] = AGENT_PROVIDERS[next];
-    if (!allowed.includes(provider())) setProvider(allowed[0] ?? "ANTHROPIC");
+    const allowed = providers();
+    if (!allowed.includes(provider())) {
+      setProvider(info()?.defaultProvider ?? allowed[0] ?? provider());
+    }
   };
 
   const submit = async (event: SubmitEvent): Promise<void> => {
@@ -49,10 +85,20 @@ export function SpawnAgentForm(props: {
     }
   };
 
+  // The answer for what is chosen now, not for the previous choice still on its way.
+  const current = () => {
+    const variables = credential.operation.variables;
+    return credential.data !== undefined &&
+      variables.provider === provider() &&
+      variables.agentKind === kind()
+      ? credential.data.session
+      : undefined;
+  };
+
   return (
     <form class="spawn-form" onSubmit={(event) => void submit(event)}>
       <h3>Spawn an agent</h3>
-      <Show when={problem()}>{(current) => <ProblemNotice problem={current()} />}</Show>
+      <Show when={problem()}>{(shown) => <ProblemNotice problem={shown()} />}</Show>
       <div class="field">
         <label for="agent-kind">Agent</label>
         <select
@@ -62,8 +108,8 @@ export function SpawnAgentForm(props: {
             chooseKind(event.currentTarget.value as AgentKind);
           }}
         >
-          <For each={AGENT_KINDS}>
-            {(option) => <option value={option}>{AGENT_KIND_LABELS[option]}</option>}
+          <For each={kinds()}>
+            {(option) => <option value={option.kind}>{option.label}</option>}
           </For>
         </select>
       </div>
@@ -76,14 +122,14 @@ export function SpawnAgentForm(props: {
           onChange={(event) => setProvider(event.currentTarget.value as Provider)}
         >
           <For each={providers()}>
-            {(option) => <option value={option}>{PROVIDER_LABELS[option]}</option>}
+            {(option) => <option value={option}>{registry.providerLabel(option)}</option>}
           </For>
         </select>
       </div>
       <Field
         label="Model (optional)"
         id="agent-model"
-        hint="Leave empty for the provider's default model."
+        hint={`Leave empty for ${registry.provider(provider())?.defaultModel ?? "the provider's default model"}.`}
         error={problem()?.field === "model" ? problem()?.title : undefined}
       >
         {(control) => (
@@ -91,12 +137,30 @@ export function SpawnAgentForm(props: {
             {...control}
             autocomplete="off"
             spellcheck={false}
-            placeholder="e.g. claude-sonnet-4-5"
+            placeholder={`e.g. ${registry.provider(provider())?.defaultModel ?? "claude-sonnet-4-5"}`}
             value={model()}
             onInput={(event) => setModel(event.currentTarget.value)}
           />
         )}
       </Field>
+      <p class="spawn-credential" data-testid="spawn-credential" aria-live="polite">
+        <Switch fallback={<span class="muted">Checking which credential it would use…</span>}>
+          <Match when={current()?.nextCredential}>
+            {(choice) => (
+              <>
+                First message uses <strong>{describeChoice(registry, choice())}</strong>.
+              </>
+            )}
+          </Match>
+          <Match when={current() !== undefined}>
+            <span class="spawn-credential-missing">
+              No credential it can use with {registry.providerLabel(provider())}: its first message
+              would fail.{" "}
+              <A href={agentCredentialsPath(kind())}>Set up {registry.agentKindLabel(kind())}</A>
+            </span>
+          </Match>
+        </Switch>
+      </p>
       <button type="submit" class="button button-primary" disabled={busy()}>
         {busy() ? "Spawning…" : "Spawn agent"}
       </button>

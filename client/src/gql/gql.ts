@@ -23,12 +23,14 @@ type Documents = {
   "query Users($first: Int!, $after: String) {\n  users(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      node {\n        id\n        email\n        role\n        createdAt\n      }\n    }\n  }\n}": typeof types.UsersDocument;
   "subscription AgentEvents($agentId: ID!, $afterSeq: Int) {\n  agentEvents(agentId: $agentId, afterSeq: $afterSeq) {\n    seq\n    type\n    agentId\n    messageId\n    at\n    text\n    toolName\n    toolDetail\n    status\n    errorCode\n    message\n    usage {\n      callIndex\n      provider\n      model\n      keySource\n      inputTokens\n      outputTokens\n      cacheReadTokens\n      cacheWriteTokens\n      reasoningTokens\n      costUsd\n    }\n  }\n}": typeof types.AgentEventsDocument;
   "query AgentMessages($sessionId: ID!, $last: Int!) {\n  session(id: $sessionId) {\n    id\n    agents {\n      id\n      status\n      statusReason\n      messages(last: $last) {\n        id\n        role\n        text\n        status\n        errorCode\n        errorMessage\n        keySource\n        createdAt\n      }\n    }\n  }\n}": typeof types.AgentMessagesDocument;
+  "query NextCredential($id: ID!, $provider: Provider!, $agentKind: AgentKind!) {\n  session(id: $id) {\n    id\n    nextCredential(provider: $provider, agentKind: $agentKind) {\n      source\n      provider\n      kind\n      hint\n    }\n  }\n}": typeof types.NextCredentialDocument;
   "mutation SendMessage($agentId: ID!, $text: String!) {\n  sendMessage(agentId: $agentId, text: $text) {\n    id\n    role\n    text\n    status\n    errorCode\n    errorMessage\n    keySource\n    createdAt\n  }\n}": typeof types.SendMessageDocument;
   "mutation SpawnAgent($sessionId: ID!, $kind: AgentKind!, $model: String, $provider: Provider) {\n  spawnAgent(\n    sessionId: $sessionId\n    kind: $kind\n    model: $model\n    provider: $provider\n  ) {\n    id\n    kind\n    provider\n    model\n    status\n    statusReason\n    createdAt\n  }\n}": typeof types.SpawnAgentDocument;
   "query Me {\n  me {\n    id\n    email\n    role\n  }\n}": typeof types.MeDocument;
   "mutation SignIn($email: String!, $password: String!) {\n  signIn(email: $email, password: $password) {\n    token\n    user {\n      id\n      email\n      role\n    }\n  }\n}": typeof types.SignInDocument;
   "mutation SignOut {\n  signOut\n}": typeof types.SignOutDocument;
   "mutation SignUp($email: String!, $password: String!) {\n  signUp(email: $email, password: $password) {\n    token\n    user {\n      id\n      email\n      role\n    }\n  }\n}": typeof types.SignUpDocument;
+  "query Registry {\n  agentKinds {\n    kind\n    label\n    description\n    providers\n    defaultProvider\n    credentialKinds\n    runnable\n    command\n    setup {\n      provider\n      kind\n      instructions\n      steps\n    }\n  }\n  providers {\n    provider\n    label\n    credentialKinds\n    defaultModel\n    systemKeyAvailable\n    credentialFormats {\n      kind\n      name\n      inputLabel\n      description\n      prefixes\n      placeholder\n      multiline\n    }\n  }\n}": typeof types.RegistryDocument;
   "mutation RemoveSessionKey($sessionId: ID!, $provider: Provider!, $agentKind: AgentKind!) {\n  removeSessionKey(sessionId: $sessionId, provider: $provider) {\n    id\n    keySource(provider: $provider, agentKind: $agentKind)\n    keys {\n      ...CredentialFields\n    }\n  }\n}": typeof types.RemoveSessionKeyDocument;
   "query SessionKey($id: ID!, $provider: Provider!, $agentKind: AgentKind!) {\n  session(id: $id) {\n    id\n    name\n    viewerRole\n    keySource(provider: $provider, agentKind: $agentKind)\n    keys {\n      ...CredentialFields\n    }\n  }\n}": typeof types.SessionKeyDocument;
   "mutation SetSessionKey($sessionId: ID!, $provider: Provider!, $secret: String!, $agentKind: AgentKind!) {\n  setSessionKey(sessionId: $sessionId, provider: $provider, secret: $secret) {\n    id\n    keySource(provider: $provider, agentKind: $agentKind)\n    keys {\n      ...CredentialFields\n    }\n  }\n}": typeof types.SetSessionKeyDocument;
@@ -59,6 +61,8 @@ const documents: Documents = {
     types.AgentEventsDocument,
   "query AgentMessages($sessionId: ID!, $last: Int!) {\n  session(id: $sessionId) {\n    id\n    agents {\n      id\n      status\n      statusReason\n      messages(last: $last) {\n        id\n        role\n        text\n        status\n        errorCode\n        errorMessage\n        keySource\n        createdAt\n      }\n    }\n  }\n}":
     types.AgentMessagesDocument,
+  "query NextCredential($id: ID!, $provider: Provider!, $agentKind: AgentKind!) {\n  session(id: $id) {\n    id\n    nextCredential(provider: $provider, agentKind: $agentKind) {\n      source\n      provider\n      kind\n      hint\n    }\n  }\n}":
+    types.NextCredentialDocument,
   "mutation SendMessage($agentId: ID!, $text: String!) {\n  sendMessage(agentId: $agentId, text: $text) {\n    id\n    role\n    text\n    status\n    errorCode\n    errorMessage\n    keySource\n    createdAt\n  }\n}":
     types.SendMessageDocument,
   "mutation SpawnAgent($sessionId: ID!, $kind: AgentKind!, $model: String, $provider: Provider) {\n  spawnAgent(\n    sessionId: $sessionId\n    kind: $kind\n    model: $model\n    provider: $provider\n  ) {\n    id\n    kind\n    provider\n    model\n    status\n    statusReason\n    createdAt\n  }\n}":
@@ -69,6 +73,8 @@ const documents: Documents = {
   "mutation SignOut {\n  signOut\n}": types.SignOutDocument,
   "mutation SignUp($email: String!, $password: String!) {\n  signUp(email: $email, password: $password) {\n    token\n    user {\n      id\n      email\n      role\n    }\n  }\n}":
     types.SignUpDocument,
+  "query Registry {\n  agentKinds {\n    kind\n    label\n    description\n    providers\n    defaultProvider\n    credentialKinds\n    runnable\n    command\n    setup {\n      provider\n      kind\n      instructions\n      steps\n    }\n  }\n  providers {\n    provider\n    label\n    credentialKinds\n    defaultModel\n    systemKeyAvailable\n    credentialFormats {\n      kind\n      name\n      inputLabel\n      description\n      prefixes\n      placeholder\n      multiline\n    }\n  }\n}":
+    types.RegistryDocument,
   "mutation RemoveSessionKey($sessionId: ID!, $provider: Provider!, $agentKind: AgentKind!) {\n  removeSessionKey(sessionId: $sessionId, provider: $provider) {\n    id\n    keySource(provider: $provider, agentKind: $agentKind)\n    keys {\n      ...CredentialFields\n    }\n  }\n}":
     types.RemoveSessionKeyDocument,
   "query SessionKey($id: ID!, $provider: Provider!, $agentKind: AgentKind!) {\n  session(id: $id) {\n    id\n    name\n    viewerRole\n    keySource(provider: $provider, agentKind: $agentKind)\n    keys {\n      ...CredentialFields\n    }\n  }\n}":
@@ -162,6 +168,12 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
+  source: "query NextCredential($id: ID!, $provider: Provider!, $agentKind: AgentKind!) {\n  session(id: $id) {\n    id\n    nextCredential(provider: $provider, agentKind: $agentKind) {\n      source\n      provider\n      kind\n      hint\n    }\n  }\n}",
+): (typeof documents)["query NextCredential($id: ID!, $provider: Provider!, $agentKind: AgentKind!) {\n  session(id: $id) {\n    id\n    nextCredential(provider: $provider, agentKind: $agentKind) {\n      source\n      provider\n      kind\n      hint\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
   source: "mutation SendMessage($agentId: ID!, $text: String!) {\n  sendMessage(agentId: $agentId, text: $text) {\n    id\n    role\n    text\n    status\n    errorCode\n    errorMessage\n    keySource\n    createdAt\n  }\n}",
 ): (typeof documents)["mutation SendMessage($agentId: ID!, $text: String!) {\n  sendMessage(agentId: $agentId, text: $text) {\n    id\n    role\n    text\n    status\n    errorCode\n    errorMessage\n    keySource\n    createdAt\n  }\n}"];
 /**
@@ -194,6 +206,12 @@ export function graphql(
 export function graphql(
   source: "mutation SignUp($email: String!, $password: String!) {\n  signUp(email: $email, password: $password) {\n    token\n    user {\n      id\n      email\n      role\n    }\n  }\n}",
 ): (typeof documents)["mutation SignUp($email: String!, $password: String!) {\n  signUp(email: $email, password: $password) {\n    token\n    user {\n      id\n      email\n      role\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "query Registry {\n  agentKinds {\n    kind\n    label\n    description\n    providers\n    defaultProvider\n    credentialKinds\n    runnable\n    command\n    setup {\n      provider\n      kind\n      instructions\n      steps\n    }\n  }\n  providers {\n    provider\n    label\n    credentialKinds\n    defaultModel\n    systemKeyAvailable\n    credentialFormats {\n      kind\n      name\n      inputLabel\n      description\n      prefixes\n      placeholder\n      multiline\n    }\n  }\n}",
+): (typeof documents)["query Registry {\n  agentKinds {\n    kind\n    label\n    description\n    providers\n    defaultProvider\n    credentialKinds\n    runnable\n    command\n    setup {\n      provider\n      kind\n      instructions\n      steps\n    }\n  }\n  providers {\n    provider\n    label\n    credentialKinds\n    defaultModel\n    systemKeyAvailable\n    credentialFormats {\n      kind\n      name\n      inputLabel\n      description\n      prefixes\n      placeholder\n      multiline\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -24,15 +24,15 @@ export type AgentEventType =
 export type AgentKind =
   /** The built-in chat agent, calling the provider's API (API keys only). */
   | "CHAT"
-  /** Anthropic's Claude Code CLI. */
+  /** Anthropic's Claude Code CLI: a Claude subscription token or an Anthropic API key. */
   | "CLAUDE_CODE"
-  /** OpenAI's Codex CLI. */
+  /** OpenAI's Codex CLI: a ChatGPT sign-in (auth.json) or an OpenAI API key. */
   | "CODEX"
-  /** GitHub Copilot's CLI. */
+  /** GitHub Copilot's CLI: a fine-grained GitHub token with the Copilot permission (classic ghp_ tokens are not accepted). */
   | "COPILOT"
-  /** Google's Gemini CLI. */
+  /** Google's Gemini CLI: a Gemini API key only. */
   | "GEMINI_CLI"
-  /** The OpenCode CLI (any provider). */
+  /** The OpenCode CLI: an Anthropic, OpenAI or Gemini API key, or a ChatGPT sign-in (auth.json); not a Claude subscription. */
   | "OPENCODE";
 
 /** An agent's lifecycle state. */
@@ -306,6 +306,24 @@ export type AgentMessagesQuery = {
   } | null;
 };
 
+export type NextCredentialQueryVariables = Exact<{
+  id: string | number;
+  provider: Provider;
+  agentKind: AgentKind;
+}>;
+
+export type NextCredentialQuery = {
+  session: {
+    id: string;
+    nextCredential: {
+      source: KeySource;
+      provider: Provider;
+      kind: CredentialKind;
+      hint: string | null;
+    } | null;
+  } | null;
+};
+
 export type SendMessageMutationVariables = Exact<{
   agentId: string | number;
   text: string;
@@ -367,6 +385,43 @@ export type SignUpMutationVariables = Exact<{
 
 export type SignUpMutation = {
   signUp: { token: string; user: { id: string; email: string; role: Role } };
+};
+
+export type RegistryQueryVariables = Exact<{ [key: string]: never }>;
+
+export type RegistryQuery = {
+  agentKinds: Array<{
+    kind: AgentKind;
+    label: string;
+    description: string;
+    providers: Array<Provider>;
+    defaultProvider: Provider;
+    credentialKinds: Array<CredentialKind>;
+    runnable: boolean;
+    command: string | null;
+    setup: Array<{
+      provider: Provider;
+      kind: CredentialKind;
+      instructions: string;
+      steps: Array<string>;
+    }>;
+  }>;
+  providers: Array<{
+    provider: Provider;
+    label: string;
+    credentialKinds: Array<CredentialKind>;
+    defaultModel: string;
+    systemKeyAvailable: boolean;
+    credentialFormats: Array<{
+      kind: CredentialKind;
+      name: string;
+      inputLabel: string;
+      description: string;
+      prefixes: Array<string>;
+      placeholder: string;
+      multiline: boolean;
+    }>;
+  }>;
 };
 
 export type RemoveSessionKeyMutationVariables = Exact<{
@@ -1165,6 +1220,89 @@ export const AgentMessagesDocument = {
     },
   ],
 } as unknown as DocumentNode<AgentMessagesQuery, AgentMessagesQueryVariables>;
+export const NextCredentialDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "NextCredential" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "ID" } },
+          },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "provider" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "Provider" } },
+          },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "agentKind" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "AgentKind" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "session" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "nextCredential" },
+                  arguments: [
+                    {
+                      kind: "Argument",
+                      name: { kind: "Name", value: "provider" },
+                      value: { kind: "Variable", name: { kind: "Name", value: "provider" } },
+                    },
+                    {
+                      kind: "Argument",
+                      name: { kind: "Name", value: "agentKind" },
+                      value: { kind: "Variable", name: { kind: "Name", value: "agentKind" } },
+                    },
+                  ],
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "Field", name: { kind: "Name", value: "source" } },
+                      { kind: "Field", name: { kind: "Name", value: "provider" } },
+                      { kind: "Field", name: { kind: "Name", value: "kind" } },
+                      { kind: "Field", name: { kind: "Name", value: "hint" } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<NextCredentialQuery, NextCredentialQueryVariables>;
 export const SendMessageDocument = {
   kind: "Document",
   definitions: [
@@ -1483,6 +1621,81 @@ export const SignUpDocument = {
     },
   ],
 } as unknown as DocumentNode<SignUpMutation, SignUpMutationVariables>;
+export const RegistryDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "Registry" },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "agentKinds" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "kind" } },
+                { kind: "Field", name: { kind: "Name", value: "label" } },
+                { kind: "Field", name: { kind: "Name", value: "description" } },
+                { kind: "Field", name: { kind: "Name", value: "providers" } },
+                { kind: "Field", name: { kind: "Name", value: "defaultProvider" } },
+                { kind: "Field", name: { kind: "Name", value: "credentialKinds" } },
+                { kind: "Field", name: { kind: "Name", value: "runnable" } },
+                { kind: "Field", name: { kind: "Name", value: "command" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "setup" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "Field", name: { kind: "Name", value: "provider" } },
+                      { kind: "Field", name: { kind: "Name", value: "kind" } },
+                      { kind: "Field", name: { kind: "Name", value: "instructions" } },
+                      { kind: "Field", name: { kind: "Name", value: "steps" } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "providers" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "provider" } },
+                { kind: "Field", name: { kind: "Name", value: "label" } },
+                { kind: "Field", name: { kind: "Name", value: "credentialKinds" } },
+                { kind: "Field", name: { kind: "Name", value: "defaultModel" } },
+                { kind: "Field", name: { kind: "Name", value: "systemKeyAvailable" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "credentialFormats" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "Field", name: { kind: "Name", value: "kind" } },
+                      { kind: "Field", name: { kind: "Name", value: "name" } },
+                      { kind: "Field", name: { kind: "Name", value: "inputLabel" } },
+                      { kind: "Field", name: { kind: "Name", value: "description" } },
+                      { kind: "Field", name: { kind: "Name", value: "prefixes" } },
+                      { kind: "Field", name: { kind: "Name", value: "placeholder" } },
+                      { kind: "Field", name: { kind: "Name", value: "multiline" } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<RegistryQuery, RegistryQueryVariables>;
 export const RemoveSessionKeyDocument = {
   kind: "Document",
   definitions: [

@@ -1,5 +1,8 @@
 import { CombinedError } from "@urql/core";
-import { GraphQLError } from "graphql";
+import { buildSchema, GraphQLError, isEnumType } from "graphql";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { describeError, ERROR_CODES, isUnauthenticated, problemFrom } from "./errors.js";
 
@@ -70,6 +73,46 @@ describe("describeError", () => {
     expect(titles[0]).toMatch(/^Rate limited/);
     expect(titles[1]).toBe("The agent failed");
     expect(titles[2]).toBe("This session has reached its budget");
+  });
+
+  it("handles exactly the codes of the schema's ErrorCode enum", () => {
+    const schema = buildSchema(
+      // A path, not a URL: jsdom's URL is not the one node:fs takes.
+      readFileSync(
+        path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../schema.graphql"),
+        "utf8",
+      ),
+    );
+    const type = schema.getType("ErrorCode");
+    const codes = isEnumType(type) ? type.getValues().map((value) => value.name) : [];
+    expect(codes.length).toBeGreaterThan(0);
+    expect([...ERROR_CODES].sort()).toEqual(codes.sort());
+  });
+
+  it("shows how to get a fresh subscription for AUTHENTICATION_FAILED, with a link to the agent's credentials", () => {
+    const credentialFix = {
+      steps: ["Run `claude setup-token` and sign in.", "Paste the token it prints."],
+      label: "Claude Code credentials",
+      href: "/account/agent-credentials#agent-claude-code",
+    };
+    const problem = describeError(
+      { code: "AUTHENTICATION_FAILED", message: "Claude refused the subscription token" },
+      { sessionId: "s1", keySource: "ACCOUNT", credentialFix },
+    );
+    expect(problem.steps).toEqual(credentialFix.steps);
+    expect(problem.action).toEqual({
+      label: "Claude Code credentials",
+      href: "/account/agent-credentials#agent-claude-code",
+    });
+    // A session's own token is replaced in the session's settings.
+    const sessionKey = describeError(
+      { code: "AUTHENTICATION_FAILED", message: "refused" },
+      { sessionId: "s1", keySource: "SESSION", credentialFix },
+    );
+    expect(sessionKey.action).toEqual({
+      label: "Update the session key",
+      href: "/sessions/s1/settings/key",
+    });
   });
 
   it("has a title for every code of the contract", () => {

@@ -1,26 +1,13 @@
 import type { CombinedError } from "@urql/core";
 import type { KeySource } from "../gql/graphql.js";
+import type { ErrorCode } from "../gql/schema-enums.js";
 
 // The one place an api error becomes what a person reads. It switches on `extensions.code`
 // (the contract), never on message text; the api's message is shown where it was written for
-// people (BAD_USER_INPUT, INVALID_API_KEY) or as a detail under our own title.
+// people (BAD_USER_INPUT, INVALID_API_KEY) or as a detail under our own title. The codes are the
+// schema's ErrorCode enum (generated): a code the api adds does not compile until it is handled.
 
-/** Every `extensions.code` the api may send (the public contract). */
-export const ERROR_CODES = [
-  "UNAUTHENTICATED",
-  "FORBIDDEN",
-  "NOT_FOUND",
-  "BAD_USER_INPUT",
-  "NO_API_KEY",
-  "INVALID_API_KEY",
-  "AUTHENTICATION_FAILED",
-  "RATE_LIMITED",
-  "AGENT_FAILED",
-  "BUDGET_EXCEEDED",
-  "INTERNAL",
-] as const;
-
-export type ErrorCode = (typeof ERROR_CODES)[number];
+export type { ErrorCode };
 
 /** A code from the api, or NETWORK when the api could not be reached at all. */
 export type ProblemCode = ErrorCode | "NETWORK";
@@ -36,6 +23,8 @@ export interface Problem {
   readonly code: ProblemCode;
   readonly title: string;
   readonly detail?: string;
+  /** How to fix it, step by step (`code` in backticks), e.g. getting a fresh token. */
+  readonly steps?: readonly string[];
   readonly action?: ProblemAction;
   /** The input the error is about (BAD_USER_INPUT with extensions.field or details.field). */
   readonly field?: string;
@@ -49,6 +38,15 @@ export interface ErrorContext {
   readonly keySource?: KeySource | null;
   /** Sign-in: UNAUTHENTICATED means a wrong email or password, not an ended sign-in. */
   readonly operation?: "signIn" | "signUp";
+  /** For a refused subscription (AUTHENTICATION_FAILED): how to get a fresh one, and where. */
+  readonly credentialFix?: CredentialFix;
+}
+
+/** How to replace a refused credential: the registry's steps and the panel to paste it in. */
+export interface CredentialFix {
+  readonly steps: readonly string[];
+  readonly label: string;
+  readonly href: string;
 }
 
 /** One error from the api: its code, the api's message, and the field when one is named. */
@@ -64,9 +62,6 @@ export const paths = {
   accountApiKeys: "/account/api-keys",
   agentCredentials: "/account/agent-credentials",
 } as const;
-
-const isErrorCode = (code: unknown): code is ErrorCode =>
-  typeof code === "string" && (ERROR_CODES as readonly string[]).includes(code);
 
 const text = (value: string | null | undefined): string | undefined =>
   value?.trim() ? value.trim() : undefined;
@@ -116,12 +111,22 @@ const DESCRIBE = {
     }
     return { title, ...keyAction(context, "Update the session key") };
   },
-  AUTHENTICATION_FAILED: (message) => {
+  AUTHENTICATION_FAILED: (message, context) => {
     const title = "Authentication failed — get a fresh token";
+    const fix = context.credentialFix;
+    // A session's own subscription token is replaced in the session's settings.
+    const action =
+      context.keySource === "SESSION" && context.sessionId !== undefined
+        ? { label: "Update the session key", href: paths.sessionKeySettings(context.sessionId) }
+        : {
+            label: fix?.label ?? "Agent Credentials",
+            href: fix?.href ?? paths.agentCredentials,
+          };
     return {
       title,
       ...detailFrom(message, title),
-      action: { label: "Agent Credentials", href: paths.agentCredentials },
+      ...(fix === undefined ? {} : { steps: fix.steps }),
+      action,
     };
   },
   RATE_LIMITED: (message) => {
@@ -137,11 +142,21 @@ const DESCRIBE = {
     const title = "This session has reached its budget";
     return { title, ...detailFrom(message, title) };
   },
+  UNAVAILABLE: (message) => {
+    const title = "The service is briefly unavailable — nothing was done. Try again in a moment.";
+    return { title, ...detailFrom(message, title) };
+  },
   INTERNAL: () => ({
     title:
       "Something went wrong on the server. Try again; if it keeps happening, tell your administrator.",
   }),
 } as const satisfies Record<ErrorCode, Describe>;
+
+/** Every code the api may send: the schema's ErrorCode enum, each with its wording above. */
+export const ERROR_CODES = Object.keys(DESCRIBE) as readonly ErrorCode[];
+
+const isErrorCode = (code: unknown): code is ErrorCode =>
+  typeof code === "string" && Object.hasOwn(DESCRIBE, code);
 
 /** Turns one api error (from a response or an agent event) into what the screen shows. */
 export function describeError(error: ApiErrorInput, context: ErrorContext = {}): Problem {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { agentKindsFor, agentStatusText, defaultAgentKind, keySourceLabel } from "./labels.js";
+import { agentStatusText, keySourceLabel } from "./labels.js";
 
 describe("keySourceLabel", () => {
   it("names each key source the way the settings tab shows it", () => {
@@ -26,17 +26,5 @@ describe("agentStatusText", () => {
       "Failed: The container could not start",
     );
     expect(agentStatusText("FAILED", null)).toBe("Failed");
-  });
-});
-
-describe("agentKindsFor", () => {
-  it("lists the agents that can call a provider, the chat agent first where it can", () => {
-    expect(agentKindsFor("ANTHROPIC")).toEqual(["CHAT", "CLAUDE_CODE", "OPENCODE"]);
-    expect(defaultAgentKind("ANTHROPIC")).toBe("CHAT");
-  });
-
-  it("has no chat agent for GitHub Copilot, whose default is the Copilot CLI", () => {
-    expect(agentKindsFor("GITHUB_COPILOT")).toEqual(["COPILOT", "OPENCODE"]);
-    expect(defaultAgentKind("GITHUB_COPILOT")).toBe("COPILOT");
   });
 });

@@ -1,60 +1,8 @@
-import type {
-  AgentKind,
-  AgentStatus,
-  CredentialKind,
-  KeySource,
-  Provider,
-} from "../gql/graphql.js";
+import type { AgentStatus, KeySource } from "../gql/graphql.js";
 
-// How the api's enums are named to people. Typed as records over the generated unions, so a
-// value added to the schema does not compile until it has a label.
-
-export const PROVIDERS = [
-  "ANTHROPIC",
-  "OPENAI",
-  "GEMINI",
-  "GITHUB_COPILOT",
-] as const satisfies readonly Provider[];
-
-export const PROVIDER_LABELS = {
-  ANTHROPIC: "Anthropic",
-  OPENAI: "OpenAI",
-  GEMINI: "Gemini",
-  GITHUB_COPILOT: "GitHub Copilot",
-} as const satisfies Record<Provider, string>;
-
-export const CREDENTIAL_KIND_LABELS = {
-  API_KEY: "API key",
-  SUBSCRIPTION: "Subscription",
-} as const satisfies Record<CredentialKind, string>;
-
-export const AGENT_KINDS = [
-  "CHAT",
-  "CLAUDE_CODE",
-  "CODEX",
-  "GEMINI_CLI",
-  "COPILOT",
-  "OPENCODE",
-] as const satisfies readonly AgentKind[];
-
-export const AGENT_KIND_LABELS = {
-  CHAT: "Chat",
-  CLAUDE_CODE: "Claude Code",
-  CODEX: "Codex",
-  GEMINI_CLI: "Gemini CLI",
-  COPILOT: "GitHub Copilot",
-  OPENCODE: "OpenCode",
-} as const satisfies Record<AgentKind, string>;
-
-/** The providers each agent kind can call (the api refuses other pairs). */
-export const AGENT_PROVIDERS = {
-  CHAT: ["ANTHROPIC", "OPENAI", "GEMINI"],
-  CLAUDE_CODE: ["ANTHROPIC"],
-  CODEX: ["OPENAI"],
-  GEMINI_CLI: ["GEMINI"],
-  COPILOT: ["GITHUB_COPILOT"],
-  OPENCODE: ["ANTHROPIC", "OPENAI", "GEMINI", "GITHUB_COPILOT"],
-} as const satisfies Record<AgentKind, readonly Provider[]>;
+// How the client words the api's states. Typed as records over the generated unions, so a value
+// added to the schema does not compile until it has a label. Providers, agent kinds and their
+// credentials are named by the api's registry (src/registry), not here.
 
 export const AGENT_STATUS_LABELS = {
   STARTING: "Starting container",
@@ -90,14 +38,9 @@ export const RAN_WITH_LABELS = {
   SYSTEM: "system key",
 } as const satisfies Record<KeySource, string>;
 
-/** The agent kinds that can call a provider. */
-export function agentKindsFor(provider: Provider): AgentKind[] {
-  return AGENT_KINDS.filter((kind) =>
-    (AGENT_PROVIDERS[kind] as readonly Provider[]).includes(provider),
-  );
-}
-
-/** The agent a provider's key status is shown for first: the chat agent where it can run. */
-export function defaultAgentKind(provider: Provider): AgentKind {
-  return agentKindsFor(provider)[0] ?? "CHAT";
-}
+/** Whose credential a message would use, before its name ("your Claude subscription token"). */
+export const CREDENTIAL_OWNER_LABELS = {
+  SESSION: "this session's",
+  ACCOUNT: "your",
+  SYSTEM: "the system-wide",
+} as const satisfies Record<KeySource, string>;

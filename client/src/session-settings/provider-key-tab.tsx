@@ -9,14 +9,8 @@ import {
   type Provider,
 } from "../gql/graphql.js";
 import { problemFrom, type Problem } from "../lib/errors.js";
-import {
-  AGENT_KIND_LABELS,
-  agentKindsFor,
-  defaultAgentKind,
-  keySourceLabel,
-  PROVIDER_LABELS,
-  PROVIDERS,
-} from "../lib/labels.js";
+import { keySourceLabel } from "../lib/labels.js";
+import { useRegistry } from "../registry/registry-context.js";
 import { ConfirmDialog } from "../ui/confirm-dialog.js";
 import { CredentialSummary } from "../ui/credential-summary.js";
 import { Field } from "../ui/field.js";
@@ -31,10 +25,13 @@ const SESSION_TYPES = { additionalTypenames: ["Session", "CredentialInfo"] };
  * account key (or the system key) takes over.
  */
 export function ProviderKeyTab(props: { readonly sessionId: string }): JSX.Element {
-  const [provider, setProvider] = createSignal<Provider>("ANTHROPIC");
+  const registry = useRegistry();
+  const [provider, setProvider] = createSignal<Provider>(
+    registry.providers[0]?.provider ?? "ANTHROPIC",
+  );
   // Which key is used depends on the agent too (the chat agent takes API keys only).
   const [chosenKind, setChosenKind] = createSignal<AgentKind>();
-  const agentKind = (): AgentKind => chosenKind() ?? defaultAgentKind(provider());
+  const agentKind = (): AgentKind => chosenKind() ?? registry.defaultAgentKind(provider());
   const [result] = createQuery({
     query: SessionKeyDocument,
     variables: () => ({ id: props.sessionId, provider: provider(), agentKind: agentKind() }),
@@ -89,7 +86,7 @@ export function ProviderKeyTab(props: { readonly sessionId: string }): JSX.Eleme
       setSecret("");
       setWantsOwnKey(false);
       setDone(
-        `Saved. The next ${PROVIDER_LABELS[provider()]} message in this session uses this key.`,
+        `Saved. The next ${registry.providerLabel(provider())} message in this session uses this key.`,
       );
     } else if (response.error) {
       setProblem(problemFrom(response.error, { sessionId: props.sessionId }));
@@ -129,8 +126,8 @@ export function ProviderKeyTab(props: { readonly sessionId: string }): JSX.Eleme
               chooseProvider(event.currentTarget.value as Provider);
             }}
           >
-            <For each={PROVIDERS}>
-              {(option) => <option value={option}>{PROVIDER_LABELS[option]}</option>}
+            <For each={registry.providers}>
+              {(option) => <option value={option.provider}>{option.label}</option>}
             </For>
           </select>
         </div>
@@ -143,8 +140,8 @@ export function ProviderKeyTab(props: { readonly sessionId: string }): JSX.Eleme
               setChosenKind(event.currentTarget.value as AgentKind);
             }}
           >
-            <For each={agentKindsFor(provider())}>
-              {(kind) => <option value={kind}>{AGENT_KIND_LABELS[kind]}</option>}
+            <For each={registry.agentKindsFor(provider())}>
+              {(kind) => <option value={kind}>{registry.agentKindLabel(kind)}</option>}
             </For>
           </select>
         </div>
@@ -174,7 +171,7 @@ export function ProviderKeyTab(props: { readonly sessionId: string }): JSX.Eleme
                 data-testid="key-source"
               >
                 <span class="key-source-label">
-                  Next message ({AGENT_KIND_LABELS[agentKind()]})
+                  Next message ({registry.agentKindLabel(agentKind())})
                 </span>
                 <strong>{keySourceLabel(current().keySource)}</strong>
               </div>
@@ -213,7 +210,7 @@ export function ProviderKeyTab(props: { readonly sessionId: string }): JSX.Eleme
                 <Show when={storedKey()}>
                   {(key) => (
                     <div class="card stored-key">
-                      <h3>This session's {PROVIDER_LABELS[provider()]} key</h3>
+                      <h3>This session's {registry.providerLabel(provider())} key</h3>
                       <CredentialSummary credential={key()} />
                       <button
                         type="button"
@@ -232,7 +229,7 @@ export function ProviderKeyTab(props: { readonly sessionId: string }): JSX.Eleme
                       label={
                         storedKey()
                           ? "Replace with a new key"
-                          : `${PROVIDER_LABELS[provider()]} key for this session`
+                          : `${registry.providerLabel(provider())} key for this session`
                       }
                       id="session-key-secret"
                       hint="Stored encrypted. It is never shown again — only its last characters."
@@ -270,8 +267,8 @@ export function ProviderKeyTab(props: { readonly sessionId: string }): JSX.Eleme
         onCancel={() => setConfirming(false)}
       >
         <p>
-          This session's {PROVIDER_LABELS[provider()]} key is deleted. From the next message on, its
-          agents use your account key, or the system key where the operator allows it.
+          This session's {registry.providerLabel(provider())} key is deleted. From the next message
+          on, its agents use your account key, or the system key where the operator allows it.
         </p>
       </ConfirmDialog>
     </section>

@@ -3,7 +3,7 @@ import { createMutation } from "@urql/solid";
 import { createSignal, For, Show, type JSX } from "solid-js";
 import { CreateSessionDocument, type Provider } from "../gql/graphql.js";
 import { problemFrom, type Problem } from "../lib/errors.js";
-import { PROVIDER_LABELS, PROVIDERS } from "../lib/labels.js";
+import { useRegistry } from "../registry/registry-context.js";
 import { Field } from "../ui/field.js";
 import { Page } from "../ui/page.js";
 import { ProblemNotice } from "../ui/problem-notice.js";
@@ -13,6 +13,7 @@ const SESSION_TYPES = { additionalTypenames: ["Session"] };
 /** Name, optional repository, and under Advanced Options a provider key for this session only. */
 export function NewSessionPage(): JSX.Element {
   const navigate = useNavigate();
+  const registry = useRegistry();
   const [, createSession] = createMutation(CreateSessionDocument);
   const [name, setName] = createSignal("");
   const [repoUrl, setRepoUrl] = createSignal("");
@@ -124,8 +125,8 @@ export function NewSessionPage(): JSX.Element {
               value={provider()}
               onChange={(event) => setProvider(event.currentTarget.value as Provider)}
             >
-              <For each={PROVIDERS}>
-                {(option) => <option value={option}>{PROVIDER_LABELS[option]}</option>}
+              <For each={registry.providers}>
+                {(option) => <option value={option.provider}>{option.label}</option>}
               </For>
             </select>
           </div>

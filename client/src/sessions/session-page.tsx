@@ -5,7 +5,9 @@ import { Chat } from "../agents/chat.js";
 import { SpawnAgentForm } from "../agents/spawn-agent-form.js";
 import { SessionDocument, type SessionQuery } from "../gql/graphql.js";
 import { problemFrom } from "../lib/errors.js";
-import { AGENT_KIND_LABELS, agentStatusText, PROVIDER_LABELS } from "../lib/labels.js";
+import { agentStatusText } from "../lib/labels.js";
+import { useRegistry } from "../registry/registry-context.js";
+import type { Registry } from "../registry/registry.js";
 import { Loading } from "../ui/loading.js";
 import { Page } from "../ui/page.js";
 import { ProblemNotice } from "../ui/problem-notice.js";
@@ -15,12 +17,15 @@ type SessionAgent = NonNullable<SessionQuery["session"]>["agents"][number];
 
 const SESSION_TYPES = { additionalTypenames: ["Agent"] };
 
-export const agentLabel = (agent: Pick<SessionAgent, "kind" | "model">): string =>
-  `${AGENT_KIND_LABELS[agent.kind]} · ${agent.model}`;
+export const agentLabel = (
+  registry: Registry,
+  agent: Pick<SessionAgent, "kind" | "model">,
+): string => `${registry.agentKindLabel(agent.kind)} · ${agent.model}`;
 
 /** A session: its live usage, its agents (spawn one), and the chat with the chosen agent. */
 export function SessionPage(): JSX.Element {
   const params = useParams<{ id: string }>();
+  const registry = useRegistry();
   const [search, setSearch] = useSearchParams<{ agent?: string }>();
   const [result, refetch] = createQuery({
     query: SessionDocument,
@@ -92,9 +97,9 @@ export function SessionPage(): JSX.Element {
                               setSearch({ agent: agent.id });
                             }}
                           >
-                            <span class="agent-name">{AGENT_KIND_LABELS[agent.kind]}</span>
+                            <span class="agent-name">{registry.agentKindLabel(agent.kind)}</span>
                             <span class="agent-model">
-                              {PROVIDER_LABELS[agent.provider]} · {agent.model}
+                              {registry.providerLabel(agent.provider)} · {agent.model}
                             </span>
                             <span class={`status status-${agent.status.toLowerCase()}`}>
                               <span class="status-dot" aria-hidden="true" />
@@ -129,7 +134,12 @@ export function SessionPage(): JSX.Element {
                     sessionId={current().id}
                     agent={{
                       id: agentId,
-                      label: selected() === undefined ? "" : agentLabel(selected() as SessionAgent),
+                      label:
+                        selected() === undefined
+                          ? ""
+                          : agentLabel(registry, selected() as SessionAgent),
+                      kind: selected()?.kind ?? "CHAT",
+                      provider: selected()?.provider ?? "ANTHROPIC",
                       status: selected()?.status ?? "IDLE",
                       statusReason: selected()?.statusReason ?? null,
                     }}

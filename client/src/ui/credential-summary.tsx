@@ -1,12 +1,13 @@
 import { Show, type JSX } from "solid-js";
 import type { CredentialFieldsFragment } from "../gql/graphql.js";
 import { formatDateTime, maskedHint } from "../lib/format.js";
-import { CREDENTIAL_KIND_LABELS } from "../lib/labels.js";
+import { useRegistry } from "../registry/registry-context.js";
 
 /** A stored credential's metadata: its hint (never the secret), kind and dates. */
 export function CredentialSummary(props: {
   readonly credential: CredentialFieldsFragment;
 }): JSX.Element {
+  const registry = useRegistry();
   return (
     <dl class="credential">
       <div>
@@ -15,7 +16,9 @@ export function CredentialSummary(props: {
           <code class="hint" data-testid="credential-hint">
             {maskedHint(props.credential.hint)}
           </code>{" "}
-          <span class="badge">{CREDENTIAL_KIND_LABELS[props.credential.kind]}</span>
+          <span class="badge">
+            {registry.credentialName(props.credential.provider, props.credential.kind)}
+          </span>
         </dd>
       </div>
       <div>

@@ -48,3 +48,27 @@ it("shows no link when the error has no way out", () => {
   expect(root.querySelector('[role="alert"]')?.textContent).toContain("Slow down");
   expect(root.querySelector("a")).toBeNull();
 });
+
+it("lists the steps of a fix, commands as code", () => {
+  const root = show(
+    describeError(
+      { code: "AUTHENTICATION_FAILED", message: "The token was refused" },
+      {
+        credentialFix: {
+          steps: ["Run `codex login --device-auth`.", "Paste `~/.codex/auth.json`."],
+          label: "Codex credentials",
+          href: "/account/agent-credentials#agent-codex",
+        },
+      },
+    ),
+  );
+  const steps = [...root.querySelectorAll(".steps li")].map((li) => li.textContent);
+  expect(steps).toEqual(["Run codex login --device-auth.", "Paste ~/.codex/auth.json."]);
+  expect([...root.querySelectorAll(".steps code")].map((code) => code.textContent)).toEqual([
+    "codex login --device-auth",
+    "~/.codex/auth.json",
+  ]);
+  const link = root.querySelector("a");
+  expect(link?.textContent).toBe("Codex credentials");
+  expect(link?.getAttribute("href")).toBe("/account/agent-credentials#agent-codex");
+});

@@ -1,6 +1,7 @@
 import { A } from "@solidjs/router";
 import { Show, type JSX } from "solid-js";
 import type { Problem } from "../lib/errors.js";
+import { Steps } from "./steps.js";
 
 /** An error as people read it: title, detail, and the way out (a link) when there is one. */
 export function ProblemNotice(props: {
@@ -11,6 +12,7 @@ export function ProblemNotice(props: {
     <div class="notice notice-error" role="alert" id={props.id} data-code={props.problem.code}>
       <p class="notice-title">{props.problem.title}</p>
       <Show when={props.problem.detail}>{(detail) => <p class="notice-detail">{detail()}</p>}</Show>
+      <Show when={props.problem.steps}>{(steps) => <Steps steps={steps()} />}</Show>
       <Show when={props.problem.action}>
         {(action) => (
           <p>

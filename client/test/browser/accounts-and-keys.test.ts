@@ -335,42 +335,131 @@ describe.skipIf(!hasChromium)("account credentials", () => {
     expect(data.accountCredentials).toEqual([]);
   });
 
-  it("checks each agent's subscription credential with its own message, then stores it", async () => {
+  it("has a panel per agent with its setup steps; checks each credential with its own message, then stores it under every agent that uses it", async () => {
     const user = await system().api.signUp();
     const t = await system().page();
     const { page } = t;
     await t.openAs(user, "/account/agent-credentials");
 
     const claude = page.getByTestId("agent-claude-code");
-    await claude.getByLabel("Claude Code token").fill(anthropicKey());
-    await claude.getByRole("button", { name: "Save" }).click();
-    expect(await claude.locator(".field-error").textContent()).toMatch(
+    await expect
+      .poll(() => claude.locator(".steps code").allTextContents())
+      .toContain("claude setup-token");
+    const subscriptionSlot = page.getByTestId("agent-claude-code-anthropic-subscription");
+    await subscriptionSlot.getByLabel("Claude Code token").fill(anthropicKey());
+    await subscriptionSlot.getByRole("button", { name: "Save" }).click();
+    expect(await subscriptionSlot.locator(".field-error").textContent()).toMatch(
       /API key, not a Claude Code token/,
     );
     const token = claudeToken();
-    await claude.getByLabel("Claude Code token").fill(token);
-    await claude.getByRole("button", { name: "Save" }).click();
+    await subscriptionSlot.getByLabel("Claude Code token").fill(token);
+    await subscriptionSlot.getByRole("button", { name: "Save" }).click();
     await expect
-      .poll(() => claude.getByTestId("credential-hint").textContent())
+      .poll(() => subscriptionSlot.getByTestId("credential-hint").textContent())
       .toBe(`••••${token.slice(-4)}`);
 
-    const codex = page.getByTestId("agent-codex");
+    const codex = page.getByTestId("agent-codex-openai-subscription");
+    expect(await page.getByTestId("agent-codex").textContent()).toContain(
+      "codex login --device-auth",
+    );
     await codex.getByLabel("Contents of auth.json").fill('{"auth_mode":"apikey"}');
     await codex.getByRole("button", { name: "Save" }).click();
     expect(await codex.locator(".field-error").textContent()).toMatch(/codex login/);
 
-    const copilot = page.getByTestId("agent-copilot");
-    await copilot.getByLabel("GitHub token").fill("ghp_classic");
+    const copilot = page.getByTestId("agent-copilot-github_copilot-subscription");
+    await copilot.getByLabel("GitHub token", { exact: true }).fill("ghp_classic");
     await copilot.getByRole("button", { name: "Save" }).click();
     expect(await copilot.locator(".field-error").textContent()).toMatch(/Classic ghp_ tokens/);
 
-    // OpenCode uses what is there; Gemini is API-key only.
-    expect(await page.getByTestId("agent-opencode").textContent()).toContain(
-      "Anthropic (Claude subscription or API key): ready",
-    );
-    expect(await page.getByTestId("agent-gemini").textContent()).toContain("API key only");
+    // One Anthropic API key, saved under Claude Code, is the one OpenCode and Chat show too;
+    // OpenCode offers no Claude subscription, Gemini CLI only a Gemini API key.
+    const key = anthropicKey();
+    const claudeKey = page.getByTestId("agent-claude-code-anthropic-api_key");
+    await claudeKey.getByLabel("API key", { exact: true }).fill(key);
+    await claudeKey.getByRole("button", { name: "Save" }).click();
+    await expect
+      .poll(() =>
+        page
+          .getByTestId("agent-opencode-anthropic-api_key")
+          .getByTestId("credential-hint")
+          .textContent(),
+      )
+      .toBe(`••••${key.slice(-4)}`);
+    expect(
+      await page
+        .getByTestId("agent-chat-anthropic-api_key")
+        .getByTestId("credential-hint")
+        .textContent(),
+    ).toBe(`••••${key.slice(-4)}`);
+    expect(await page.getByTestId("agent-opencode-anthropic-subscription").count()).toBe(0);
+    expect(await page.getByTestId("agent-gemini-cli").locator("h4").allTextContents()).toEqual([
+      "1. Gemini API key",
+    ]);
     expect(await html(t)).not.toContain(token);
+    expect(await html(t)).not.toContain(key);
     await t.screenshot("account-agent-credentials");
+  });
+});
+
+describe.skipIf(!hasChromium)("spawning an agent", () => {
+  it("offers Claude Code and shows which credential its first message would use before anything is sent", async () => {
+    const user = await system().api.signUp();
+    const token = claudeToken();
+    await system().api.ok(
+      `mutation ($secret: String!) { setAccountCredential(provider: ANTHROPIC, kind: SUBSCRIPTION, secret: $secret) { id } }`,
+      { secret: token },
+      user.token,
+    );
+    const sessionId = await createSession(user.token, "Spawn with a subscription");
+    const t = await system().page();
+    const { page } = t;
+    await t.openAs(user, `/sessions/${sessionId}`);
+    const credential = page.getByTestId("spawn-credential");
+
+    // The chat agent cannot use a subscription: nothing it could run with, and where to fix it.
+    await expect.poll(() => credential.textContent()).toContain("No credential it can use");
+    expect(await credential.getByRole("link").getAttribute("href")).toBe(
+      "/account/agent-credentials#agent-chat",
+    );
+
+    const kinds = await page
+      .getByLabel("Agent", { exact: true })
+      .locator("option")
+      .allTextContents();
+    expect(kinds).toEqual([
+      "Chat",
+      "Claude Code",
+      "Codex",
+      "Gemini CLI",
+      "GitHub Copilot",
+      "OpenCode",
+    ]);
+    await page.getByLabel("Agent", { exact: true }).selectOption("CLAUDE_CODE");
+    await expect
+      .poll(() => credential.textContent())
+      .toBe(`First message uses your Claude subscription token (••••${token.slice(-4)}).`);
+    expect(await page.getByLabel("Provider").isDisabled()).toBe(true);
+    await t.screenshot("spawn-form-claude-code");
+
+    await page.getByRole("button", { name: "Spawn agent" }).click();
+    await page.getByRole("region", { name: "Chat with Claude Code · claude-sonnet-4-5" }).waitFor();
+    expect(await page.locator(".agent-list").textContent()).toContain(
+      "Anthropic · claude-sonnet-4-5",
+    );
+    expect(await html(t)).not.toContain(token);
+
+    // The link of a kind without a credential opens that agent's panel.
+    await page.getByLabel("Agent", { exact: true }).selectOption("CODEX");
+    await expect
+      .poll(() => credential.textContent())
+      .toContain("No credential it can use with OpenAI");
+    await credential.getByRole("link", { name: "Set up Codex" }).click();
+    const panel = page.getByTestId("agent-codex");
+    await panel.waitFor();
+    expect(new URL(page.url()).hash).toBe("#agent-codex");
+    await expect
+      .poll(() => panel.evaluate((element) => element === document.activeElement))
+      .toBe(true);
   });
 });
 
