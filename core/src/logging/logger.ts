@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger as PinoLogger } from "pino";
+import { SYSTEM_KEY_VARIABLES } from "../credentials/compatibility.js";
 
 export type Logger = PinoLogger;
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -24,10 +25,8 @@ export const SECRET_FIELDS = [
   // The environment's secrets, should a config object be logged whole.
   "ENCRYPTION_KEY",
   "ENCRYPTION_KEYS_PREVIOUS",
-  "ANTHROPIC_API_KEY",
-  "OPENAI_API_KEY",
-  "GEMINI_API_KEY",
-  "COPILOT_GITHUB_TOKEN",
+  // Every provider's system key, as the registry names its variable.
+  ...Object.values(SYSTEM_KEY_VARIABLES),
 ] as const;
 
 // Provider key headers, wherever a request's headers are logged.
