@@ -77,6 +77,10 @@ export function conclude(
     if (result.apiErrorStatus !== undefined) {
       return fail(providerFailure(input, result.apiErrorStatus, detail));
     }
+    // Refused before any call (e.g. an expired sign-in that could not be refreshed): the CLI
+    // says so in the error notice it writes as an assistant message.
+    if (stream.apiError === "authentication_failed")
+      return fail(credentialRefused(input, undefined));
     return fail({
       code: "AGENT_FAILED",
       message: `Claude Code failed (${result.subtype ?? "error"})${detail === "" ? "" : `: ${detail}`}`,
@@ -96,24 +100,30 @@ export const refusedForGood = (status: number | undefined): boolean =>
 export const isCredentialsFile = (input: AgentRunInput): boolean =>
   input.credential.kind === "SUBSCRIPTION" && input.credential.secret.trim().startsWith("{");
 
+/** The credential was refused: the user must replace it (the message says how). */
+function credentialRefused(input: AgentRunInput, status: number | undefined, detail = ""): Failure {
+  const http = status === undefined ? "" : ` (HTTP ${status})`;
+  if (input.credential.kind === "API_KEY") {
+    return {
+      code: "INVALID_API_KEY",
+      status,
+      message: `Anthropic refused the API key${http}${detail === "" ? "" : `: ${detail}`}`,
+    };
+  }
+  const file = isCredentialsFile(input)
+    ? " (or sign in with `claude` again and save the new ~/.claude/.credentials.json)"
+    : "";
+  return {
+    code: "AUTHENTICATION_FAILED",
+    status,
+    message: `Anthropic refused the Claude subscription; it may have expired or been revoked${http}. To fix it, ${SUBSCRIPTION_FIX}${file}`,
+  };
+}
+
 /** Anthropic's HTTP refusal, as the result (or the last retry) reported it. */
 function providerFailure(input: AgentRunInput, status: number, detail: string): Failure {
   const suffix = detail === "" ? "" : `: ${detail}`;
-  if (status === 401 || status === 403) {
-    if (input.credential.kind === "API_KEY") {
-      return {
-        code: "INVALID_API_KEY",
-        status,
-        message: `Anthropic refused the API key (HTTP ${status})${suffix}`,
-      };
-    }
-    const file = isCredentialsFile(input);
-    return {
-      code: "AUTHENTICATION_FAILED",
-      status,
-      message: `Anthropic refused the Claude subscription; it may have expired or been revoked (HTTP ${status}). To fix it, ${SUBSCRIPTION_FIX}${file ? " (or sign in with `claude` again and save the new ~/.claude/.credentials.json)" : ""}`,
-    };
-  }
+  if (status === 401 || status === 403) return credentialRefused(input, status, detail);
   if (status === 429) {
     return {
       code: "RATE_LIMITED",

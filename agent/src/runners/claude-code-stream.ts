@@ -130,6 +130,8 @@ export class ClaudeStream {
   result: ClaudeResult | undefined;
   /** The status of the last failed attempt the CLI retried (`api_retry`). */
   lastRetryStatus: number | undefined;
+  /** The kind of the CLI's last error notice (`authentication_failed`, `rate_limit`, …). */
+  apiError: string | undefined;
   /** Lines that were JSON objects (anything else is garbage). */
   jsonLines = 0;
 
@@ -240,7 +242,10 @@ export class ClaudeStream {
     const message = asObject(line["message"]);
     if (message === undefined) return;
     // Error notices the CLI writes itself (model "<synthetic>") are no reply and no call.
-    if (message["model"] === "<synthetic>" || line["error"] !== undefined) return;
+    if (message["model"] === "<synthetic>" || line["error"] !== undefined) {
+      this.apiError = asString(line["error"]) ?? this.apiError;
+      return;
+    }
     const id = asString(message["id"]);
     const content = Array.isArray(message["content"]) ? message["content"] : [];
     const mainThread = line["parent_tool_use_id"] == null;

@@ -137,6 +137,35 @@ describe(
       }
     });
 
+    it("ends AUTHENTICATION_FAILED when the sign-in can no longer be refreshed, handing nothing over", async () => {
+      const workspace = await tempWorkspace();
+      // Its refresh token is unknown to the fake (revoked, or used elsewhere already).
+      const revoked = signIn(-60_000);
+      try {
+        const run = await h.run(
+          h.input(revoked.secret, {
+            credential: { kind: "SUBSCRIPTION", secret: revoked.secret },
+            baseUrls: { ANTHROPIC: h.fake.url },
+          }),
+          workspace.path,
+          { passEnv: { ...h.tls.env } },
+        );
+        expect(run.events.at(-1)).toMatchObject({
+          type: "error",
+          code: "AUTHENTICATION_FAILED",
+
+          message: expect.stringContaining("save the new ~/.claude/.credentials.json") as string,
+        });
+        expect(run.events.some((event) => event.type === "credential")).toBe(false);
+        expect(
+          h.fake.tokenRefreshes().filter((r) => r.refreshToken === revoked.refreshToken),
+        ).not.toEqual([]);
+        expect(JSON.stringify(run)).not.toContain(revoked.refreshToken);
+      } finally {
+        await workspace.remove();
+      }
+    });
+
     it("ends a refused API key with INVALID_API_KEY and a refused subscription with AUTHENTICATION_FAILED saying what to do", async () => {
       const workspace = await tempWorkspace();
       try {
