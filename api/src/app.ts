@@ -1,13 +1,23 @@
-import { AgentEventLog, systemKeysFromEnv, type Vault } from "@agentry/core";
+import {
+  AgentEventLog,
+  createOutageLog,
+  systemKeysFromEnv,
+  type OutageLog,
+  type Vault,
+} from "@agentry/core";
 import type { PrismaClient } from "@agentry/prisma";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { ApiConfig } from "./config.js";
 import { createAgentQueues } from "./agents/agent-queues.js";
+import { SignInGuard } from "./auth/sign-in-guard.js";
+import { createTokenRevocations } from "./auth/token-revocations.js";
 import { createTopicPubSub } from "./graphql/pubsub.js";
+import { QueryCostLimiter } from "./graphql/query-cost-limiter.js";
+import { parseTrustedProxies } from "./http/client-address.js";
 import { buildApiSchema } from "./graphql/schema.js";
 import type { RealtimeOptions } from "./realtime/realtime.service.js";
-import type { ApiDeps } from "./server.js";
+import type { ApiDeps, ApiLimits } from "./server.js";
 import { createServices } from "./services.js";
 
 /** The clients the api runs on, built by main.ts (or the test harness). */
@@ -23,7 +33,13 @@ export interface ApiInfra {
   /** Prefix of pub/sub channels and agent-event keys; "" in production, unique per test file. */
   readonly namespace?: string;
   readonly realtime?: RealtimeOptions;
+  /** Where Redis outages are logged once each (the Redis clients report to it too). */
+  readonly outages?: OutageLog;
 }
+
+/** Whether clients may see the schema (introspection, suggestions): off in production by default. */
+export const schemaOpen = (config: ApiConfig): boolean =>
+  config.GRAPHQL_INTROSPECTION ?? config.NODE_ENV !== "production";
 
 /** Builds services and schema on the clients: everything startApi needs. */
 export async function composeApi(infra: ApiInfra): Promise<ApiDeps> {
@@ -34,7 +50,27 @@ export async function composeApi(infra: ApiInfra): Promise<ApiDeps> {
     subscribeClient: infra.redisSubscriber,
     namespace,
   });
-  const queues = createAgentQueues(config.REDIS_URL, namespace);
+  const outages = infra.outages ?? createOutageLog(logger, "redis");
+  const queues = createAgentQueues(config.REDIS_URL, namespace, outages);
+  const revocations = createTokenRevocations({
+    publisher: redis,
+    subscriber: infra.redisSubscriber,
+    namespace,
+    logger,
+  });
+  const limits: ApiLimits = {
+    cost: {
+      maxCost: config.QUERY_COST_MAX,
+      limiter: new QueryCostLimiter(redis, namespace, config.QUERY_COST_PER_MINUTE),
+    },
+    sockets: {
+      maxOperationsPerSocket: config.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+      maxSocketsPerUser: config.WS_MAX_SOCKETS_PER_USER,
+      operationsPerMinute: config.WS_SUBSCRIBES_PER_MINUTE,
+    },
+    trustedProxies: parseTrustedProxies(config.TRUSTED_PROXIES),
+    schemaOpen: schemaOpen(config),
+  };
   const services = createServices({
     prisma,
     queues,
@@ -47,9 +83,14 @@ export async function composeApi(infra: ApiInfra): Promise<ApiDeps> {
       tokenTtlDays: config.TOKEN_TTL_DAYS,
       scrypt: { N: config.SCRYPT_COST, r: 8, p: 1 },
     },
+    signInGuard: new SignInGuard(redis, namespace, {
+      attemptsPerAddress: config.AUTH_ATTEMPTS_PER_ADDRESS,
+      failuresPerAccount: config.AUTH_FAILURES_PER_ACCOUNT,
+    }),
+    revocations,
     resolve: { systemKeys: systemKeysFromEnv(config), allowSystemKeys: config.ALLOW_SYSTEM_KEYS },
     ...(infra.realtime === undefined ? {} : { realtime: infra.realtime }),
   });
   const schema = await buildApiSchema(services);
-  return { logger, prisma, redis, schema, services, queues };
+  return { logger, prisma, redis, schema, services, queues, limits, revocations };
 }

@@ -55,6 +55,45 @@ export const apiEnvSchema = z.object({
   SCRYPT_COST: integerVariable(2 ** 15, 2, 2 ** 20).refine((value) => (value & (value - 1)) === 0, {
     message: "must be a power of two (e.g. 32768)",
   }),
+  // --- abuse limits (README: Configuration) ---
+  /** Highest cost one operation may have: fields resolved, each list counted by its length. */
+  QUERY_COST_MAX: integerVariable(50_000, 100, 10_000_000),
+  /** Query cost one user (or, signed out, one client address) may spend per minute. */
+  QUERY_COST_PER_MINUTE: integerVariable(1_000_000, 1_000, 1_000_000_000),
+  /** signIn and signUp attempts per client address per 15 minutes. */
+  AUTH_ATTEMPTS_PER_ADDRESS: integerVariable(30, 1, 10_000_000),
+  /**
+   * Wrong passwords per account per hour from addresses that never signed in to it; past that,
+   * such addresses are refused for the account until the hour is over (its owner's known
+   * addresses are not).
+   */
+  AUTH_FAILURES_PER_ACCOUNT: integerVariable(10, 1, 10_000_000),
+  /**
+   * Addresses of reverse proxies whose X-Forwarded-For is believed (comma-separated), so rate
+   * limits see the client's address rather than the proxy's. Default: loopback, where `npm
+   * start`'s client server runs (a remote client cannot connect from there).
+   */
+  TRUSTED_PROXIES: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .optional()
+      .transform((value) => value ?? "127.0.0.1,::1"),
+  ),
+  /** Operations (subscriptions) open at once on one graphql-ws connection. */
+  WS_MAX_SUBSCRIPTIONS_PER_SOCKET: integerVariable(20, 1, 10_000),
+  /** graphql-ws connections one user may hold open at once on one api process. */
+  WS_MAX_SOCKETS_PER_USER: integerVariable(20, 1, 100_000),
+  /** Operations one graphql-ws connection may start per minute. */
+  WS_SUBSCRIBES_PER_MINUTE: integerVariable(120, 1, 1_000_000),
+  /**
+   * Whether the schema is open to clients: introspection and "Did you mean …" suggestions.
+   * Default: on, except with NODE_ENV=production.
+   */
+  GRAPHQL_INTROSPECTION: z.preprocess(
+    unsetIfEmpty,
+    z.stringbool({ truthy: ["true", "1", "yes"], falsy: ["false", "0", "no"] }).optional(),
+  ),
 });
 
 export type ApiConfig = z.output<typeof apiEnvSchema>;

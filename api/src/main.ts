@@ -2,17 +2,18 @@ import "reflect-metadata";
 import {
   ConfigError,
   createLogger,
+  createOutageLog,
   createVault,
   KeyRingMismatchError,
   loadKeyRing,
   verifyKeyRing,
 } from "@agentry/core";
 import { createPrismaClient } from "@agentry/prisma";
-import { Redis } from "ioredis";
 import { fileURLToPath } from "node:url";
 import { composeApi } from "./app.js";
 import { loadApiConfig } from "./config.js";
 import { parseOrigins } from "./http/cors.js";
+import { createRedisClients } from "./redis-clients.js";
 import { startApi } from "./server.js";
 
 // The api's composition root: config → logger → Prisma → Redis → key ring and vault → key
@@ -34,17 +35,8 @@ async function main(): Promise<void> {
   }
 
   const prisma = createPrismaClient(config.DATABASE_URL);
-  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
-  const redisSubscriber = redis.duplicate();
-  // ioredis reconnects by itself; without a listener it would print each failure to stderr.
-  for (const [role, client] of [
-    ["commands", redis],
-    ["subscriber", redisSubscriber],
-  ] as const) {
-    client.on("error", (error: Error) => {
-      logger.warn({ redis: role, errorMessage: error.message }, "redis connection error");
-    });
-  }
+  const outages = createOutageLog(logger, "redis");
+  const { redis, redisSubscriber } = createRedisClients(config.REDIS_URL, outages);
   await Promise.all([redis.connect(), redisSubscriber.connect()]);
 
   const report = await verifyKeyRing(prisma, keys.ring);
@@ -65,6 +57,7 @@ async function main(): Promise<void> {
     prisma,
     redis,
     redisSubscriber,
+    outages,
     vault: createVault(keys.ring),
   });
   const api = await startApi(deps, {

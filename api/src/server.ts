@@ -9,12 +9,16 @@ import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { WebSocketServer } from "ws";
 import { bearerToken } from "./auth/token.js";
-import { complexityPlugin } from "./graphql/complexity.js";
+import type { TokenRevocations } from "./auth/token-revocations.js";
+import type { CostPolicy } from "./graphql/complexity.js";
 import type { RequestContext } from "./graphql/context.js";
 import { formatApolloError } from "./graphql/errors.js";
 import { depthLimitRule, LIMITS } from "./graphql/limits.js";
 import { loggingPlugin } from "./graphql/logging.js";
+import { operationChecksPlugin } from "./graphql/operation-checks.js";
 import { attachGraphQLWs } from "./graphql/ws.js";
+import type { SocketLimits } from "./graphql/ws-limits.js";
+import { clientAddress } from "./http/client-address.js";
 import { checkReadiness } from "./health/readiness.js";
 import { applyCors } from "./http/cors.js";
 import type { AgentQueues } from "./agents/agent-queues.js";
@@ -30,6 +34,20 @@ export interface ApiDeps {
   readonly services: Services;
   /** Producers to close once the server has drained. */
   readonly queues: AgentQueues;
+  readonly limits: ApiLimits;
+  /** Revoked tokens, announced by any api process: their graphql-ws connections are closed. */
+  readonly revocations: TokenRevocations;
+}
+
+/** The api's abuse limits and exposure, from its configuration. */
+export interface ApiLimits {
+  /** Query cost: per operation, and per caller per minute. */
+  readonly cost: CostPolicy;
+  readonly sockets: SocketLimits;
+  /** Reverse proxies whose X-Forwarded-For names the client (TRUSTED_PROXIES). */
+  readonly trustedProxies: ReadonlySet<string>;
+  /** Introspection and "Did you mean …" suggestions (off in production unless enabled). */
+  readonly schemaOpen: boolean;
 }
 
 export interface StartOptions {
@@ -114,11 +132,18 @@ export async function startApi(deps: ApiDeps, options: StartOptions): Promise<Ru
     path: GRAPHQL_PATH,
     maxPayload: LIMITS.maxBodyBytes,
   });
-  const ws = attachGraphQLWs(wsServer, { schema, services, logger });
+  const ws = attachGraphQLWs(wsServer, {
+    schema,
+    services,
+    logger,
+    limits: deps.limits,
+    revocations: deps.revocations,
+  });
 
   const apollo = new ApolloServer<RequestContext>({
     schema,
-    introspection: true,
+    introspection: deps.limits.schemaOpen,
+    hideSchemaDetailsFromClientErrors: !deps.limits.schemaOpen,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
     // main.ts owns shutdown (Apollo's own signal handlers would race it and re-raise the signal).
@@ -137,7 +162,7 @@ export async function startApi(deps: ApiDeps, options: StartOptions): Promise<Ru
           });
         },
       },
-      complexityPlugin(schema),
+      operationChecksPlugin(schema, deps.limits.cost),
       {
         // Subscriptions are served over graphql-ws. Over HTTP one would run as a query with no
         // event to resolve and fail as INTERNAL: refuse it as the client's mistake instead.
@@ -160,16 +185,15 @@ export async function startApi(deps: ApiDeps, options: StartOptions): Promise<Ru
   });
   await apollo.start();
 
-  const contextFor = async (
-    authorization: string | undefined,
-    requestId: string,
-  ): Promise<RequestContext> => {
+  const contextFor = async (req: IncomingMessage, requestId: string): Promise<RequestContext> => {
+    const authorization = req.headers.authorization;
     const token = bearerToken(authorization);
     const viewer = token === undefined ? null : await services.auth.authenticate(token);
     return {
       requestId,
       viewer,
       tokenRefused: authorization !== undefined && viewer === null,
+      clientAddress: clientAddress(req, deps.limits.trustedProxies),
       logger: logger.child({ requestId }),
       realtime: services.realtime,
     };
@@ -213,7 +237,7 @@ export async function startApi(deps: ApiDeps, options: StartOptions): Promise<Ru
     }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method, headers, search: url.search, body },
-      context: () => contextFor(req.headers.authorization, requestId),
+      context: () => contextFor(req, requestId),
     });
     await writeApolloResponse(res, response);
   };

@@ -8,6 +8,8 @@ import { AgentService } from "./agents/agent.service.js";
 import { AuditService } from "./audit/audit.service.js";
 import { ApiTokenService } from "./auth/api-token.service.js";
 import { AuthService, type AuthConfig } from "./auth/auth.service.js";
+import type { SignInGuard } from "./auth/sign-in-guard.js";
+import type { TokenRevocations } from "./auth/token-revocations.js";
 import { CredentialService, type ResolveConfig } from "./credentials/credential.service.js";
 import type { TopicPubSub } from "./graphql/pubsub.js";
 import {
@@ -45,6 +47,10 @@ export interface ServiceDeps {
   readonly agentEventHistory: AgentEventHistory;
   readonly logger: Logger;
   readonly auth: AuthConfig;
+  /** Sign-in and sign-up rate limits and the bounded password-hashing queue. */
+  readonly signInGuard: SignInGuard;
+  /** Tells every api process about revoked tokens (their sockets are closed). */
+  readonly revocations: TokenRevocations;
   readonly resolve: ResolveConfig;
   readonly realtime?: RealtimeOptions;
   readonly queues: AgentQueues;
@@ -53,14 +59,14 @@ export interface ServiceDeps {
 export function createServices(deps: ServiceDeps): Services {
   const { prisma } = deps;
   const audit = new AuditService(prisma);
-  const auth = new AuthService(prisma, audit, deps.auth);
+  const auth = new AuthService(prisma, audit, deps.auth, deps.signInGuard, deps.revocations);
   const access = new SessionAccessService(prisma);
   const credentials = new CredentialService(prisma, deps.vault, audit, access, deps.resolve);
   const usage = new UsageService(prisma);
   return {
     audit,
     auth,
-    apiTokens: new ApiTokenService(prisma, audit),
+    apiTokens: new ApiTokenService(prisma, audit, deps.revocations),
     access,
     sessions: new SessionService(prisma, access, credentials, audit, deps.queues),
     members: new SessionMemberService(prisma, access, audit),

@@ -2,6 +2,7 @@ import "reflect-metadata";
 import {
   AgentEventLog,
   createLogger,
+  createOutageLog,
   createVault,
   parseKeyRing,
   Topic,
@@ -21,6 +22,7 @@ import { composeApi } from "../src/app.js";
 import { loadApiConfig } from "../src/config.js";
 import type { RealtimeOptions } from "../src/realtime/realtime.service.js";
 import { parseOrigins } from "../src/http/cors.js";
+import { createRedisClients } from "../src/redis-clients.js";
 import { startApi } from "../src/server.js";
 
 // The api, for real, in this process: a fresh migrated database, the local Redis under a
@@ -87,6 +89,11 @@ export interface TestApiOptions {
   /** Points the api's own Redis connections elsewhere (e.g. a dead port, to see /readyz fail). */
   readonly apiRedisUrl?: string;
   /**
+   * Runs the api (its connections, queues and the test's own client) on this Redis, with the
+   * connection settings main.ts uses: they reconnect when it comes back (outage tests).
+   */
+  readonly redisUrl?: string;
+  /**
    * Another api process on `shareWith`'s database, encryption key and namespace, with clients
    * of its own (as a second replica would have). Its close() leaves the shared database and
    * Redis keys to `shareWith`.
@@ -146,7 +153,15 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-const REDIS_URL = process.env["REDIS_URL"] ?? "redis://127.0.0.1:6379";
+const DEFAULT_REDIS_URL = process.env["REDIS_URL"] ?? "redis://127.0.0.1:6379";
+
+// Tests sign up many users from one address and run many costly queries: the abuse limits are
+// out of their way unless a test sets them (as the limit tests do).
+const GENEROUS_LIMITS = {
+  AUTH_ATTEMPTS_PER_ADDRESS: "10000000",
+  AUTH_FAILURES_PER_ACCOUNT: "10000000",
+  QUERY_COST_PER_MINUTE: "1000000000",
+};
 const random = (bytes = 6): string => randomBytes(bytes).toString("hex");
 
 export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
@@ -158,10 +173,12 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   const encryptionKey = shared?.encryptionKey ?? randomBytes(32).toString("hex");
   const adminEmail =
     options.adminEmail === undefined ? `admin-${random()}@test.example` : options.adminEmail;
+  const redisUrl = options.redisUrl ?? DEFAULT_REDIS_URL;
   const config = loadApiConfig({
     NODE_ENV: "test",
     DATABASE_URL: db.url,
-    REDIS_URL,
+    REDIS_URL: redisUrl,
+    ...GENEROUS_LIMITS,
     ENCRYPTION_KEY: encryptionKey,
     SCRYPT_COST: "16",
     LOG_LEVEL: "debug",
@@ -179,20 +196,26 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     },
   });
   const namespace = shared?.namespace ?? `test:${random()}:`;
-  const apiRedisUrl = options.apiRedisUrl ?? REDIS_URL;
-  // A dead Redis must fail fast (readiness checks), not retry forever.
-  const redisOptions =
-    options.apiRedisUrl === undefined
-      ? {}
-      : { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null };
-  const redis = new Redis(apiRedisUrl, redisOptions);
-  const redisSubscriber = new Redis(apiRedisUrl, redisOptions);
-  for (const client of [redis, redisSubscriber]) {
-    client.on("error", (error: Error) => {
-      logger.warn({ errorMessage: error.message }, "redis connection error");
-    });
+  const outages = createOutageLog(logger, "redis");
+  let redis: Redis;
+  let redisSubscriber: Redis;
+  if (options.apiRedisUrl === undefined) {
+    ({ redis, redisSubscriber } = createRedisClients(redisUrl, outages));
+    await Promise.all([redis.connect(), redisSubscriber.connect()]);
+  } else {
+    // A dead Redis must fail fast (readiness checks), not retry forever.
+    const redisOptions = { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null };
+    redis = new Redis(options.apiRedisUrl, redisOptions);
+    redisSubscriber = new Redis(options.apiRedisUrl, redisOptions);
+    for (const client of [redis, redisSubscriber]) {
+      client.on("error", (error: Error) => {
+        logger.warn({ errorMessage: error.message }, "redis connection error");
+      });
+    }
   }
-  const testRedis = new Redis(REDIS_URL);
+  const testRedis = new Redis(redisUrl);
+  // During an outage test its reconnection failures are expected, not worth a line each.
+  testRedis.on("error", () => undefined);
   const ring = parseKeyRing(encryptionKey);
   await verifyKeyRing(db.prisma, ring);
   const deps = await composeApi({
@@ -203,6 +226,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     redisSubscriber,
     vault: createVault(ring),
     namespace,
+    outages,
     ...(options.realtime === undefined ? {} : { realtime: options.realtime }),
   });
   const running = await startApi(deps, { port: 0, corsOrigins: parseOrigins(config.CORS_ORIGINS) });

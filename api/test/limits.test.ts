@@ -37,14 +37,16 @@ describe("query shape limits", () => {
     expect(error.message).toMatch(/nested too deeply/);
   });
 
-  it("refuses a query costing more than 1000", async () => {
+  it("refuses a query costing more than 50,000, counting each list by its length", async () => {
+    // 100 sessions × 1000 hourly buckets × 2 fields: few fields, many values.
     const error = await api.fail(
-      `{ sessions(first: 100) { edges { node { id name repoUrl createdAt updatedAt viewerRole keys { id hint } members { email } } } } }`,
+      `{ sessions(first: 100) { edges { node { usageSeries(bucket: HOUR, from: "2026-01-01T00:00:00Z", to: "2026-02-11T00:00:00Z") { start inputTokens } } } } }`,
       undefined,
       user.token,
     );
-    expect(error.extensions).toMatchObject({ code: "BAD_USER_INPUT", details: { max: 1000 } });
-    expect(error.message).toMatch(/too complex: cost \d+, at most 1000/);
+    expect(error.extensions).toMatchObject({ code: "BAD_USER_INPUT", details: { max: 50_000 } });
+    expect(error.message).toMatch(/too complex: cost \d+, at most 50000/);
+    expect(error.response.status).toBe(400);
   });
 
   it("accepts an ordinary page of sessions", async () => {

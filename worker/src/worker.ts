@@ -3,7 +3,9 @@ import {
   AGENT_CONTROL_QUEUE,
   AgentEventLog,
   bullConnection,
+  createOutageLog,
   createVault,
+  isConnectionError,
   MESSAGE_QUEUE,
   providerBaseUrlsFromEnv,
   queuePrefix,
@@ -59,6 +61,14 @@ export async function startWorker(
   const prisma = createPrismaClient(env.DATABASE_URL);
   // BullMQ requires maxRetriesPerRequest: null on the connections its workers block on.
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: true });
+  // Every client retries on its own while Redis is down; one line says so, one says it is back.
+  const outages = createOutageLog(logger, "redis");
+  redis.on("error", (error: Error) => {
+    outages.failed("events", error);
+  });
+  redis.on("ready", () => {
+    outages.reached("events");
+  });
   const closeClients = async () => {
     await Promise.allSettled([prisma.$disconnect(), redis.quit()]);
   };
@@ -93,6 +103,9 @@ export async function startWorker(
   const prefix = queuePrefix(namespace);
   const connection = bullConnection(env.REDIS_URL);
   const messageQueue = new Queue(MESSAGE_QUEUE, { connection, prefix });
+  messageQueue.on("error", (error) => {
+    outages.failed("message queue", error);
+  });
   const events = new AgentEventLog(redis, namespace);
   await reconcile({ prisma, queue: messageQueue, runtime, logger });
 
@@ -147,7 +160,9 @@ export async function startWorker(
       );
     });
     worker.on("error", (error) => {
-      logger.error({ queue: worker.name, err: { message: error.message } }, "queue worker error");
+      if (isConnectionError(error)) outages.failed(worker.name, error);
+      else
+        logger.error({ queue: worker.name, err: { message: error.message } }, "queue worker error");
     });
   }
 

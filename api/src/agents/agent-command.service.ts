@@ -104,7 +104,10 @@ export class AgentCommandService {
 
   /**
    * Stores the user's message (QUEUED) and enqueues its run, job id = message id. A session at
-   * its budget refuses new messages here, before any work starts.
+   * its budget refuses new messages here, before any work starts. Text shaped like a credential
+   * is refused (it would be stored and shown as is). When the queue cannot take the run (Redis
+   * down) the message is not kept and the sender gets UNAVAILABLE at once: nothing is left
+   * QUEUED that no run would ever pick up.
    */
   async send(viewerId: string, agentId: string, text: string): Promise<MessageRecord> {
     const { session } = await this.access.requireAgent(viewerId, agentId, "use");
@@ -119,6 +122,7 @@ export class AgentCommandService {
         },
       );
     }
+    refuseSecretLike(text, "text");
     const budget = await this.prisma.session.findUnique({
       where: { id: session.id },
       select: { budgetUsd: true, usage: { select: { costUsd: true } } },
@@ -138,8 +142,14 @@ export class AgentCommandService {
       data: { agentId, authorId: viewerId, role: "USER", text, status: "QUEUED" },
       select: messageSelect,
     });
-    // If this fails the message stays QUEUED; the worker's reconciliation enqueues it again.
-    await this.queues.enqueueMessage({ messageId: message.id, agentId });
+    try {
+      await this.queues.enqueueMessage({ messageId: message.id, agentId });
+    } catch (error) {
+      // Should the job land after all (a timed-out enqueue), the worker finds no message and
+      // drops it; should this delete fail, the worker's reconciliation at start enqueues it.
+      await this.prisma.message.deleteMany({ where: { id: message.id } }).catch(() => undefined);
+      throw error;
+    }
     return toMessageRecord(message);
   }
 

@@ -13,9 +13,13 @@ import {
 } from "type-graphql";
 import type { SubscribeResolverData } from "type-graphql";
 import { requireViewer, type RequestContext } from "../graphql/context.js";
+import { listComplexity } from "../graphql/complexity.js";
 import { parseId } from "../graphql/limits.js";
 import type { AgentRecord, AgentService, MessageRecord } from "./agent.service.js";
 import { AgentEventObject, AgentType, MessageType } from "./agent.types.js";
+
+/** The messages a `messages` without `last` is costed as. */
+const MESSAGES_WITHOUT_LAST = 100;
 
 @ArgsType()
 export class AgentEventsArgs {
@@ -96,7 +100,13 @@ export function toAgentEvent(event: AgentEventPayload): AgentEventRecord {
 export class AgentResolver {
   constructor(private readonly agents: AgentService) {}
 
-  @FieldResolver(() => [MessageType], { description: "Its messages, oldest first." })
+  @FieldResolver(() => [MessageType], {
+    description: "Its messages, oldest first.",
+    // Without `last` an agent's history has no bound; its cost assumes a long conversation.
+    complexity: listComplexity((args) =>
+      typeof args["last"] === "number" ? args["last"] : MESSAGES_WITHOUT_LAST,
+    ),
+  })
   messages(
     @Root() agent: AgentRecord,
     @Arg("last", () => Int, { nullable: true, description: "Only the last this many (1 to 500)." })

@@ -4,6 +4,7 @@ import type { AuditService } from "../audit/audit.service.js";
 import type { Viewer } from "../graphql/context.js";
 import { requireText } from "../graphql/limits.js";
 import { issueToken } from "./token.js";
+import type { TokenRevocations } from "./token-revocations.js";
 
 /** A personal access token as listed (never its hash). */
 export interface ApiTokenRecord {
@@ -16,13 +17,14 @@ export interface ApiTokenRecord {
 const apiTokenSelect = { id: true, name: true, createdAt: true, lastUsedAt: true } as const;
 
 /** How many live personal tokens one user may hold. */
-const MAX_PERSONAL_TOKENS = 100;
+export const MAX_PERSONAL_TOKENS = 100;
 
 /** Personal access tokens: created (shown once), listed, revoked. */
 export class ApiTokenService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly audit: AuditService,
+    private readonly revocations: TokenRevocations,
   ) {}
 
   async create(
@@ -72,7 +74,10 @@ export class ApiTokenService {
     });
   }
 
-  /** Revokes one of the viewer's own tokens; NOT_FOUND for anyone else's or an unknown id. */
+  /**
+   * Revokes one of the viewer's own tokens (its graphql-ws connections are closed); NOT_FOUND
+   * for anyone else's or an unknown id.
+   */
   async revoke(viewer: Viewer, tokenId: string): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
       const { count } = await tx.apiToken.updateMany({
@@ -90,5 +95,6 @@ export class ApiTokenService {
         tx,
       );
     });
+    await this.revocations.announce(tokenId);
   }
 }

@@ -1,7 +1,12 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
 import { requireViewer, type RequestContext } from "../graphql/context.js";
+import { listComplexity } from "../graphql/complexity.js";
 import { checkLength, parseId } from "../graphql/limits.js";
-import type { ApiTokenRecord, ApiTokenService } from "./api-token.service.js";
+import {
+  MAX_PERSONAL_TOKENS,
+  type ApiTokenRecord,
+  type ApiTokenService,
+} from "./api-token.service.js";
 import type { AuthService, SignedIn, UserRecord } from "./auth.service.js";
 import { ApiToken, AuthPayload, CreatedApiToken, UserType } from "./auth.types.js";
 
@@ -23,9 +28,10 @@ export class AuthResolver {
 
   @Mutation(() => AuthPayload, {
     description:
-      "Creates an account and signs it in. The first account (or the one with ADMIN_EMAIL, when set) is an admin. A taken email is BAD_USER_INPUT (details.field = email).",
+      "Creates an account and signs it in. The first account (or the one with ADMIN_EMAIL, when set) is an admin. A taken email is BAD_USER_INPUT (details.field = email); too many sign-ups from one address, RATE_LIMITED with extensions.retryAfter (seconds).",
   })
   signUp(
+    @Ctx() ctx: RequestContext,
     @Arg("email", () => String, {
       description: "Email address (case does not matter; ≤ 320 characters).",
     })
@@ -36,20 +42,23 @@ export class AuthResolver {
     return this.auth.signUp(
       checkLength(email, "email", EMAIL_ARG_MAX),
       checkLength(password, "password", PASSWORD_ARG_MAX),
+      ctx.clientAddress,
     );
   }
 
   @Mutation(() => AuthPayload, {
     description:
-      'Signs in. A wrong password and an unknown email both give UNAUTHENTICATED "Wrong email or password".',
+      'Signs in. A wrong password and an unknown email both give UNAUTHENTICATED "Wrong email or password". Too many attempts from one address, or too many failures for one account from addresses that never signed in to it, give RATE_LIMITED with extensions.retryAfter (seconds).',
   })
   signIn(
+    @Ctx() ctx: RequestContext,
     @Arg("email", () => String, { description: "The account's email address." }) email: string,
     @Arg("password", () => String, { description: "The account's password." }) password: string,
   ): Promise<SignedIn> {
     return this.auth.signIn(
       checkLength(email, "email", EMAIL_ARG_MAX),
       checkLength(password, "password", PASSWORD_ARG_MAX),
+      ctx.clientAddress,
     );
   }
 
@@ -72,6 +81,7 @@ export class AuthResolver {
 
   @Query(() => [ApiToken], {
     description: "The signed-in user's live personal access tokens, newest first.",
+    complexity: listComplexity(MAX_PERSONAL_TOKENS),
   })
   apiTokens(@Ctx() ctx: RequestContext): Promise<ApiTokenRecord[]> {
     return this.tokens.list(requireViewer(ctx));

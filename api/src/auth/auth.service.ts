@@ -5,6 +5,8 @@ import type { Viewer } from "../graphql/context.js";
 import type { Role } from "../graphql/enums.js";
 import { checkNewPassword, normalizeEmail } from "./email.js";
 import { hashPassword, verifyPassword, type ScryptParams } from "./password.js";
+import type { SignInGuard } from "./sign-in-guard.js";
+import type { TokenRevocations } from "./token-revocations.js";
 import { hashToken, isTokenShaped, issueToken } from "./token.js";
 
 export interface AuthConfig {
@@ -49,6 +51,8 @@ export class AuthService {
     private readonly prisma: PrismaClient,
     private readonly audit: AuditService,
     private readonly config: AuthConfig,
+    private readonly guard: SignInGuard,
+    private readonly revocations: TokenRevocations,
     private readonly now: () => Date = () => new Date(),
   ) {
     this.decoyHash = hashPassword("decoy password, never matches", config.scrypt);
@@ -56,13 +60,18 @@ export class AuthService {
     this.decoyHash.catch(() => undefined);
   }
 
-  async signUp(emailInput: string, password: string): Promise<SignedIn> {
+  /** Creates an account; `clientAddress` is where the request came from (rate limits). */
+  async signUp(emailInput: string, password: string, clientAddress: string): Promise<SignedIn> {
     const email = normalizeEmail(emailInput);
     checkNewPassword(password);
-    const passwordHash = await hashPassword(password, this.config.scrypt);
+    await this.guard.admitSignUp(clientAddress);
+    const passwordHash = await this.guard.hash(() => hashPassword(password, this.config.scrypt), {
+      known: false,
+    });
     const adminEmail = this.config.adminEmail?.trim().toLowerCase();
+    let signedUp: SignedIn;
     try {
-      return await this.prisma.$transaction(async (tx) => {
+      signedUp = await this.prisma.$transaction(async (tx) => {
         if (await tx.user.findUnique({ where: { email }, select: { id: true } })) {
           throw new AppError("BAD_USER_INPUT", EMAIL_TAKEN, { field: "email" });
         }
@@ -95,10 +104,18 @@ export class AuthService {
         throw new AppError("BAD_USER_INPUT", EMAIL_TAKEN, { field: "email" });
       throw error;
     }
+    // The address an account was made from is one its owner signs in from.
+    await this.guard.remember(email, clientAddress);
+    return signedUp;
   }
 
-  async signIn(emailInput: string, password: string): Promise<SignedIn> {
+  /**
+   * Signs in; `clientAddress` is where the request came from. Refused with RATE_LIMITED (before
+   * any hashing) past the per-address and per-account limits of the SignInGuard.
+   */
+  async signIn(emailInput: string, password: string, clientAddress: string): Promise<SignedIn> {
     const email = emailInput.trim().toLowerCase();
+    const attempt = await this.guard.admitSignIn(email, clientAddress);
     const user =
       email.length <= 320
         ? await this.prisma.user.findUnique({
@@ -107,13 +124,15 @@ export class AuthService {
           })
         : null;
     // The same scrypt work whether or not the account exists.
-    const matches = await verifyPassword(
-      password.slice(0, 1024),
-      user?.passwordHash ?? (await this.decoyHash),
+    const stored = user?.passwordHash ?? (await this.decoyHash);
+    const matches = await this.guard.hash(
+      () => verifyPassword(password.slice(0, 1024), stored),
+      attempt,
     );
     if (user === null || !matches || password.length > 1024) {
       throw new AppError("UNAUTHENTICATED", WRONG_CREDENTIALS);
     }
+    await attempt.succeeded();
     const token = await this.createSignInToken(user.id, this.prisma);
     await this.audit.record({
       actorId: user.id,
@@ -166,7 +185,7 @@ export class AuthService {
     );
   }
 
-  /** Revokes the token the viewer signed in with. */
+  /** Revokes the token the viewer signed in with; its graphql-ws connections are closed. */
   async signOut(viewer: Viewer): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
       await tx.apiToken.updateMany({
@@ -183,6 +202,7 @@ export class AuthService {
         tx,
       );
     });
+    await this.revocations.announce(viewer.tokenId);
   }
 
   async user(userId: string): Promise<UserRecord> {

@@ -3,6 +3,7 @@ import {
   firstAgentKindFor,
   hintFor,
   inferCredentialKind,
+  refuseWrongProvider,
   resolveCredential,
   validateSecret,
   type AgentKind,
@@ -128,6 +129,7 @@ export class CredentialService {
     secretInput: string,
   ): Promise<CredentialRecord> {
     const raw = checkSecretSize(secretInput);
+    refuseWrongProvider(provider, raw);
     const kind = inferCredentialKind(provider, raw);
     const secret = validateSecret(provider, kind, raw);
     const hint = hintFor(provider, kind, secret);
@@ -202,7 +204,8 @@ export class CredentialService {
     kind: CredentialKind,
     secretInput: string,
   ): Promise<CredentialRecord> {
-    const secret = validateSecret(provider, kind, checkSecretSize(secretInput));
+    refuseWrongProvider(provider, checkSecretSize(secretInput));
+    const secret = validateSecret(provider, kind, secretInput);
     const hint = hintFor(provider, kind, secret);
     return this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT 1 FROM "User" WHERE "id" = ${userId}::uuid FOR UPDATE`;

@@ -1,15 +1,18 @@
 import { AppError } from "@agentry/core";
-import type { ApolloServerPlugin } from "@apollo/server";
 import {
+  getNullableType,
   getOperationAST,
   getVariableValues,
   GraphQLError,
+  isListType,
   type DocumentNode,
   type GraphQLSchema,
 } from "graphql";
 import type * as QueryComplexity from "graphql-query-complexity";
+import type { ComplexityEstimator } from "graphql-query-complexity";
 import { createRequire } from "node:module";
-import { LIMITS } from "./limits.js";
+import type { RequestContext } from "./context.js";
+import type { QueryCostLimiter } from "./query-cost-limiter.js";
 
 // graphql-query-complexity's ESM build imports graphql's ESM files (graphql/index.mjs), while
 // everything else here (type-graphql, Apollo) gets graphql's CommonJS build; graphql refuses a
@@ -22,9 +25,30 @@ const { fieldExtensionsEstimator, getComplexity, simpleEstimator } = createRequi
 const MAX_QUERY_NODES = 10_000;
 
 /**
- * The cost of an operation: 1 per field, unless the field declares its own (connections count
- * their children `first` times); Infinity past MAX_QUERY_NODES selections. Undefined when the
- * request is invalid in a way execution reports better (no such operation, bad variables).
+ * How many items a list field with no length of its own is taken to return (a session's agents,
+ * keys or members). Lists whose length an argument or a server-side cap decides declare it with
+ * `listComplexity` (usageSeries by its range, messages by `last`, connections by `first`).
+ */
+export const ASSUMED_LIST_LENGTH = 20;
+
+/**
+ * The cost of a list field of `length` items (a number, or computed from the field's arguments):
+ * its children once per item. Declared on the field (type-graphql's `complexity` option).
+ */
+export const listComplexity =
+  (length: number | ((args: Readonly<Record<string, unknown>>) => number)): ComplexityEstimator =>
+  ({ args, childComplexity }) =>
+    1 + childComplexity * (typeof length === "number" ? length : length(args));
+
+// Any other list: its children as often as ASSUMED_LIST_LENGTH says (a list is never 1 point).
+const listEstimator: ComplexityEstimator = ({ field, childComplexity }) =>
+  isListType(getNullableType(field.type)) ? 1 + childComplexity * ASSUMED_LIST_LENGTH : undefined;
+
+/**
+ * The cost of an operation: the values it can resolve. 1 per field, each list's children
+ * multiplied by the items it can return (its declared length, else ASSUMED_LIST_LENGTH);
+ * Infinity past MAX_QUERY_NODES selections. Undefined when the request is invalid in a way
+ * execution reports better (no such operation, bad variables).
  */
 export function operationComplexity(
   schema: GraphQLSchema,
@@ -43,7 +67,11 @@ export function operationComplexity(
       ...(operationName === undefined ? {} : { operationName }),
       variables: variables ?? {},
       maxQueryNodes: MAX_QUERY_NODES,
-      estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+      estimators: [
+        fieldExtensionsEstimator(),
+        listEstimator,
+        simpleEstimator({ defaultComplexity: 1 }),
+      ],
     });
   } catch (error) {
     // With valid variables the library refuses (as a GraphQLError) only a query past
@@ -53,43 +81,77 @@ export function operationComplexity(
   }
 }
 
-/** Throws BAD_USER_INPUT when the operation costs more than `max`. */
+const refusal = (error: AppError, status: number, headers?: Record<string, string>) =>
+  new GraphQLError(error.message, {
+    originalError: error,
+    extensions: {
+      code: error.code,
+      http: {
+        status,
+        ...(headers === undefined ? {} : { headers: new Map(Object.entries(headers)) }),
+      },
+    },
+  });
+
+/** Throws BAD_USER_INPUT when the operation costs more than `max`; returns the cost. */
 export function assertComplexity(
   schema: GraphQLSchema,
   document: DocumentNode,
   operationName: string | undefined,
   variables: Record<string, unknown> | undefined,
-  max: number = LIMITS.maxComplexity,
-): void {
+  max: number,
+): number {
   const cost = operationComplexity(schema, document, operationName, variables);
-  if (cost !== undefined && cost > max) {
-    const error = Number.isFinite(cost)
-      ? new AppError("BAD_USER_INPUT", `The query is too complex: cost ${cost}, at most ${max}`, {
-          cost,
-          max,
-        })
-      : new AppError(
-          "BAD_USER_INPUT",
-          `The query is too complex: over ${MAX_QUERY_NODES} fields, cost at most ${max}`,
-          { max },
-        );
-    throw new GraphQLError(error.message, {
-      originalError: error,
-      extensions: { code: "BAD_USER_INPUT", http: { status: 400 } },
-    });
-  }
+  if (cost === undefined || cost <= max) return cost ?? 0;
+  const error = Number.isFinite(cost)
+    ? new AppError(
+        "BAD_USER_INPUT",
+        `The query is too complex: cost ${cost}, at most ${max} (every list counts its items: ask for fewer, or a shorter range)`,
+        { cost, max },
+      )
+    : new AppError(
+        "BAD_USER_INPUT",
+        `The query is too complex: over ${MAX_QUERY_NODES} fields, cost at most ${max}`,
+        { max },
+      );
+  throw refusal(error, 400);
 }
 
-/** Refuses operations over the complexity cap before they execute. */
-export function complexityPlugin(schema: GraphQLSchema): ApolloServerPlugin {
-  return {
-    requestDidStart() {
-      return Promise.resolve({
-        didResolveOperation({ request, document }) {
-          assertComplexity(schema, document, request.operationName ?? undefined, request.variables);
-          return Promise.resolve();
-        },
-      });
-    },
-  };
+/** What a refused operation's caller is: a user, or (signed out) a client address. */
+export const costPayer = (context: Pick<RequestContext, "viewer" | "clientAddress">): string =>
+  context.viewer === null ? `address:${context.clientAddress}` : `user:${context.viewer.userId}`;
+
+export interface CostPolicy {
+  /** Highest cost one operation may have. */
+  readonly maxCost: number;
+  /** Each caller's per-minute spending of expensive operations. */
+  readonly limiter: QueryCostLimiter;
+}
+
+/**
+ * Refuses an operation before it executes when it costs more than `maxCost` (BAD_USER_INPUT),
+ * or when its caller has spent their per-minute allowance of expensive operations (RATE_LIMITED,
+ * with retryAfter).
+ */
+export async function checkOperationCost(
+  schema: GraphQLSchema,
+  policy: CostPolicy,
+  request: {
+    readonly document: DocumentNode;
+    readonly operationName: string | undefined;
+    readonly variables: Record<string, unknown> | undefined;
+    readonly payer: string;
+  },
+): Promise<void> {
+  const cost = assertComplexity(
+    schema,
+    request.document,
+    request.operationName,
+    request.variables,
+    policy.maxCost,
+  );
+  const refused = await policy.limiter.charge(request.payer, cost);
+  if (refused !== undefined) {
+    throw refusal(refused, 429, { "retry-after": String(refused.details["retryAfter"]) });
+  }
 }

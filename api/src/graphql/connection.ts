@@ -58,7 +58,11 @@ export function Connection<T extends object>(name: string, node: ClassType<T>) {
   // Abstract: never in the schema itself, only through the classes that extend it.
   @ObjectType()
   abstract class ConnectionType {
-    @Field(() => [EdgeType], { description: "This page's nodes, in the connection's order." })
+    @Field(() => [EdgeType], {
+      description: "This page's nodes, in the connection's order.",
+      // The connection field multiplies its children by the page size already.
+      complexity: ({ childComplexity }) => 1 + childComplexity,
+    })
     edges!: EdgeType[];
 
     @Field(() => PageInfo, { description: "Where this page ends and whether more follow." })

@@ -18,6 +18,8 @@ export interface RequestContext {
   readonly viewer: Viewer | null;
   /** A token was sent but refused (unknown, revoked or expired). */
   readonly tokenRefused: boolean;
+  /** Where the request came from (behind TRUSTED_PROXIES, the forwarded client), for rate limits. */
+  readonly clientAddress: string;
   readonly logger: Logger;
   /**
    * Subscriptions' entry point. type-graphql calls a subscription's `subscribe` function with

@@ -1,4 +1,4 @@
-import { AppError } from "@agentry/core";
+import { AppError, guessProvider } from "@agentry/core";
 import {
   GraphQLError,
   Kind,
@@ -46,28 +46,34 @@ const SECRET_SHAPE =
   /(?<![A-Za-z0-9])(?:sk-|AIza|gh[pousr]_|github_pat_|agt_|agp_|eyJ)([\w-]{20,})/g;
 const TOKEN_FILE = /"(?:access|refresh|id)_token"\s*:/;
 
-/** Whether text holds something shaped like an API key or token (or a Codex auth.json). */
-export function looksLikeSecret(text: string): boolean {
-  if (TOKEN_FILE.test(text)) return true;
+/** The first thing in `text` shaped like an API key or token ("" for a Codex auth.json's fields). */
+function findSecret(text: string): string | undefined {
   for (const match of text.matchAll(SECRET_SHAPE)) {
     const tail = match[1] ?? "";
-    if (/[A-Z]/.test(tail) && /[a-z]/.test(tail) && /\d/.test(tail)) return true;
+    if (/[A-Z]/.test(tail) && /[a-z]/.test(tail) && /\d/.test(tail)) return match[0];
   }
-  return false;
+  return TOKEN_FILE.test(text) ? "" : undefined;
+}
+
+/** Whether text holds something shaped like an API key or token (or a Codex auth.json). */
+export function looksLikeSecret(text: string): boolean {
+  return findSecret(text) !== undefined;
 }
 
 /**
  * Refuses a secret typed where it would be stored and shown in the clear (a name, a model, a
- * repository URL): a key belongs in a key field, where it is sealed. The message never quotes it.
+ * repository URL, a message's text): a key belongs in a key field, where it is sealed. The
+ * message names the provider the key looks like it belongs to, and never quotes it.
  */
 export function refuseSecretLike(value: string, field: string): string {
-  if (looksLikeSecret(value)) {
-    throw badInput(
-      `${field} looks like an API key or token; store secrets as a key, where they are encrypted`,
-      field,
-    );
-  }
-  return value;
+  const found = findSecret(value);
+  if (found === undefined) return value;
+  const guess = found === "" ? undefined : guessProvider(found);
+  throw new AppError(
+    "BAD_USER_INPUT",
+    `${field} ${guess === undefined ? "looks like an API key or token" : `holds what looks like ${guess.described}`}; store secrets as a key, where they are encrypted`,
+    { field, ...(guess === undefined ? {} : { looksLike: guess.provider }) },
+  );
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Topic, TopicPayloads } from "@agentry/core";
+import { AppError, type Topic, type TopicPayloads } from "@agentry/core";
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import { createPubSub, type PubSub } from "@graphql-yoga/subscription";
 import type { TypedEventTarget } from "@graphql-yoga/typed-event-target";
@@ -7,13 +7,26 @@ import type { Redis } from "ioredis";
 /** Yoga's routing keys: each topic takes an id (session or agent) and a payload. */
 export type TopicArgs = { [K in Topic]: [id: string, payload: TopicPayloads[K]] };
 export type TopicPubSub = PubSub<TopicArgs> & {
+  /** Whether the subscribing connection is up (a new subscription would start now). */
+  available(): boolean;
   /**
    * Resolves once every subscription asked for so far is active in Redis (a PING on the
    * subscribing connection answers after the SUBSCRIBEs sent before it), so a subscriber can
-   * tell when nothing published from now on is missed.
+   * tell when nothing published from now on is missed. UNAVAILABLE when Redis does not answer
+   * in time.
    */
   settle(): Promise<void>;
 };
+
+/** How long settle() waits for Redis before giving up. */
+const SETTLE_TIMEOUT_MS = 3_000;
+
+/** The error a subscription gets while Redis, which carries every live event, is down. */
+export const eventsUnavailable = (): AppError =>
+  new AppError(
+    "UNAVAILABLE",
+    "Live updates are unavailable right now (the event bus cannot be reached); subscribe again in a moment",
+  );
 
 export interface TopicPubSubOptions {
   /** Publishes (any connection; PUBLISH works on a normal one). */
@@ -62,14 +75,36 @@ export function createTopicPubSub(options: TopicPubSubOptions): TopicPubSub {
               new CustomEvent(namespace + event.type, { detail: event.detail }),
             ),
         };
+  const available = (): boolean => options.subscribeClient.status === "ready";
   return Object.assign(createPubSub<TopicArgs>({ eventTarget }), {
+    available,
     settle: async () => {
-      await options.subscribeClient.ping();
+      if (!available()) throw eventsUnavailable();
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          options.subscribeClient.ping(),
+          new Promise((_, reject) => {
+            timer = setTimeout(() => {
+              reject(eventsUnavailable());
+            }, SETTLE_TIMEOUT_MS);
+          }),
+        ]);
+      } catch (error) {
+        // A failed PING on a connection that is up is no outage: it surfaces as it is.
+        if (available() && !(error instanceof AppError)) throw error;
+        throw eventsUnavailable();
+      } finally {
+        clearTimeout(timer);
+      }
     },
   });
 }
 
 /** An in-process pub/sub with the same types (schema emission needs one, and nothing more). */
 export function createLocalPubSub(): TopicPubSub {
-  return Object.assign(createPubSub<TopicArgs>(), { settle: () => Promise.resolve() });
+  return Object.assign(createPubSub<TopicArgs>(), {
+    available: () => true,
+    settle: () => Promise.resolve(),
+  });
 }

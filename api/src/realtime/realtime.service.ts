@@ -1,5 +1,6 @@
 import {
   agentEventPayloadSchema,
+  isConnectionError,
   sessionUsagePayloadSchema,
   Topic,
   type AgentEventPayload,
@@ -9,7 +10,7 @@ import type { Logger } from "pino";
 import type { z } from "zod";
 import type { AuthService } from "../auth/auth.service.js";
 import type { Viewer } from "../graphql/context.js";
-import type { TopicPubSub } from "../graphql/pubsub.js";
+import { eventsUnavailable, type TopicPubSub } from "../graphql/pubsub.js";
 import type { SessionAccessService } from "../sessions/session-access.service.js";
 import { usageFromPayload, type UsageService, type UsageStats } from "../usage/usage.service.js";
 
@@ -100,7 +101,7 @@ export class RealtimeService {
       replayed = afterSeq === undefined ? [] : await this.history.replay(agentId, afterSeq);
     } catch (error) {
       await live.return?.();
-      throw error;
+      throw isConnectionError(error) ? eventsUnavailable() : error;
     }
     return new Repeater<AgentEventPayload>(async (push, stop) => {
       void stop.then(() => live.return?.());
@@ -129,6 +130,8 @@ export class RealtimeService {
 
   /** Subscribes and waits until Redis has the subscription, so nothing published after is missed. */
   private async listen(topic: Topic, id: string): Promise<AsyncIterator<unknown>> {
+    // With Redis down a SUBSCRIBE would wait, unseen, for its return: say so at once instead.
+    if (!this.pubsub.available()) throw eventsUnavailable();
     const iterator = this.pubsub.subscribe(topic, id);
     // The first next() starts the subscription (the iterator is lazy); its value is kept.
     const first = iterator.next();

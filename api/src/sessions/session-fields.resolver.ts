@@ -10,16 +10,31 @@ import type {
   CredentialRecord,
   CredentialService,
 } from "../credentials/credential.service.js";
+import { listComplexity } from "../graphql/complexity.js";
 import { UsageBucketSize } from "../graphql/enums.js";
 import { DateTimeScalar } from "../graphql/scalars.js";
 import { UsageBucketType, UsageStatsType } from "../usage/usage.types.js";
-import type { UsageBucket, UsageService, UsageStats } from "../usage/usage.service.js";
+import {
+  bucketCount,
+  MAX_BUCKETS,
+  type UsageBucket,
+  type UsageService,
+  type UsageStats,
+} from "../usage/usage.service.js";
 import type { SessionView } from "./session-access.service.js";
 import type { MemberRecord, SessionMemberService } from "./session-member.service.js";
 import { SessionMemberType, SessionType } from "./session.types.js";
 
 // A Session object only exists once SessionAccessService has let the viewer read it, so these
 // fields need no further check: they read what belongs to that session.
+
+/** A series' length for its cost: its bucket count, the cap when the range makes no sense. */
+const seriesLength = (args: Readonly<Record<string, unknown>>): number => {
+  const { bucket, from, to } = args;
+  if (!(from instanceof Date) || !(to instanceof Date) || (bucket !== "HOUR" && bucket !== "DAY"))
+    return MAX_BUCKETS;
+  return Math.min(Math.max(bucketCount(bucket, from, to), 1), MAX_BUCKETS);
+};
 
 @Resolver(() => SessionType)
 export class SessionFieldsResolver {
@@ -94,7 +109,8 @@ export class SessionFieldsResolver {
 
   @FieldResolver(() => [UsageBucketType], {
     description:
-      "The session's usage over time, one bucket per UTC hour or day in [from, to), empty buckets included (at most 1000 buckets).",
+      "The session's usage over time, one bucket per UTC hour or day in [from, to), empty buckets included (at most 1000 buckets). Its cost counts every bucket.",
+    complexity: listComplexity(seriesLength),
   })
   usageSeries(
     @Root() session: SessionView,

@@ -1,5 +1,5 @@
 import type { AgentQueues } from "../agents/agent-queues.js";
-import type { Provider } from "@agentry/core";
+import { AppError, type Provider } from "@agentry/core";
 import { Prisma, type PrismaClient } from "@agentry/prisma";
 import type { AuditService } from "../audit/audit.service.js";
 import type { CredentialService } from "../credentials/credential.service.js";
@@ -256,6 +256,11 @@ export class SessionService {
     });
     // The worker removes the session's containers and workspaces; its reconciliation at start
     // catches any this misses (Redis away, say).
-    await this.queues.enqueueControl({ type: "removeSession", sessionId });
+    await this.queues
+      .enqueueControl({ type: "removeSession", sessionId })
+      .catch((error: unknown) => {
+        // The session is gone either way; the worker's reconciliation removes what is left.
+        if (!(error instanceof AppError && error.code === "UNAVAILABLE")) throw error;
+      });
   }
 }

@@ -24,6 +24,10 @@ export const MAX_BUCKETS = 1000;
 
 const BUCKET_MS: Readonly<Record<UsageBucketSize, number>> = { HOUR: 3_600_000, DAY: 86_400_000 };
 
+/** How many buckets of `size` a series over [from, to) has (its cost counts them). */
+export const bucketCount = (size: UsageBucketSize, from: Date, to: Date): number =>
+  Math.ceil((to.getTime() - from.getTime()) / BUCKET_MS[size]) + 1;
+
 interface Counts {
   inputTokens: bigint;
   outputTokens: bigint;
@@ -109,7 +113,7 @@ export class UsageService {
   ): Promise<UsageBucket[]> {
     if (from >= to)
       throw new AppError("BAD_USER_INPUT", "from must be before to", { field: "from" });
-    const buckets = Math.ceil((to.getTime() - from.getTime()) / BUCKET_MS[size]) + 1;
+    const buckets = bucketCount(size, from, to);
     if (buckets > MAX_BUCKETS) {
       throw new AppError(
         "BAD_USER_INPUT",
