@@ -12,8 +12,10 @@ import { providersOf, usableKinds } from "../registry/index.js";
 import { credentialIdentityOf, sealedFromRow, type Vault } from "../crypto/vault.js";
 import type { AgentKind, CredentialKind, Provider } from "../domain/enums.js";
 import { AppError } from "../errors/app-error.js";
+import type { LastUsedSink } from "./last-used.js";
 
 export type { ResolveQuery, Resolution, SystemKeys } from "./choose.js";
+export * from "./last-used.js";
 
 export interface ResolveDeps {
   readonly prisma: PrismaClient;
@@ -107,13 +109,22 @@ export async function requireCredential(
   return resolution;
 }
 
+export interface RunResolveDeps extends ResolveDeps {
+  readonly vault: Vault;
+  /**
+   * Takes the lastUsedAt stamp off the message's path (the worker's batcher, flushed about once a
+   * second and on close). Without it the stamp is written before resolveForRun returns.
+   */
+  readonly lastUsed?: LastUsedSink | undefined;
+}
+
 /**
  * Worker only: resolves and decrypts in one step, at the start of a message run, and stamps the
  * credential's lastUsedAt. Throws NO_API_KEY like requireCredential, and the vault's
  * DecryptionError when a stored secret does not open.
  */
 export async function resolveForRun(
-  deps: ResolveDeps & { readonly vault: Vault },
+  deps: RunResolveDeps,
   query: ResolveQuery,
 ): Promise<{ readonly resolution: Resolution; readonly secret: string }> {
   const now = deps.now?.() ?? new Date();
@@ -141,6 +152,10 @@ export async function resolveForRun(
 
   const row = choice.credential;
   const secret = deps.vault.open(credentialIdentityOf(row), sealedFromRow(row));
+  if (deps.lastUsed !== undefined) {
+    deps.lastUsed.record({ id: row.id, version: row.version, usedAt: now });
+    return { resolution, secret };
+  }
   // Using a key is not changing it: keep updatedAt (shown as the key's change time) as it was.
   // The version guard skips the stamp when the secret was replaced meanwhile: the new one was
   // not used.
