@@ -3,6 +3,7 @@ import {
   AGENT_CONTROL_QUEUE,
   AgentEventLog,
   bullConnection,
+  createLastUsedBatcher,
   createOutageLog,
   createVault,
   isConnectionError,
@@ -13,6 +14,7 @@ import {
   verifyKeyRing,
   type KeyRingReport,
   type Logger,
+  type RunResolveDeps,
 } from "@agentry/core";
 import { createPrismaClient, Prisma, type PrismaClient } from "@agentry/prisma";
 import { Queue, Worker } from "bullmq";
@@ -109,18 +111,22 @@ export async function startWorker(
   const events = new AgentEventLog(redis, namespace);
   await reconcile({ prisma, queue: messageQueue, runtime, logger });
 
+  // Credentials' lastUsedAt, written about once a second instead of on each message's path.
+  const lastUsed = createLastUsedBatcher({ prisma, logger });
+  const resolve: RunResolveDeps = {
+    prisma,
+    vault: createVault(config.ring),
+    systemKeys: systemKeysFromEnv(env),
+    allowSystemKeys: env.ALLOW_SYSTEM_KEYS,
+    lastUsed,
+  };
   const processMessage = createMessageJobProcessor({
     prisma,
     runtime,
     events,
     publisher: redis,
     topicNamespace: namespace,
-    resolve: {
-      prisma,
-      vault: createVault(config.ring),
-      systemKeys: systemKeysFromEnv(env),
-      allowSystemKeys: env.ALLOW_SYSTEM_KEYS,
-    },
+    resolve,
     baseUrls: providerBaseUrlsFromEnv(env),
     runTimeLimitMs: env.AGENT_RUN_TIMEOUT_MS,
     logger: logger.child({ component: "messages" }),
@@ -184,6 +190,8 @@ export async function startWorker(
       await Promise.all([messageWorker.close(true), controlWorker.close(true)]);
     }
     await messageQueue.close();
+    // Every run that resolved a key has stamped it by now: write the stamps before disconnecting.
+    await lastUsed.close();
     await closeClients();
   };
   return {
