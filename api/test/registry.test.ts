@@ -145,7 +145,7 @@ describe("spawnAgent with the registry", () => {
       { kind: "CLAUDE_CODE", provider: "ANTHROPIC", model: "claude-sonnet-4-5", status: "IDLE" },
       { kind: "CODEX", provider: "OPENAI", model: "gpt-5", status: "IDLE" },
       { kind: "GEMINI_CLI", provider: "GEMINI", model: "gemini-2.5-flash", status: "IDLE" },
-      { kind: "COPILOT", provider: "GITHUB_COPILOT", model: "gpt-4.1", status: "IDLE" },
+      { kind: "COPILOT", provider: "GITHUB_COPILOT", model: "gpt-5-mini", status: "IDLE" },
       { kind: "OPENCODE", provider: "ANTHROPIC", model: "claude-sonnet-4-5", status: "IDLE" },
     ]);
   });

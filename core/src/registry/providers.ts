@@ -163,7 +163,8 @@ const GITHUB_COPILOT = {
   ],
   // Copilot bills by subscription, not per token.
   priceProviderId: null,
-  defaultModel: "gpt-4.1",
+  // Offered on every Copilot plan, the free one included (gpt-4.1 is not).
+  defaultModel: "gpt-5-mini",
   modelPattern: null,
 } as const satisfies ProviderDescriptor;
 
