@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
+import { benchAgentKinds, type AgentsSettings } from "./agents/agent-kinds.bench.js";
 import {
   benchCredentialResolve,
   type CredentialSettings,
@@ -13,13 +14,14 @@ import { formatSection, type SectionReport } from "./lib/report.js";
 
 // `npm run bench`: every benchmark, one after another, each against a baseline measured in the
 // same run; a table on standard output and bench/results/latest.json. `--quick` runs small
-// sizes (a smoke run); names (fanout, credentials, dispatch) pick benches.
+// sizes (a smoke run); names (fanout, credentials, dispatch, agents) pick benches.
 
-const BENCHES = ["fanout", "credentials", "dispatch"] as const;
+const BENCHES = ["fanout", "credentials", "dispatch", "agents"] as const;
 type BenchName = (typeof BENCHES)[number];
 
-// The whole run stops by itself after this, cleaning up first.
-const HARD_LIMIT_MS = 8 * 60_000;
+// The whole run stops by itself after this, cleaning up first. The agents bench cold-starts
+// five CLIs in containers (and may build the agent image first): most of it is that bench's.
+const HARD_LIMIT_MS = 20 * 60_000;
 const resultsDir = fileURLToPath(new URL("../results/", import.meta.url));
 
 function parseArgs(argv: readonly string[]): { quick: boolean; only: readonly BenchName[] } {
@@ -53,7 +55,8 @@ function settingsFor(quick: boolean) {
     baselineIterations: quick ? 5 : 20,
     pauseMs: 150,
   };
-  return { fanout, credentials, dispatch };
+  const agents: AgentsSettings = { warmMessages: quick ? 3 : 8, pauseMs: 150 };
+  return { fanout, credentials, dispatch, agents };
 }
 
 async function main(): Promise<number> {
@@ -98,6 +101,7 @@ async function main(): Promise<number> {
     fanout: () => benchEventFanout(cleanups, settings.fanout),
     credentials: () => benchCredentialResolve(cleanups, settings.credentials),
     dispatch: () => benchWarmDispatch(cleanups, settings.dispatch),
+    agents: () => benchAgentKinds(cleanups, settings.agents),
   };
   // Once stopping, the clean-up exits the process; nothing more is run or written.
   const halted = () => new Promise<number>(() => undefined);

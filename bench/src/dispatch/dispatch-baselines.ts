@@ -1,6 +1,7 @@
 import type { Duplex } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import type Docker from "dockerode";
+import type { SectionReport } from "../lib/report.js";
 
 // The dispatch bench's baselines: a bare docker exec into the agent's container, and the fake
 // provider's streaming call made directly.
@@ -102,4 +103,18 @@ export async function engineAnswers(docker: Docker): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** What a bench that needs a Docker engine hands back when none answers. */
+export function noEngineSection(id: string, title: string): SectionReport {
+  return {
+    id,
+    title,
+    columns: [],
+    rows: [],
+    ratios: [],
+    notes: [],
+    data: null,
+    skipped: "no Docker engine answers (start dockerd; see the platform notes)",
+  };
 }

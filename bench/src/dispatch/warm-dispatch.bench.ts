@@ -1,27 +1,20 @@
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { agentBundlePath } from "@agentry/agent";
-import { buildAgentBundle } from "@agentry/agent/build.mjs";
 import Docker from "dockerode";
 import type { Cleanups } from "../lib/cleanup.js";
-import { now, withTimeout } from "../lib/clock.js";
-import {
-  AGENT_EVENTS_SUBSCRIPTION,
-  createSession,
-  sendMessage,
-  spawnChatAgent,
-} from "../lib/gql.js";
+import { createSession, spawnChatAgent } from "../lib/gql.js";
 import { formatMs, type SectionReport } from "../lib/report.js";
 import { ratio, summarize, type Summary } from "../lib/stats.js";
+import { watchAgentMessages, type MessageSample } from "./agent-messages.js";
 import { startBenchSystem } from "./bench-system.js";
 import {
   AGENT_SCRIPT,
   bareExec,
   engineAnswers,
+  noEngineSection,
   providerCall,
   type ExecTiming,
 } from "./dispatch-baselines.js";
-import { EventTimes, type AgentEventView } from "./event-times.js";
 
 // A message to a warm agent (its container exists), the whole way: sendMessage over HTTP →
 // BullMQ → the worker (resolve and decrypt the key, docker exec the agent in its container) →
@@ -41,33 +34,13 @@ export interface DispatchSettings {
 const MESSAGE_TIMEOUT_MS = 60_000;
 const MODEL = "claude-haiku-4-5";
 
-interface MessageSample {
-  readonly mutationMs: number;
-  readonly firstTextMs: number;
-  readonly doneMs: number;
-  readonly returnedToFirstTextMs: number;
-}
-
 export async function benchWarmDispatch(
   cleanups: Cleanups,
   settings: DispatchSettings,
 ): Promise<SectionReport> {
   const title = "3. Warm message dispatch: sendMessage → first TEXT / DONE on agentEvents";
   const docker = new Docker();
-  if (!(await engineAnswers(docker))) {
-    return {
-      id: "warmDispatch",
-      title,
-      columns: [],
-      rows: [],
-      ratios: [],
-      notes: [],
-      data: null,
-      skipped: "no Docker engine answers (start dockerd; see the platform notes)",
-    };
-  }
-  // The Docker runtime bakes the bundle into the agent image: build it from the current source.
-  await buildAgentBundle({ outfile: agentBundlePath });
+  if (!(await engineAnswers(docker))) return noEngineSection("warmDispatch", title);
   const system = await startBenchSystem(cleanups);
   try {
     const { api, fake } = system;
@@ -82,49 +55,8 @@ export async function benchWarmDispatch(
     );
     const agentId = await spawnChatAgent(api, user.token, sessionId, MODEL);
 
-    const times = new EventTimes();
-    const socket = api.ws(user.token);
-    socket.client.subscribe<{ agentEvents: AgentEventView }>(
-      { query: AGENT_EVENTS_SUBSCRIPTION, variables: { agentId } },
-      {
-        next: (result) => {
-          times.received(result.data?.agentEvents);
-        },
-        error: (error: unknown) => {
-          times.fail(new Error(`agentEvents failed: ${JSON.stringify(error)}`));
-        },
-        complete: () => {
-          times.fail(new Error("agentEvents completed early"));
-        },
-      },
-    );
-    // Live once a probe event comes through (graphql-ws does not acknowledge a subscription).
-    const probeDeadline = performance.now() + 20_000;
-    const probed = times.probed.promise.then(() => true);
-    for (;;) {
-      if (performance.now() > probeDeadline) throw new Error("agentEvents was not live in time");
-      await api.appendAgentEvent({
-        agentId,
-        messageId: null,
-        at: new Date().toISOString(),
-        type: "TEXT",
-        text: "probe",
-      });
-      if (await Promise.race([probed, sleep(50).then(() => false)])) break;
-    }
-
-    const measure = async (text: string): Promise<MessageSample> => {
-      const sent = now();
-      const messageId = await sendMessage(api, user.token, agentId, text);
-      const returned = now();
-      const got = await withTimeout(times.done(messageId), MESSAGE_TIMEOUT_MS, `message "${text}"`);
-      return {
-        mutationMs: returned - sent,
-        firstTextMs: got.firstText - sent,
-        doneMs: got.done - sent,
-        returnedToFirstTextMs: got.firstText - returned,
-      };
-    };
+    const messages = await watchAgentMessages(api, user.token, agentId);
+    const measure = (text: string) => messages.measure(text, MESSAGE_TIMEOUT_MS);
 
     let cold: MessageSample;
     try {
@@ -176,7 +108,7 @@ export async function benchWarmDispatch(
       }
     }
     fake.clearCalls();
-    await socket.dispose();
+    await messages.close();
 
     const figures = {
       mutation: summarize(samples.map((s) => s.mutationMs)),
