@@ -17,7 +17,7 @@ const logger = pino({ level: "info" }, destination(2));
 const tag = await ensureAgentImage({
   docker: new Docker(),
   repoRoot,
-  agentClis: await ensureAgentClis({
+  agentClis: ensureAgentClis({
     log: (line) => {
       logger.info(line);
     },

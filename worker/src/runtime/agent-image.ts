@@ -30,8 +30,11 @@ export interface EnsureAgentImageOptions {
   docker: Docker;
   /** The monorepo root; the agent bundle is looked up under it. */
   repoRoot: string;
-  /** The agent CLIs to put in the image (from `ensureAgentClis()`). */
-  agentClis: AgentClisInstall;
+  /**
+   * The agent CLIs to put in the image (from `ensureAgentClis()`). A promise lets a fresh
+   * machine build the base image while they install.
+   */
+  agentClis: AgentClisInstall | Promise<AgentClisInstall>;
   /** The single-file agent program; default `<repoRoot>/agent/dist/agent.mjs`. */
   agentBundle?: string;
   /** Image repository; default `agentry-agent` (layers: `<repository>-base`, `-clis`). */
@@ -187,7 +190,9 @@ async function buildClisLayer(
  * - `<repository>:<hash>`: the agent bundle at {@link AGENT_IMAGE_LAYOUT}.agentScript.
  */
 export async function ensureAgentImage(options: EnsureAgentImageOptions): Promise<string> {
-  const { docker, logger, agentClis } = options;
+  const { docker, logger } = options;
+  const install = Promise.resolve(options.agentClis);
+  install.catch(() => undefined); // awaited below, unless this call fails first
   const repository = options.repository ?? DEFAULT_REPOSITORY;
   const bundlePath = options.agentBundle ?? join(options.repoRoot, "agent", "dist", "agent.mjs");
   let bundle: Buffer;
@@ -199,7 +204,25 @@ export async function ensureAgentImage(options: EnsureAgentImageOptions): Promis
       `Agent bundle not found at ${bundlePath}: build it with \`npm run build -w @agentry/agent\``,
     );
   }
+  const follow = (stream: NodeJS.ReadableStream) => followProgress(docker, stream);
   const base = baseImageTag(repository);
+  // The base does not depend on the CLIs: on a fresh machine it is built while they install.
+  const baseReady = ensureLayer(
+    docker,
+    base,
+    "agent base image (Debian, node, git)",
+    () => buildBaseImage(docker, base, follow, logger),
+    logger,
+  );
+  baseReady.catch(() => undefined); // awaited below, once the CLIs are there
+  let agentClis: AgentClisInstall;
+  try {
+    agentClis = await install;
+  } catch (error) {
+    await baseReady.catch(() => undefined); // not left building once this call has failed
+    throw error;
+  }
+  await baseReady;
   const clis = `${repository}-clis:${shortHash(base, agentClis.hash)}`;
   const dockerfile = [
     `FROM ${clis}`,
@@ -210,14 +233,6 @@ export async function ensureAgentImage(options: EnsureAgentImageOptions): Promis
   const tag = `${repository}:${shortHash(dockerfile, bundle)}`;
   if (await imageExists(docker, tag)) return tag;
 
-  const follow = (stream: NodeJS.ReadableStream) => followProgress(docker, stream);
-  await ensureLayer(
-    docker,
-    base,
-    "agent base image (Debian, node, git)",
-    () => buildBaseImage(docker, base, follow, logger),
-    logger,
-  );
   await ensureLayer(
     docker,
     clis,

@@ -81,7 +81,7 @@ export async function createAgentRuntime(
   }
   const image =
     options.image ??
-    (await ensureAgentImage({ docker, repoRoot, logger, agentClis: await agentClis(logger) }));
+    (await ensureAgentImage({ docker, repoRoot, logger, agentClis: agentClis(logger) }));
   return new DockerRuntime({
     ...options.containers,
     docker,
