@@ -101,8 +101,8 @@ async function debianRootfs(target: string, node: string, logger?: Logger): Prom
     ...dpkgOptions.map((option) => `--dpkgopt=${option}`),
     `--customize-hook=copy-in ${node} /usr/local/bin`,
     `--customize-hook=${customizeScript()}`,
-    // No mirror given: mmdebstrap uses Debian's own (with updates and security for a stable
-    // suite), through the proxy in http_proxy/https_proxy when one is set.
+    // No mirror given: mmdebstrap uses its default Debian mirrors (with updates and security
+    // for a stable suite), so none is named in this repository.
     suite,
     target,
   ];
