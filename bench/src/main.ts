@@ -21,7 +21,7 @@ type BenchName = (typeof BENCHES)[number];
 
 // The whole run stops by itself after this, cleaning up first. The agents bench cold-starts
 // five CLIs in containers (and may build the agent image first): most of it is that bench's.
-const HARD_LIMIT_MS = 20 * 60_000;
+const HARD_LIMIT_MS = 30 * 60_000;
 const resultsDir = fileURLToPath(new URL("../results/", import.meta.url));
 
 function parseArgs(argv: readonly string[]): { quick: boolean; only: readonly BenchName[] } {
