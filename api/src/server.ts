@@ -18,7 +18,7 @@ import { loggingPlugin } from "./graphql/logging.js";
 import { operationChecksPlugin } from "./graphql/operation-checks.js";
 import { attachGraphQLWs } from "./graphql/ws.js";
 import type { SocketLimits } from "./graphql/ws-limits.js";
-import { clientAddress } from "./http/client-address.js";
+import { clientAddress, type TrustedProxies } from "./http/client-address.js";
 import { checkReadiness } from "./health/readiness.js";
 import { applyCors } from "./http/cors.js";
 import type { AgentQueues } from "./agents/agent-queues.js";
@@ -45,7 +45,7 @@ export interface ApiLimits {
   readonly cost: CostPolicy;
   readonly sockets: SocketLimits;
   /** Reverse proxies whose X-Forwarded-For names the client (TRUSTED_PROXIES). */
-  readonly trustedProxies: ReadonlySet<string>;
+  readonly trustedProxies: TrustedProxies;
   /** Introspection and "Did you mean …" suggestions (off in production unless enabled). */
   readonly schemaOpen: boolean;
 }

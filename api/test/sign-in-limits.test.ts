@@ -10,7 +10,8 @@ import { startTestApi, type GqlError, type TestApi } from "./harness.js";
 const LIMITS = {
   AUTH_ATTEMPTS_PER_ADDRESS: "20",
   AUTH_FAILURES_PER_ACCOUNT: "10",
-  TRUSTED_PROXIES: "127.0.0.1,::1",
+  // A range, as a container network would be given.
+  TRUSTED_PROXIES: "127.0.0.0/8,::1",
   // Real hashing work (production uses 2^15), so the latencies measured here mean something.
   SCRYPT_COST: String(2 ** 12),
 };

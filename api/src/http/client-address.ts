@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { isIP } from "node:net";
+import { BlockList, isIP } from "node:net";
 
 // The address a request comes from, for rate limits. Behind a reverse proxy every request comes
 // from the proxy, so the proxy's X-Forwarded-For is believed, but only from the addresses the
@@ -8,21 +8,38 @@ import { isIP } from "node:net";
 /** "::ffff:10.0.0.1" (IPv4 on an IPv6 socket) and "10.0.0.1" are one client. */
 const normalize = (address: string): string => address.trim().replace(/^::ffff:(?=\d+\.)/i, "");
 
-/** The TRUSTED_PROXIES list (comma-separated addresses) as a set. */
-export function parseTrustedProxies(list: string): ReadonlySet<string> {
-  return new Set(
-    list
-      .split(",")
-      .map(normalize)
-      .filter((address) => address !== ""),
-  );
+/** Which addresses are trusted proxies. */
+export interface TrustedProxies {
+  has(address: string): boolean;
+}
+
+/**
+ * The TRUSTED_PROXIES list: comma-separated addresses or CIDR ranges (a container network's,
+ * e.g. 172.16.0.0/12). Entries that are neither are ignored.
+ */
+export function parseTrustedProxies(list: string): TrustedProxies {
+  const trusted = new BlockList();
+  for (const entry of list.split(",").map(normalize)) {
+    const [address = "", bits] = entry.split("/");
+    const family = isIP(address);
+    if (family === 0) continue;
+    const type = family === 4 ? "ipv4" : "ipv6";
+    if (bits === undefined) trusted.addAddress(address, type);
+    else if (/^\d{1,3}$/.test(bits)) trusted.addSubnet(address, Number(bits), type);
+  }
+  return {
+    has: (address) => {
+      const family = isIP(address);
+      return family !== 0 && trusted.check(address, family === 4 ? "ipv4" : "ipv6");
+    },
+  };
 }
 
 /**
  * The client's address: the socket's peer, or, when the peer is a trusted proxy, the nearest
  * X-Forwarded-For entry that is not one (read from the right: each proxy appends its peer).
  */
-export function clientAddress(req: IncomingMessage, trustedProxies: ReadonlySet<string>): string {
+export function clientAddress(req: IncomingMessage, trustedProxies: TrustedProxies): string {
   let address = normalize(req.socket.remoteAddress ?? "unknown");
   if (!trustedProxies.has(address)) return address;
   const header = req.headers["x-forwarded-for"];
