@@ -154,3 +154,30 @@ describe("lastUsedAt off the message's path", () => {
     expect((await row(key.id)).lastUsedAt).toEqual(usedAt);
   });
 });
+
+describe("resolveForRun's one read", () => {
+  it("reads dates as dates: an expired session key is passed over for the account key, which opens", async () => {
+    const { user, session, key, query } = await storedKey();
+    await db.prisma.credential.update({
+      where: { id: key.id },
+      data: { expiresAt: new Date(Date.now() - 60_000) },
+    });
+    const account = await storeCredential(db.prisma, vault, {
+      owner: { userId: user.id },
+      provider: "ANTHROPIC",
+      kind: "API_KEY",
+      secret: "sk-ant-api03-the-account-key",
+      expiresAt: new Date(Date.now() + 3_600_000),
+    });
+    const stamps = batcher();
+    const run = await resolveForRun(
+      { prisma: db.prisma, systemKeys: {}, allowSystemKeys: false, vault, lastUsed: stamps },
+      { ...query, sessionId: session.id },
+    );
+    expect(run.secret).toBe("sk-ant-api03-the-account-key");
+    expect(run.resolution).toMatchObject({ source: "ACCOUNT", credentialId: account.id });
+    await stamps.close();
+    expect((await row(account.id)).lastUsedAt).not.toBeNull();
+    expect((await row(key.id)).lastUsedAt).toBeNull();
+  });
+});
