@@ -20,6 +20,8 @@ export interface OpenCodeRunSummary {
   sessionId: string | undefined;
   /** Provider calls reported (`step_finish`). */
   calls: number;
+  /** Why the last call ended: `tool-calls` means OpenCode goes on with another call. */
+  finishReason: string | undefined;
   textParts: number;
   failure: OpenCodeFailure | undefined;
 }
@@ -40,6 +42,7 @@ export class OpenCodeStream {
   readonly summary: OpenCodeRunSummary = {
     sessionId: undefined,
     calls: 0,
+    finishReason: undefined,
     textParts: 0,
     failure: undefined,
   };
@@ -124,6 +127,7 @@ export class OpenCodeStream {
         : {}),
     });
     this.summary.calls += 1;
+    this.summary.finishReason = text(part?.["reason"]);
   }
 
   private failure(error: Record<string, unknown> | undefined): void {

@@ -160,7 +160,8 @@ function failureOf(failure: OpenCodeFailure, input: AgentRunInput, stderr: strin
     status === 403 ||
     failure.name === "ProviderAuthError" ||
     /API_KEY_INVALID|API key not valid/.test(`${failure.message} ${failure.responseBody ?? ""}`) ||
-    (signIn && /token refresh failed/i.test(failure.message));
+    // A refused refresh (a reused or revoked refresh token); a 5xx there is not the sign-in's fault.
+    (signIn && /token refresh failed: 4\d\d/i.test(failure.message));
   if (keyRefused) {
     const http = status === undefined ? "" : ` (HTTP ${status})`;
     if (!signIn) {
@@ -262,6 +263,9 @@ export const runOpenCode: AgentRunner = async (input, context): Promise<RunOutco
     const env = openCodeEnv(context, home, openCodeConfig(input, credential.providerId, baseUrl));
 
     const attempt = async (sessionId: string | undefined) => {
+      // The budget's cap: once the run has made maxCalls calls, OpenCode is stopped before it
+      // starts another (it has no such limit of its own).
+      const stop = new AbortController();
       const stream = new OpenCodeStream(
         context.emit,
         { provider: input.provider, model: input.model },
@@ -276,17 +280,22 @@ export const runOpenCode: AgentRunner = async (input, context): Promise<RunOutco
         timeLimitMs: input.timeLimitMs,
         // As arguments, OpenCode would quote words with spaces and turn "42" into a number.
         stdin: input.text,
+        signal: stop.signal,
         onStdoutLine: (line) => {
           stream.line(line);
+          const { calls, finishReason } = stream.summary;
+          if (input.maxCalls !== null && calls >= input.maxCalls && finishReason === "tool-calls") {
+            stop.abort();
+          }
         },
       });
-      return { exit, summary: stream.summary };
+      return { exit, summary: stream.summary, capped: stop.signal.aborted };
     };
 
-    let { exit, summary } = await attempt(saved?.sessionId);
+    let { exit, summary, capped } = await attempt(saved?.sessionId);
     if (saved !== undefined && sessionGone(exit, summary)) {
       log(`opencode: session ${saved.sessionId} is gone; starting a new one`);
-      ({ exit, summary } = await attempt(undefined));
+      ({ exit, summary, capped } = await attempt(undefined));
     }
     // The conversation goes on with the next message, even after a failed turn.
     if (summary.sessionId !== undefined && summary.sessionId !== saved?.sessionId) {
@@ -300,6 +309,10 @@ export const runOpenCode: AgentRunner = async (input, context): Promise<RunOutco
       context.emit({ type: "credential", secret: rotated.content });
     }
 
+    if (capped && summary.failure === undefined && !exit.timedOut) {
+      context.emit({ type: "done", stopReason: "max_calls" });
+      return "done";
+    }
     const error = outcomeError(exit, summary, input);
     if (error !== undefined) {
       log(

@@ -18,8 +18,8 @@ import { newKey, readAllFiles, tempWorkspace } from "../support/run-helpers.js";
 
 // The real `opencode` binary against the fake provider. A ChatGPT sign-in's calls and its
 // refresh go to fixed addresses (chatgpt.com, auth.openai.com): they reach the fake through a
-// TLS proxy with a test CA. OpenCode starts slowly (seconds): each test runs it as few times as
-// it can.
+// TLS proxy with a test CA. OpenCode starts slowly (seconds; minutes on a loaded machine, hence
+// the generous timeout): each test runs it as few times as it can.
 
 let fake: FakeProvider;
 let tls: TlsProxy;
@@ -160,7 +160,7 @@ function chatGptSignIn(expiresIn: number) {
   return { secret, accessToken, refreshToken, idToken };
 }
 
-describe("OpenCode runner (real opencode CLI, fake provider)", { timeout: 240_000 }, () => {
+describe("OpenCode runner (real opencode CLI, fake provider)", { timeout: 600_000 }, () => {
   it("holds a two-message conversation: replies as text, history resent, usage as the fake counted it, no title call", async () => {
     const workspace = await tempWorkspace();
     const key = freshKey("ANTHROPIC");
@@ -235,6 +235,20 @@ describe("OpenCode runner (real opencode CLI, fake provider)", { timeout: 240_00
       expect(classesOf(events)).toEqual(calls.map((call) => call.usage));
       expect(usageEvents(events).map((event) => event.callIndex)).toEqual([0, 1]);
       expect(calls[0]?.usage?.reasoningTokens).toBeGreaterThan(0);
+
+      // A budget of one call: OpenCode is stopped once the call asking for a tool has ended.
+      fake.script({
+        provider: "OPENAI",
+        api: "responses",
+        toolCall: { name: "bash", arguments: { command: "true", description: "Nothing" } },
+      });
+      const capped = await runOpenCode(
+        openCodeInput("OPENAI", key, { maxCalls: 1 }),
+        workspace.path,
+      );
+      expect(capped.outcome).toBe("done");
+      expect(capped.events.at(-1)).toEqual({ type: "done", stopReason: "max_calls" });
+      expect(classesOf(capped.events)).toEqual([callsWith(key)[2]?.usage]);
       // The key is in auth.json only: not in the environment of what OpenCode runs.
       await expectNoSecretLeft(workspace.path, [key]);
     } finally {
@@ -329,7 +343,7 @@ describe("OpenCode runner (real opencode CLI, fake provider)", { timeout: 240_00
       });
       expect(two.events.indexOf(handedBack[0] as AgentEvent)).toBeLessThan(two.events.length - 1);
 
-      // A refused one: AUTHENTICATION_FAILED, saying how to sign in again.
+      // A refused access token: AUTHENTICATION_FAILED, saying how to sign in again.
       const refused = await runOpenCode(
         {
           ...signedIn,
@@ -344,6 +358,22 @@ describe("OpenCode runner (real opencode CLI, fake provider)", { timeout: 240_00
         status: 401,
         message: expect.stringContaining("codex login --device-auth") as unknown,
       });
+      // An expired one whose refresh token is refused (e.g. used before): the same.
+      const stale = await runOpenCode(
+        {
+          ...signedIn,
+          messageId: randomUUID(),
+          credential: { kind: "SUBSCRIPTION", secret: chatGptSignIn(-60).secret },
+        },
+        workspace.path,
+      );
+      expect(stale.events).toEqual([
+        {
+          type: "error",
+          code: "AUTHENTICATION_FAILED",
+          message: expect.stringContaining("codex login --device-auth") as unknown,
+        },
+      ]);
       await expectNoSecretLeft(workspace.path, [
         valid.accessToken,
         valid.refreshToken,
