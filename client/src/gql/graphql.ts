@@ -168,6 +168,7 @@ export type AccountCredentialsQuery = {
     updatedAt: string;
     lastUsedAt: string | null;
     expiresAt: string | null;
+    refusedAt: string | null;
   }>;
 };
 
@@ -181,6 +182,7 @@ export type CredentialFieldsFragment = {
   updatedAt: string;
   lastUsedAt: string | null;
   expiresAt: string | null;
+  refusedAt: string | null;
 };
 
 export type RemoveAccountCredentialMutationVariables = Exact<{
@@ -207,6 +209,7 @@ export type SetAccountCredentialMutation = {
     updatedAt: string;
     lastUsedAt: string | null;
     expiresAt: string | null;
+    refusedAt: string | null;
   };
 };
 
@@ -231,6 +234,7 @@ export type UserCredentialsQuery = {
     updatedAt: string;
     lastUsedAt: string | null;
     expiresAt: string | null;
+    refusedAt: string | null;
   }>;
 };
 
@@ -444,6 +448,7 @@ export type RemoveSessionKeyMutation = {
       updatedAt: string;
       lastUsedAt: string | null;
       expiresAt: string | null;
+      refusedAt: string | null;
     }>;
   };
 };
@@ -470,6 +475,7 @@ export type SessionKeyQuery = {
       updatedAt: string;
       lastUsedAt: string | null;
       expiresAt: string | null;
+      refusedAt: string | null;
     }>;
   } | null;
 };
@@ -495,6 +501,7 @@ export type SetSessionKeyMutation = {
       updatedAt: string;
       lastUsedAt: string | null;
       expiresAt: string | null;
+      refusedAt: string | null;
     }>;
   };
 };
@@ -659,6 +666,7 @@ export const CredentialFieldsFragmentDoc = {
           { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
           { kind: "Field", name: { kind: "Name", value: "lastUsedAt" } },
           { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
+          { kind: "Field", name: { kind: "Name", value: "refusedAt" } },
         ],
       },
     },
@@ -727,6 +735,7 @@ export const AccountCredentialsDocument = {
           { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
           { kind: "Field", name: { kind: "Name", value: "lastUsedAt" } },
           { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
+          { kind: "Field", name: { kind: "Name", value: "refusedAt" } },
         ],
       },
     },
@@ -866,6 +875,7 @@ export const SetAccountCredentialDocument = {
           { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
           { kind: "Field", name: { kind: "Name", value: "lastUsedAt" } },
           { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
+          { kind: "Field", name: { kind: "Name", value: "refusedAt" } },
         ],
       },
     },
@@ -963,6 +973,7 @@ export const UserCredentialsDocument = {
           { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
           { kind: "Field", name: { kind: "Name", value: "lastUsedAt" } },
           { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
+          { kind: "Field", name: { kind: "Name", value: "refusedAt" } },
         ],
       },
     },
@@ -1799,6 +1810,7 @@ export const RemoveSessionKeyDocument = {
           { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
           { kind: "Field", name: { kind: "Name", value: "lastUsedAt" } },
           { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
+          { kind: "Field", name: { kind: "Name", value: "refusedAt" } },
         ],
       },
     },
@@ -1904,6 +1916,7 @@ export const SessionKeyDocument = {
           { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
           { kind: "Field", name: { kind: "Name", value: "lastUsedAt" } },
           { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
+          { kind: "Field", name: { kind: "Name", value: "refusedAt" } },
         ],
       },
     },
@@ -2025,6 +2038,7 @@ export const SetSessionKeyDocument = {
           { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
           { kind: "Field", name: { kind: "Name", value: "lastUsedAt" } },
           { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
+          { kind: "Field", name: { kind: "Name", value: "refusedAt" } },
         ],
       },
     },

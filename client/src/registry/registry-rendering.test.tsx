@@ -134,6 +134,7 @@ describe("Agent Credentials", () => {
       updatedAt: "2026-01-01T00:00:00.000Z",
       lastUsedAt: null,
       expiresAt: null,
+      refusedAt: null,
     };
     const { root } = show(
       "/account/agent-credentials",
@@ -147,6 +148,40 @@ describe("Agent Credentials", () => {
     const slot = root.querySelector('[data-testid="agent-opencode-anthropic-api_key"]');
     expect(text(slot)).toContain("••••wxyz");
     expect(text(slot?.querySelector(".badge"))).toBe("Anthropic API key");
+    expect(slot?.querySelector('[data-testid="credential-refused"]')).toBeNull();
+  });
+
+  it("marks a credential the provider refused, under every agent that uses it", async () => {
+    const refused = {
+      id: "c2",
+      provider: "ANTHROPIC",
+      kind: "SUBSCRIPTION",
+      hint: "oat1",
+      version: 2,
+      createdAt: "2026-01-01T00:00:00.000Z",
+      updatedAt: "2026-01-02T00:00:00.000Z",
+      lastUsedAt: "2026-01-03T00:00:00.000Z",
+      expiresAt: null,
+      refusedAt: "2026-01-03T00:00:00.000Z",
+    };
+    const { root } = show(
+      "/account/agent-credentials",
+      { AccountCredentials: () => ({ accountCredentials: [refused] }) },
+      () => <AccountPage />,
+      "/account/:tab?",
+    );
+    const slot = await vi.waitFor(() => {
+      const found = root.querySelector(
+        '[data-testid="agent-claude-code-anthropic-subscription"] [data-testid="credential-refused"]',
+      );
+      if (found === null) throw new Error("not marked yet");
+      return found;
+    });
+    expect(text(slot.querySelector("dd"))).toMatch(/^The provider refused it on .+ — replace it/);
+    // OpenCode takes no Claude subscription: nothing of it is shown there.
+    expect(
+      root.querySelector('[data-testid="agent-opencode"] [data-testid="credential-refused"]'),
+    ).toBeNull();
   });
 });
 

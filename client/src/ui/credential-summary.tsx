@@ -37,6 +37,17 @@ export function CredentialSummary(props: {
           {props.credential.lastUsedAt ? formatDateTime(props.credential.lastUsedAt) : "Never"}
         </dd>
       </div>
+      <Show when={props.credential.refusedAt}>
+        {(refusedAt) => (
+          <div class="credential-refused" data-testid="credential-refused">
+            <dt>Refused</dt>
+            <dd>
+              The provider refused it on {formatDateTime(refusedAt())} — replace it with a fresh
+              one.
+            </dd>
+          </div>
+        )}
+      </Show>
       <Show when={props.credential.expiresAt}>
         <div>
           <dt>Expires</dt>
