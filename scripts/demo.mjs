@@ -32,8 +32,12 @@ const env = {
   PORT,
 };
 
+// Seeding stops with everything else: a SIGTERM while it waits must not keep this process up.
+const seeding = new AbortController();
+
 async function gql(query, variables, token) {
   const response = await fetch(`${apiUrl}/graphql`, {
+    signal: seeding.signal,
     method: "POST",
     headers: {
       "content-type": "application/json",
@@ -48,12 +52,12 @@ async function gql(query, variables, token) {
 
 async function waitReady() {
   for (let i = 0; i < 240; i += 1) {
-    const ready = await fetch(`${apiUrl}/readyz`).then(
+    const ready = await fetch(`${apiUrl}/readyz`, { signal: seeding.signal }).then(
       (r) => r.ok,
       () => false,
     );
     if (ready) return;
-    await sleep(500);
+    await sleep(500, undefined, { signal: seeding.signal });
   }
   throw new Error("the api did not become ready in 2 minutes");
 }
@@ -62,6 +66,7 @@ async function seed() {
   await waitReady();
   // Slow the stream a little so the answer visibly streams in.
   await fetch(`${fakeUrl}/_fake/delay`, {
+    signal: seeding.signal,
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ ms: 60 }),
@@ -103,14 +108,32 @@ async function seed() {
   );
 }
 
+// Each is one node process, signalled directly: `npx tsx …` would put npx and a shell between
+// this script and the fake provider, and a SIGTERM to npx did not reach it.
 const stopped = runTogether([
   {
     name: "fake-provider",
-    command: "npx --no-install tsx src/main.ts",
+    command: "node --import tsx src/main.ts",
     cwd: path.join(repoRoot, "tools", "fake-provider"),
     env,
   },
   { name: "system", command: "node scripts/start.mjs", cwd: repoRoot, env },
 ]);
-seed().catch((error) => say(`seeding failed: ${error.message}`));
-process.exitCode = await stopped;
+for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, () => seeding.abort());
+// Started through a shell that does not pass signals on (`npm run` runs scripts with `sh -c`;
+// package.json execs this script so npm's SIGTERM reaches it), this script would be orphaned
+// when the shell is killed: a new parent means "stop", as a signal would.
+const parent = process.ppid;
+const orphaned = setInterval(() => {
+  if (process.ppid === parent) return;
+  clearInterval(orphaned);
+  process.kill(process.pid, "SIGTERM");
+}, 500);
+orphaned.unref();
+seed().catch((error) => {
+  if (!seeding.signal.aborted) say(`seeding failed: ${error.message}`);
+});
+const code = await stopped;
+seeding.abort();
+// Everything it started has exited: so does this script, whatever is still pending.
+process.exit(code);
