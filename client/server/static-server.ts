@@ -75,6 +75,20 @@ function send(res: ServerResponse, file: string, status = 200): void {
   createReadStream(file).pipe(res);
 }
 
+/**
+ * The request's headers for the api: its host, and the browser's address appended to
+ * X-Forwarded-For, so the api's per-address limits see browsers rather than this server.
+ */
+function forwardedHeaders(target: URL, req: IncomingMessage): IncomingMessage["headers"] {
+  const earlier = req.headers["x-forwarded-for"];
+  const peer = req.socket.remoteAddress ?? "unknown";
+  return {
+    ...req.headers,
+    host: target.host,
+    "x-forwarded-for": earlier === undefined ? peer : `${String(earlier)}, ${peer}`,
+  };
+}
+
 function proxyHttp(target: URL, req: IncomingMessage, res: ServerResponse): void {
   const upstream = request(
     {
@@ -82,7 +96,7 @@ function proxyHttp(target: URL, req: IncomingMessage, res: ServerResponse): void
       port: target.port,
       method: req.method,
       path: req.url,
-      headers: { ...req.headers, host: target.host },
+      headers: forwardedHeaders(target, req),
     },
     (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -128,7 +142,7 @@ export async function startStaticServer(
       return;
     }
     const upstream = connect(Number(target.port || 80), target.hostname, () => {
-      const headers = Object.entries({ ...req.headers, host: target.host })
+      const headers = Object.entries(forwardedHeaders(target, req))
         .flatMap(([name, value]) =>
           value === undefined
             ? []
