@@ -211,7 +211,8 @@ describe("a worker killed mid-message", () => {
       `${sent.length} messages, ${answered.length} calls, ${recovered.length} runs recovered; ` +
         `${stored.filter((m) => m.status === "FAILED").length} failed; ${context}`,
     );
-  });
+    // Five kills, each waiting out a lock: near a minute on an idle machine, more under load.
+  }, 240_000);
 
   it("does not block an agent whose slot a dead worker left held by a finished message", async () => {
     const { api, fake } = system;
