@@ -1,9 +1,6 @@
-import { randomUUID } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import { z } from "zod";
 import type { TokenUsage } from "../providers/provider.js";
-import { cliStateDir } from "./run-home.js";
+import { loadCliState, saveCliState } from "./cli-state.js";
 
 // What Codex must remember between messages, in <workspace>/.agentry/cli/codex/state.json (no
 // secrets): the thread to resume and the thread's usage totals so far, because Codex reports
@@ -43,40 +40,16 @@ export type CodexState = z.infer<typeof stateSchema>;
 
 export const CODEX_CLI = "codex";
 
-function statePath(workspace: string): string {
-  return join(cliStateDir(workspace, CODEX_CLI), "state.json");
-}
-
 /** The saved state; undefined when there is none or it is unreadable (a new thread then). */
-export async function loadCodexState(
+export function loadCodexState(
   workspace: string,
   log: (line: string) => void,
 ): Promise<CodexState | undefined> {
-  let raw: string;
-  try {
-    raw = await readFile(statePath(workspace), "utf8");
-  } catch {
-    return undefined;
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    value = undefined;
-  }
-  const parsed = stateSchema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  log("codex: state.json is unreadable; starting a new thread");
-  return undefined;
+  return loadCliState(workspace, CODEX_CLI, stateSchema, log, "starting a new thread");
 }
 
-/** Written whole and renamed into place, so a killed run never leaves half a file. */
-export async function saveCodexState(workspace: string, state: CodexState): Promise<void> {
-  const path = statePath(workspace);
-  await mkdir(cliStateDir(workspace, CODEX_CLI), { recursive: true, mode: 0o700 });
-  const temporary = `${path}.${randomUUID()}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(state)}\n`, { mode: 0o600 });
-  await rename(temporary, path);
+export function saveCodexState(workspace: string, state: CodexState): Promise<void> {
+  return saveCliState(workspace, CODEX_CLI, state);
 }
 
 /**

@@ -1,9 +1,7 @@
-import { randomUUID } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import type { TokenUsage } from "../providers/provider.js";
-import { cliStateDir } from "./run-home.js";
+import { loadCliState, saveCliState } from "./cli-state.js";
 
 // Copilot's usage. Its stdout has none. Two places have it:
 // - the session's journal (`~/.copilot/session-state/<id>/events.jsonl`, in the workspace), one
@@ -58,39 +56,16 @@ const stateSchema = z.object({
 });
 export type CopilotState = z.infer<typeof stateSchema>;
 
-const statePath = (workspace: string): string =>
-  join(cliStateDir(workspace, COPILOT_CLI), "state.json");
-
 /** The saved state; undefined when there is none or it is unreadable (a new session then). */
-export async function loadCopilotState(
+export function loadCopilotState(
   workspace: string,
   log: (line: string) => void,
 ): Promise<CopilotState | undefined> {
-  let raw: string;
-  try {
-    raw = await readFile(statePath(workspace), "utf8");
-  } catch {
-    return undefined;
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    value = undefined;
-  }
-  const parsed = stateSchema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  log("copilot: state.json is unreadable; starting a new session");
-  return undefined;
+  return loadCliState(workspace, COPILOT_CLI, stateSchema, log, "starting a new session");
 }
 
-/** Written whole and renamed into place, so a killed run never leaves half a file. */
-export async function saveCopilotState(workspace: string, state: CopilotState): Promise<void> {
-  const path = statePath(workspace);
-  await mkdir(cliStateDir(workspace, COPILOT_CLI), { recursive: true, mode: 0o700 });
-  const temporary = `${path}.${randomUUID()}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(state)}\n`, { mode: 0o600 });
-  await rename(temporary, path);
+export function saveCopilotState(workspace: string, state: CopilotState): Promise<void> {
+  return saveCliState(workspace, COPILOT_CLI, state);
 }
 
 const record = (value: unknown): Record<string, unknown> | undefined =>
