@@ -41,7 +41,7 @@ export function parseId(value: string, field = "id"): string {
 }
 
 // The shapes of the credentials this platform handles, and of its own tokens: a known prefix and
-// a long random tail (random tails mix upper case, lower case and digits; "sk-my-notes" does not).
+// a long random tail (random tails mix cases or letters and digits; "sk-my-notes" does not).
 const SECRET_SHAPE =
   /(?<![A-Za-z0-9])(?:sk-|AIza|gh[pousr]_|github_pat_|agt_|agp_|eyJ)([\w-]{20,})/g;
 const TOKEN_FILE = /"(?:access|refresh|id)_token"\s*:/;
@@ -50,7 +50,10 @@ const TOKEN_FILE = /"(?:access|refresh|id)_token"\s*:/;
 function findSecret(text: string): string | undefined {
   for (const match of text.matchAll(SECRET_SHAPE)) {
     const tail = match[1] ?? "";
-    if (/[A-Z]/.test(tail) && /[a-z]/.test(tail) && /\d/.test(tail)) return match[0];
+    // A random tail mixes cases, or letters and digits; one may by chance lack digits.
+    const upper = /[A-Z]/.test(tail);
+    const lower = /[a-z]/.test(tail);
+    if ((upper && lower) || ((upper || lower) && /\d/.test(tail))) return match[0];
   }
   return TOKEN_FILE.test(text) ? "" : undefined;
 }
