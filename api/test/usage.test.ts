@@ -48,6 +48,7 @@ async function recordCall(
   costUsd: string | null,
 ): Promise<void> {
   callIndex += 1;
+  const cost = costUsd === null ? null : new Prisma.Decimal(costUsd);
   await api.prisma.usageEvent.create({
     data: {
       sessionId: ids.sessionId,
@@ -62,9 +63,28 @@ async function recordCall(
       outputTokens: tokens.output,
       cacheReadTokens: tokens.cacheRead ?? 0n,
       cacheWriteTokens: tokens.cacheWrite ?? 0n,
-      costUsd: costUsd === null ? null : new Prisma.Decimal(costUsd),
+      costUsd: cost,
       createdAt: at,
     },
+  });
+  // And its hour, as the worker's recorder adds it in the same transaction (usageSeries reads
+  // whole hours from there; its equivalence with the events is tested in e2e/usage-series).
+  const hour = new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
+  const counts = {
+    inputTokens: tokens.input,
+    outputTokens: tokens.output,
+    cacheReadTokens: tokens.cacheRead ?? 0n,
+    cacheWriteTokens: tokens.cacheWrite ?? 0n,
+    apiCalls: 1,
+    unpricedCalls: cost === null ? 1 : 0,
+    costUsd: cost ?? new Prisma.Decimal(0),
+  };
+  await api.prisma.sessionUsageHour.upsert({
+    where: { sessionId_hour: { sessionId: ids.sessionId, hour } },
+    create: { sessionId: ids.sessionId, hour, ...counts },
+    update: Object.fromEntries(
+      Object.entries(counts).map(([field, value]) => [field, { increment: value }]),
+    ),
   });
 }
 

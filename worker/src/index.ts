@@ -2,3 +2,5 @@
 export { startWorker, type RunningWorker, type WorkerOptions } from "./worker.js";
 export { loadWorkerConfig, type WorkerConfig } from "./config.js";
 export { createAgentRuntime, type AgentRuntime } from "./runtime/index.js";
+// The usage recorder, for system tests and benches that record calls as a run does.
+export { recordUsage, type UsageContext } from "./usage/usage.recorder.js";

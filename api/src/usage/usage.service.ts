@@ -91,7 +91,7 @@ interface BucketRow {
   costUsd: number;
 }
 
-/** Reads usage: the per-session rollup, and series aggregated from the per-call events. */
+/** Reads usage: the per-session rollup, and series from the hourly rollup (events at the edges). */
 export class UsageService {
   constructor(private readonly prisma: PrismaClient) {}
 
@@ -123,32 +123,65 @@ export class UsageService {
     }
     const unit = size === "HOUR" ? "hour" : "day";
     const step = size === "HOUR" ? "1 hour" : "1 day";
-    // Timestamps are stored as UTC `timestamp(3)`; every conversion is spelled out so the
-    // database's TimeZone setting cannot shift a bucket.
+    // Whole hours inside [from, to) are read from the hourly rollup (at most 1000 × 24 rows),
+    // the parts of an hour at either edge from the events (at most two hours' worth), so the
+    // cost does not grow with the session's history. Timestamps are stored as UTC
+    // `timestamp(3)`; every conversion is spelled out so the database's TimeZone setting cannot
+    // shift a bucket.
     const rows = await this.prisma.$queryRaw<BucketRow[]>(Prisma.sql`
-      WITH bounds AS (
+      WITH ends AS (
         SELECT (${from.toISOString()}::timestamptz AT TIME ZONE 'UTC') AS lo,
                (${to.toISOString()}::timestamptz AT TIME ZONE 'UTC') AS hi
+      ), bounds AS (
+        SELECT lo, hi,
+               CASE WHEN date_trunc('hour', lo) = lo THEN lo
+                    ELSE date_trunc('hour', lo) + interval '1 hour' END AS whole_lo,
+               date_trunc('hour', hi) AS whole_hi
+        FROM ends
       ), buckets AS (
         SELECT generate_series(date_trunc(${unit}, bounds.lo), bounds.hi - interval '1 millisecond', ${step}::interval) AS start
         FROM bounds
+      ), parts AS (
+        SELECT h."hour" AS at, h."inputTokens", h."outputTokens", h."cacheReadTokens",
+               h."cacheWriteTokens", h."reasoningTokens", h."apiCalls", h."unpricedCalls", h."costUsd"
+        FROM "SessionUsageHour" h, bounds
+        WHERE h."sessionId" = ${sessionId}::uuid
+          AND h."hour" >= bounds.whole_lo AND h."hour" < bounds.whole_hi
+        UNION ALL
+        SELECT e."createdAt", e."inputTokens", e."outputTokens", e."cacheReadTokens",
+               e."cacheWriteTokens", e."reasoningTokens", 1, (e."costUsd" IS NULL)::int,
+               COALESCE(e."costUsd", 0)
+        FROM "UsageEvent" e, bounds
+        WHERE e."sessionId" = ${sessionId}::uuid
+          AND e."createdAt" >= bounds.lo AND e."createdAt" < LEAST(bounds.whole_lo, bounds.hi)
+        UNION ALL
+        SELECT e."createdAt", e."inputTokens", e."outputTokens", e."cacheReadTokens",
+               e."cacheWriteTokens", e."reasoningTokens", 1, (e."costUsd" IS NULL)::int,
+               COALESCE(e."costUsd", 0)
+        FROM "UsageEvent" e, bounds
+        WHERE e."sessionId" = ${sessionId}::uuid
+          AND e."createdAt" >= GREATEST(bounds.whole_hi, bounds.whole_lo) AND e."createdAt" < bounds.hi
+      ), sums AS (
+        SELECT date_trunc(${unit}, p.at) AS start,
+               SUM(p."inputTokens") AS "inputTokens", SUM(p."outputTokens") AS "outputTokens",
+               SUM(p."cacheReadTokens") AS "cacheReadTokens",
+               SUM(p."cacheWriteTokens") AS "cacheWriteTokens",
+               SUM(p."reasoningTokens") AS "reasoningTokens", SUM(p."apiCalls") AS "apiCalls",
+               SUM(p."unpricedCalls") AS "unpricedCalls", SUM(p."costUsd") AS "costUsd"
+        FROM parts p
+        GROUP BY 1
       )
       SELECT (b.start AT TIME ZONE 'UTC') AS "start",
-             COALESCE(SUM(e."inputTokens"), 0)::bigint AS "inputTokens",
-             COALESCE(SUM(e."outputTokens"), 0)::bigint AS "outputTokens",
-             COALESCE(SUM(e."cacheReadTokens"), 0)::bigint AS "cacheReadTokens",
-             COALESCE(SUM(e."cacheWriteTokens"), 0)::bigint AS "cacheWriteTokens",
-             COALESCE(SUM(e."reasoningTokens"), 0)::bigint AS "reasoningTokens",
-             COUNT(e."id")::int AS "apiCalls",
-             COUNT(e."id") FILTER (WHERE e."costUsd" IS NULL)::int AS "unpricedCalls",
-             COALESCE(SUM(e."costUsd"), 0)::float8 AS "costUsd"
+             COALESCE(s."inputTokens", 0)::bigint AS "inputTokens",
+             COALESCE(s."outputTokens", 0)::bigint AS "outputTokens",
+             COALESCE(s."cacheReadTokens", 0)::bigint AS "cacheReadTokens",
+             COALESCE(s."cacheWriteTokens", 0)::bigint AS "cacheWriteTokens",
+             COALESCE(s."reasoningTokens", 0)::bigint AS "reasoningTokens",
+             COALESCE(s."apiCalls", 0)::int AS "apiCalls",
+             COALESCE(s."unpricedCalls", 0)::int AS "unpricedCalls",
+             COALESCE(s."costUsd", 0)::float8 AS "costUsd"
       FROM buckets b
-      CROSS JOIN bounds
-      LEFT JOIN "UsageEvent" e
-        ON e."sessionId" = ${sessionId}::uuid
-       AND e."createdAt" >= GREATEST(b.start, bounds.lo)
-       AND e."createdAt" < LEAST(b.start + ${step}::interval, bounds.hi)
-      GROUP BY b.start
+      LEFT JOIN sums s ON s.start = b.start
       ORDER BY b.start`);
     return rows.map((row) => ({ start: row.start, ...toUsageStats(row) }));
   }

@@ -46,6 +46,8 @@ export async function recordUsage(
   prisma: PrismaClient,
   context: UsageContext,
   usage: UsageRecord,
+  /** When the call is recorded: the event's createdAt and its hour in the hourly rollup. */
+  at: Date = new Date(),
 ): Promise<RecordedUsage> {
   const { costUsd } = estimateCost(usage.provider, usage.model, usage);
   const costDisagrees = costsDisagree(costUsd, usage.reportedCostUsd);
@@ -73,11 +75,13 @@ export async function recordUsage(
           reportedCostUsd:
             usage.reportedCostUsd === undefined ? null : new Prisma.Decimal(usage.reportedCostUsd),
           costDisagrees,
+          createdAt: at,
         },
       ],
       skipDuplicates: true,
     });
     const inserted = count === 1;
+    if (inserted) await addToUsageHour(tx, context.sessionId, at, tokens, costUsd);
     const increments = {
       inputTokens: { increment: inserted ? tokens.inputTokens : 0n },
       outputTokens: { increment: inserted ? tokens.outputTokens : 0n },
@@ -102,6 +106,43 @@ export async function recordUsage(
     });
     return { inserted, costUsd, costDisagrees, totals: toUsagePayload(row) };
   });
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Adds one recorded call to its session's UTC hour (usageSeries reads whole hours there). Only
+ * for a call whose event was just inserted, in that transaction: counted once, like the totals.
+ */
+async function addToUsageHour(
+  tx: Prisma.TransactionClient,
+  sessionId: string,
+  at: Date,
+  tokens: Record<
+    "inputTokens" | "outputTokens" | "cacheReadTokens" | "cacheWriteTokens" | "reasoningTokens",
+    bigint
+  >,
+  costUsd: number | null,
+): Promise<void> {
+  // The hour as a UTC `timestamp`, spelled out so the database's TimeZone cannot shift it. The
+  // cost is rounded as the event's own column rounds it, so hours sum to what the events sum to.
+  const hour = new Date(Math.floor(at.getTime() / HOUR_MS) * HOUR_MS).toISOString();
+  await tx.$executeRaw`
+    INSERT INTO "SessionUsageHour" AS h ("sessionId", "hour", "inputTokens", "outputTokens",
+      "cacheReadTokens", "cacheWriteTokens", "reasoningTokens", "apiCalls", "unpricedCalls", "costUsd")
+    VALUES (${sessionId}::uuid, (${hour}::timestamptz AT TIME ZONE 'UTC'), ${tokens.inputTokens},
+      ${tokens.outputTokens}, ${tokens.cacheReadTokens}, ${tokens.cacheWriteTokens},
+      ${tokens.reasoningTokens}, 1, ${costUsd === null ? 1 : 0},
+      ${costUsd === null ? "0" : new Prisma.Decimal(costUsd).toFixed()}::numeric(18, 9))
+    ON CONFLICT ("sessionId", "hour") DO UPDATE SET
+      "inputTokens" = h."inputTokens" + EXCLUDED."inputTokens",
+      "outputTokens" = h."outputTokens" + EXCLUDED."outputTokens",
+      "cacheReadTokens" = h."cacheReadTokens" + EXCLUDED."cacheReadTokens",
+      "cacheWriteTokens" = h."cacheWriteTokens" + EXCLUDED."cacheWriteTokens",
+      "reasoningTokens" = h."reasoningTokens" + EXCLUDED."reasoningTokens",
+      "apiCalls" = h."apiCalls" + 1,
+      "unpricedCalls" = h."unpricedCalls" + EXCLUDED."unpricedCalls",
+      "costUsd" = h."costUsd" + EXCLUDED."costUsd"`;
 }
 
 type SessionUsageRow = Prisma.SessionUsageGetPayload<object>;
