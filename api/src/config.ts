@@ -1,4 +1,4 @@
-import { commonEnvShape, optionalText, parseEnv, type Env } from "@agentry/core";
+import { booleanVariable, commonEnvShape, optionalText, parseEnv, type Env } from "@agentry/core";
 import { z } from "zod";
 
 const unsetIfEmpty = (value: unknown): unknown =>
@@ -15,6 +15,28 @@ const integerVariable = (fallback: number, min: number, max: number) =>
       .max(max, { message: `must be at most ${max}` })
       .optional()
       .transform((value) => value ?? fallback),
+  );
+
+/**
+ * The metrics listener's port: a number (0: any free one) or `off`. Unset or empty gives
+ * `fallback`, marked as not configured (a taken default port only warns).
+ */
+const metricsPortVariable = (fallback: number) =>
+  z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .refine((value) => value === "off" || (/^\d{1,5}$/.test(value) && Number(value) <= 65535), {
+        message: "must be a port number (0 to 65535; 0: any free one) or off",
+      })
+      .optional()
+      .transform((value) =>
+        value === undefined
+          ? { port: fallback, configured: false }
+          : { port: value === "off" ? null : Number(value), configured: true },
+      ),
   );
 
 /** The api's environment: the shared variables plus its own. */
@@ -94,6 +116,19 @@ export const apiEnvSchema = z.object({
     unsetIfEmpty,
     z.stringbool({ truthy: ["true", "1", "yes"], falsy: ["false", "0", "no"] }).optional(),
   ),
+  // --- metrics (README: Metrics) ---
+  /** Port of the /metrics listener; `off` for none. */
+  METRICS_PORT: metricsPortVariable(9464),
+  /** Interface of the /metrics listener: loopback, so only this machine can scrape. */
+  METRICS_HOST: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .optional()
+      .transform((value) => value ?? "127.0.0.1"),
+  ),
+  /** Also serve /metrics on the public port (PORT), to anyone who can reach it. */
+  METRICS_ON_PUBLIC_PORT: booleanVariable(false),
 });
 
 export type ApiConfig = z.output<typeof apiEnvSchema>;

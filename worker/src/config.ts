@@ -19,6 +19,31 @@ const positiveInt = (fallback: number, max: number) =>
     z.coerce.number().int().min(1).max(max).default(fallback),
   );
 
+const unsetIfEmpty = (value: unknown): unknown =>
+  typeof value === "string" && value.trim() === "" ? undefined : value;
+
+/**
+ * The metrics listener's port: a number (0: any free one) or `off`. Unset or empty gives
+ * `fallback`, marked as not configured (a taken default port only warns).
+ */
+const metricsPortVariable = (fallback: number) =>
+  z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .refine((value) => value === "off" || (/^\d{1,5}$/.test(value) && Number(value) <= 65535), {
+        message: "must be a port number (0 to 65535; 0: any free one) or off",
+      })
+      .optional()
+      .transform((value) =>
+        value === undefined
+          ? { port: fallback, configured: false }
+          : { port: value === "off" ? null : Number(value), configured: true },
+      ),
+  );
+
 const workerEnvSchema = commonEnvSchema.extend({
   /** docker | process; unset = docker where an engine answers, else process (with a warning). */
   AGENT_RUNTIME: optionalText().pipe(
@@ -71,6 +96,10 @@ const workerEnvSchema = commonEnvSchema.extend({
   AGENT_CPUS: positiveInt(1, 64),
   /** Memory per agent container, in MiB. */
   AGENT_MEMORY_MB: positiveInt(1024, 256 * 1024),
+  /** Port of the /metrics listener (README: Metrics); `off` for none. */
+  METRICS_PORT: metricsPortVariable(9465),
+  /** Interface of the /metrics listener: loopback, so only this machine can scrape. */
+  METRICS_HOST: z.preprocess(unsetIfEmpty, z.string().default("127.0.0.1")),
 });
 
 export type WorkerEnv = z.output<typeof workerEnvSchema>;
