@@ -22,8 +22,15 @@ export class AuthResolver {
   ) {}
 
   @Query(() => UserType, { description: "The signed-in user." })
-  me(@Ctx() ctx: RequestContext): Promise<UserRecord> {
-    return this.auth.user(requireViewer(ctx).userId);
+  me(@Ctx() ctx: RequestContext): UserRecord {
+    // The token's lookup read the user already (no account is deleted while a token lives).
+    const viewer = requireViewer(ctx);
+    return {
+      id: viewer.userId,
+      email: viewer.email,
+      role: viewer.role,
+      createdAt: viewer.userCreatedAt,
+    };
   }
 
   @Mutation(() => AuthPayload, {

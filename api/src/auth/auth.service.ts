@@ -6,6 +6,7 @@ import type { Role } from "../graphql/enums.js";
 import { checkNewPassword, normalizeEmail } from "./email.js";
 import { hashPassword, verifyPassword, type ScryptParams } from "./password.js";
 import type { SignInGuard } from "./sign-in-guard.js";
+import { TokenCache, type CachedToken } from "./token-cache.js";
 import type { TokenRevocations } from "./token-revocations.js";
 import { hashToken, isTokenShaped, issueToken } from "./token.js";
 
@@ -46,6 +47,8 @@ const isUniqueViolation = (error: unknown): boolean =>
 export class AuthService {
   // An unknown email is checked against this hash, so it costs the same as a wrong password.
   private readonly decoyHash: Promise<string>;
+  // Who each recently used token stands for: most requests need no database read to know.
+  private readonly tokens: TokenCache;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -58,6 +61,7 @@ export class AuthService {
     this.decoyHash = hashPassword("decoy password, never matches", config.scrypt);
     // Surfaces (never swallows) a failure when first awaited; this only avoids an unhandled rejection.
     this.decoyHash.catch(() => undefined);
+    this.tokens = new TokenCache(revocations, () => this.now().getTime());
   }
 
   /** Creates an account; `clientAddress` is where the request came from (rate limits). */
@@ -146,33 +150,73 @@ export class AuthService {
     };
   }
 
-  /** The viewer a bearer token stands for; null when unknown, revoked or expired. */
+  /**
+   * The viewer a bearer token stands for; null when unknown, revoked or expired. Served from
+   * memory for a few seconds after a read (revocations drop it at once, see token-cache.ts).
+   */
   async authenticate(token: string): Promise<Viewer | null> {
     if (!isTokenShaped(token)) return null;
+    const tokenHash = hashToken(token);
+    const cached = this.tokens.get(tokenHash);
+    if (cached !== undefined) {
+      await this.stampLastUsed(cached);
+      return cached.viewer;
+    }
+    const ticket = this.tokens.ticket();
     const row = await this.prisma.apiToken.findUnique({
-      where: { tokenHash: hashToken(token) },
+      where: { tokenHash },
       select: {
         id: true,
         revokedAt: true,
         expiresAt: true,
         lastUsedAt: true,
-        user: { select: { id: true, email: true, role: true } },
+        user: { select: { id: true, email: true, role: true, createdAt: true } },
       },
     });
     const now = this.now();
     if (row === null || row.revokedAt !== null || (row.expiresAt !== null && row.expiresAt <= now))
       return null;
-    const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
-    if (row.lastUsedAt === null || row.lastUsedAt < stale) {
-      await this.prisma.apiToken.updateMany({
-        where: { id: row.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: stale } }] },
-        data: { lastUsedAt: now },
-      });
-    }
-    return { userId: row.user.id, email: row.user.email, role: row.user.role, tokenId: row.id };
+    const found: CachedToken = {
+      viewer: {
+        userId: row.user.id,
+        email: row.user.email,
+        role: row.user.role,
+        userCreatedAt: row.user.createdAt,
+        tokenId: row.id,
+      },
+      expiresAt: row.expiresAt?.getTime() ?? null,
+      lastUsedAt: row.lastUsedAt?.getTime() ?? null,
+    };
+    await this.stampLastUsed(found);
+    this.tokens.set(tokenHash, found, ticket);
+    return found.viewer;
   }
 
-  /** Whether a token is still valid (long-lived subscriptions re-check it). */
+  /** Writes the token's lastUsedAt when the stored one is older than LAST_USED_RESOLUTION_MS. */
+  private async stampLastUsed(token: CachedToken): Promise<void> {
+    const now = this.now();
+    const stale = now.getTime() - LAST_USED_RESOLUTION_MS;
+    if (token.lastUsedAt !== null && token.lastUsedAt >= stale) return;
+    // Concurrent requests with the same token see it fresh: one of them writes.
+    token.lastUsedAt = now.getTime();
+    await this.prisma.apiToken.updateMany({
+      where: {
+        id: token.viewer.tokenId,
+        OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(stale) } }],
+      },
+      data: { lastUsedAt: now },
+    });
+  }
+
+  /**
+   * Whether a token is still valid, from memory when it was used in the last few seconds and
+   * revocations are being heard; else from the database (isTokenActive).
+   */
+  async isTokenLive(tokenId: string): Promise<boolean> {
+    return this.tokens.isLive(tokenId) ?? (await this.isTokenActive(tokenId));
+  }
+
+  /** Whether a token is still valid, from the database (long-lived subscriptions re-check it). */
   async isTokenActive(tokenId: string): Promise<boolean> {
     const row = await this.prisma.apiToken.findUnique({
       where: { id: tokenId },
@@ -203,12 +247,6 @@ export class AuthService {
       );
     });
     await this.revocations.announce(viewer.tokenId);
-  }
-
-  async user(userId: string): Promise<UserRecord> {
-    const user = await this.prisma.user.findUnique({ where: { id: userId }, select: userSelect });
-    if (user === null) throw new AppError("UNAUTHENTICATED", "This account no longer exists");
-    return user;
   }
 
   private async createSignInToken(

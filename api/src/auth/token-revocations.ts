@@ -4,7 +4,9 @@ import type { Logger } from "pino";
 // A revoked token must stop working everywhere at once, including on graphql-ws connections it
 // opened on other api processes. Revocations are announced on a Redis channel every api process
 // listens to; the announcing process also tells its own listeners directly, so its sockets close
-// even while Redis is down (the others then catch up at their next periodic re-check).
+// even while Redis is down (the others then catch up at their next periodic re-check). Whoever
+// keeps tokens in memory (token-cache.ts) asks whether announcements are being heard right now,
+// and is told when some may have been missed (the subscription dropped).
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -16,6 +18,10 @@ export interface TokenRevocations {
   announce(tokenId: string): Promise<void>;
   /** Calls `listener` with each revoked token's id; returns a function that stops it. */
   onRevoked(listener: RevocationListener): () => void;
+  /** Whether other processes' announcements reach this one now (the channel is subscribed). */
+  hearing(): boolean;
+  /** Calls `listener` when announcements may have been missed (the subscription dropped). */
+  onMissed(listener: () => void): () => void;
 }
 
 export function createTokenRevocations(deps: {
@@ -26,19 +32,37 @@ export function createTokenRevocations(deps: {
 }): TokenRevocations {
   const channel = `${deps.namespace}tokenRevoked`;
   const listeners = new Set<RevocationListener>();
+  const missedListeners = new Set<() => void>();
   const notify = (tokenId: string): void => {
     for (const listener of listeners) listener(tokenId);
   };
   deps.subscriber.on("message", (from: string, message: string) => {
     if (from === channel && UUID.test(message)) notify(message);
   });
+  let hearing = false;
   // The subscriber waits for Redis rather than failing (see redis-clients.ts), and ioredis
-  // subscribes again after every reconnection.
-  deps.subscriber.subscribe(channel).catch((error: unknown) => {
-    deps.logger.warn(
-      { errorMessage: error instanceof Error ? error.message : String(error) },
-      "could not listen for token revocations; other api processes' revocations arrive at the next re-check",
+  // subscribes again after every reconnection; subscribing here too tells when that is done.
+  const listen = (): void => {
+    deps.subscriber.subscribe(channel).then(
+      () => {
+        hearing = deps.subscriber.status === "ready";
+      },
+      (error: unknown) => {
+        deps.logger.warn(
+          { errorMessage: error instanceof Error ? error.message : String(error) },
+          "could not listen for token revocations; other api processes' revocations arrive at the next re-check",
+        );
+      },
     );
+  };
+  listen();
+  deps.subscriber.on("ready", () => {
+    if (!hearing) listen();
+  });
+  deps.subscriber.on("close", () => {
+    if (!hearing) return;
+    hearing = false;
+    for (const listener of missedListeners) listener();
   });
   return {
     async announce(tokenId) {
@@ -55,6 +79,11 @@ export function createTokenRevocations(deps: {
     onRevoked(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    hearing: () => hearing,
+    onMissed(listener) {
+      missedListeners.add(listener);
+      return () => missedListeners.delete(listener);
     },
   };
 }

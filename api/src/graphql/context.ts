@@ -8,6 +8,8 @@ export interface Viewer {
   readonly userId: string;
   readonly email: string;
   readonly role: Role;
+  /** When the account was created (`me` is answered from the viewer). */
+  readonly userCreatedAt: Date;
   /** The token the request came with (signOut revokes it). */
   readonly tokenId: string;
 }
