@@ -3,7 +3,7 @@ import {
   createOutageLog,
   systemKeysFromEnv,
   type OutageLog,
-  type Vault,
+  type SealingVault,
 } from "@agentry/core";
 import type { PrismaClient } from "@agentry/prisma";
 import type { Redis } from "ioredis";
@@ -29,7 +29,7 @@ export interface ApiInfra {
   readonly redis: Redis;
   /** Subscriptions only (a subscribed Redis connection can do nothing else). */
   readonly redisSubscriber: Redis;
-  readonly vault: Vault;
+  readonly vault: SealingVault;
   /** Prefix of pub/sub channels and agent-event keys; "" in production, unique per test file. */
   readonly namespace?: string;
   readonly realtime?: RealtimeOptions;

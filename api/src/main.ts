@@ -3,7 +3,7 @@ import {
   ConfigError,
   createLogger,
   createOutageLog,
-  createVault,
+  createSealingVault,
   KeyRingMismatchError,
   loadKeyRing,
   verifyKeyRing,
@@ -58,7 +58,8 @@ async function main(): Promise<void> {
     redis,
     redisSubscriber,
     outages,
-    vault: createVault(keys.ring),
+    // Only the current key, and only sealing: the api never opens a stored secret.
+    vault: createSealingVault(keys.ring.current),
   });
   const api = await startApi(deps, {
     port: config.PORT,

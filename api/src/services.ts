@@ -1,4 +1,4 @@
-import type { Vault } from "@agentry/core";
+import type { SealingVault } from "@agentry/core";
 import type { PrismaClient } from "@agentry/prisma";
 import type { Logger } from "pino";
 import { AdminService } from "./admin/admin.service.js";
@@ -42,7 +42,7 @@ export interface Services {
 
 export interface ServiceDeps {
   readonly prisma: PrismaClient;
-  readonly vault: Vault;
+  readonly vault: SealingVault;
   readonly pubsub: TopicPubSub;
   readonly agentEventHistory: AgentEventHistory;
   readonly logger: Logger;

@@ -1,4 +1,6 @@
-import { createVault, parseKeyRing, type CredentialKind, type Provider } from "@agentry/core";
+import { parseKeyRing, type CredentialKind, type Provider } from "@agentry/core";
+// Test-only: opens what the api stored, to prove it is the secret given (the api itself cannot).
+import { createVault } from "@agentry/core/secrets";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type GqlResponse, type TestApi, type TestUser } from "./harness.js";
 import {

@@ -1,4 +1,5 @@
-import { createVault, parseKeyRing } from "@agentry/core";
+import { parseKeyRing } from "@agentry/core";
+import { createVault } from "@agentry/core/secrets";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { secrets, unknownId } from "./fixtures.js";
 import { startTestApi, type TestApi, type TestUser } from "./harness.js";

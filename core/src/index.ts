@@ -1,15 +1,18 @@
+// `@agentry/core`: what every process may use, none of which can open a secret (sealing yes).
+// Opening secrets is `@agentry/core/secrets` (the worker's); the agent program's wire protocol
+// alone is `@agentry/core/protocol`.
+
 export * from "./errors/app-error.js";
 export * from "./domain/enums.js";
 export * from "./registry/index.js";
 export * from "./crypto/key-ring.js";
-export * from "./crypto/vault.js";
+export * from "./crypto/seal.js";
 export * from "./crypto/key-check.js";
 export * from "./credentials/formats.js";
 export * from "./credentials/provider-guess.js";
 export * from "./credentials/compatibility.js";
 export * from "./credentials/choose.js";
 export * from "./credentials/resolve.js";
-export * from "./credentials/reencrypt.js";
 export * from "./config/parse-env.js";
 export * from "./config/common-env.js";
 export * from "./config/encryption-key.js";

@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from "@agentry/prisma/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLastUsedBatcher, type LastUsedBatcher } from "../src/credentials/last-used.js";
-import { resolveForRun } from "../src/credentials/resolve.js";
+import { resolveForRun } from "../src/credentials/resolve-for-run.js";
 import type { Vault } from "../src/crypto/vault.js";
 import { createLogger } from "../src/logging/logger.js";
 import { createSession, createUser, newRing, storeCredential } from "./support/fixtures.js";

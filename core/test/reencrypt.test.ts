@@ -3,13 +3,8 @@ import { createTestDatabase, type TestDatabase } from "@agentry/prisma/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { reencryptCredentials } from "../src/credentials/reencrypt.js";
 import { parseKeyRing } from "../src/crypto/key-ring.js";
-import {
-  createVault,
-  credentialIdentityOf,
-  sealedColumns,
-  sealedFromRow,
-  type Vault,
-} from "../src/crypto/vault.js";
+import { credentialIdentityOf, sealedColumns, sealedFromRow } from "../src/crypto/seal.js";
+import { createVault, type Vault } from "../src/crypto/vault.js";
 import type { CredentialKind, Provider } from "../src/domain/enums.js";
 import { createLogger } from "../src/logging/logger.js";
 import {

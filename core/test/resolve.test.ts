@@ -5,9 +5,9 @@ import { chooseCredential, type SystemKeys } from "../src/credentials/choose.js"
 import {
   requireCredential,
   resolveCredential,
-  resolveForRun,
   type ResolveDeps,
 } from "../src/credentials/resolve.js";
+import { resolveForRun } from "../src/credentials/resolve-for-run.js";
 import type { Vault } from "../src/crypto/vault.js";
 import type { AgentKind, CredentialKind, KeySource, Provider } from "../src/domain/enums.js";
 import { AppError } from "../src/errors/app-error.js";

@@ -2,11 +2,11 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { parseKeyRing } from "../src/crypto/key-ring.js";
 import {
-  createVault,
-  DecryptionError,
+  createSealingVault,
   type CredentialIdentity,
   type SealedSecret,
-} from "../src/crypto/vault.js";
+} from "../src/crypto/seal.js";
+import { createVault, DecryptionError } from "../src/crypto/vault.js";
 
 const keyText = (): string => randomBytes(32).toString("hex");
 const identity = (): CredentialIdentity => ({
@@ -145,5 +145,21 @@ describe("vault", () => {
       kind: "API_KEY",
     };
     expectRefused(() => vault.open(b, vault.seal(a, SECRET)), "not-authentic");
+  });
+});
+
+describe("sealing vault (the api's)", () => {
+  it("seals under the ring's current key what the full vault opens, and has nothing but seal", () => {
+    const old = keyText();
+    const ring = parseKeyRing(keyText(), old);
+    const sealing = createSealingVault(ring.current);
+    const id = identity();
+    const sealed = sealing.seal(id, SECRET);
+    expect(sealed.keyVersion).toBe(ring.current.version);
+    expect(createVault(ring).open(id, sealed)).toBe(SECRET);
+    // No open, and no way to add one: the object is exactly { seal }.
+    expect(Object.keys(sealing)).toEqual(["seal"]);
+    expect(Object.isFrozen(sealing)).toBe(true);
+    expect("open" in sealing).toBe(false);
   });
 });

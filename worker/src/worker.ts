@@ -5,7 +5,6 @@ import {
   bullConnection,
   createLastUsedBatcher,
   createOutageLog,
-  createVault,
   isConnectionError,
   MESSAGE_QUEUE,
   providerBaseUrlsFromEnv,
@@ -14,8 +13,8 @@ import {
   verifyKeyRing,
   type KeyRingReport,
   type Logger,
-  type RunResolveDeps,
 } from "@agentry/core";
+import { createVault, type RunResolveDeps } from "@agentry/core/secrets";
 import { createPrismaClient, Prisma, type PrismaClient } from "@agentry/prisma";
 import { Queue, Worker } from "bullmq";
 import Docker from "dockerode";

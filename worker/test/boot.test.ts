@@ -1,11 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import {
-  createLogger,
-  createVault,
-  KeyRingMismatchError,
-  parseKeyRing,
-  sealedColumns,
-} from "@agentry/core";
+import { createLogger, KeyRingMismatchError, parseKeyRing, sealedColumns } from "@agentry/core";
+import { createVault } from "@agentry/core/secrets";
 import { createTestDatabase, type TestDatabase } from "@agentry/prisma/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadWorkerConfig, type WorkerConfig } from "../src/config.js";

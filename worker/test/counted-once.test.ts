@@ -2,13 +2,8 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  AgentEventLog,
-  createVault,
-  parseKeyRing,
-  type AgentEvent,
-  type UsageRecord,
-} from "@agentry/core";
+import { AgentEventLog, parseKeyRing, type AgentEvent, type UsageRecord } from "@agentry/core";
+import { createVault } from "@agentry/core/secrets";
 import { createTestDatabase, type TestDatabase } from "@agentry/prisma/testing";
 import { recoverInterruptedRun } from "../src/messages/interrupted-run.js";
 import type { MessageProcessorDeps } from "../src/messages/message.processor.js";

@@ -2,14 +2,13 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pino from "pino";
 import {
-  createVault,
   credentialIdentityOf,
   parseKeyRing,
   sealedColumns,
   sealedFromRow,
   type Resolution,
-  type Vault,
 } from "@agentry/core";
+import { createVault, type Vault } from "@agentry/core/secrets";
 import { createTestDatabase, type TestDatabase } from "@agentry/prisma/testing";
 import {
   markCredentialRefused,

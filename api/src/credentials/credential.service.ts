@@ -12,8 +12,8 @@ import {
   type KeySource,
   type Provider,
   type SealedSecret,
+  type SealingVault,
   type SystemKeys,
-  type Vault,
 } from "@agentry/core";
 import type { Prisma, PrismaClient } from "@agentry/prisma";
 import { randomUUID } from "node:crypto";
@@ -80,7 +80,7 @@ type Tx = Prisma.TransactionClient;
 export class CredentialService {
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly vault: Vault,
+    private readonly vault: SealingVault,
     private readonly audit: AuditService,
     private readonly access: SessionAccessService,
     private readonly resolve: ResolveConfig,

@@ -2,16 +2,14 @@ import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from "node:
 import {
   createLastUsedBatcher,
   createLogger,
-  createVault,
   credentialIdentityOf,
   parseKeyRing,
-  resolveForRun,
   sealedColumns,
   sealedFromRow,
   type KeySource,
   type ResolveQuery,
-  type Vault,
 } from "@agentry/core";
+import { createVault, resolveForRun, type Vault } from "@agentry/core/secrets";
 import type { PrismaClient } from "@agentry/prisma";
 import { createTestDatabase } from "@agentry/prisma/testing";
 import type { Cleanups } from "../lib/cleanup.js";

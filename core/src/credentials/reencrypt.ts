@@ -1,12 +1,7 @@
 import type { PrismaClient } from "@agentry/prisma";
 import type { KeyRing } from "../crypto/key-ring.js";
-import {
-  credentialIdentityOf,
-  DecryptionError,
-  sealedColumns,
-  sealedFromRow,
-  type Vault,
-} from "../crypto/vault.js";
+import { credentialIdentityOf, sealedColumns, sealedFromRow } from "../crypto/seal.js";
+import { DecryptionError, type Vault } from "../crypto/vault.js";
 import type { Logger } from "../logging/logger.js";
 
 export interface ReencryptOptions {

@@ -9,10 +9,8 @@ import {
 import { AGENT_KIND_LABELS, PROVIDER_CREDENTIAL_KINDS } from "./compatibility.js";
 import { PROVIDER_LABELS } from "./formats.js";
 import { providersOf, usableKinds } from "../registry/index.js";
-import { credentialIdentityOf, sealedFromRow, type Vault } from "../crypto/vault.js";
 import type { AgentKind, CredentialKind, Provider } from "../domain/enums.js";
 import { AppError } from "../errors/app-error.js";
-import type { LastUsedSink } from "./last-used.js";
 
 export type { ResolveQuery, Resolution, SystemKeys } from "./choose.js";
 export * from "./last-used.js";
@@ -92,7 +90,8 @@ export function noCredentialHint(provider: Provider, agentKind: AgentKind): stri
   return `Add ${needed} in Session Settings → Provider API Key or Account settings → API Keys`;
 }
 
-function noCredential(query: ResolveQuery): AppError {
+/** The NO_API_KEY error for a query nothing resolves for (its hint says what to add where). */
+export function noCredentialError(query: ResolveQuery): AppError {
   return new AppError("NO_API_KEY", NO_API_KEY_MESSAGE, {
     provider: query.provider,
     hint: noCredentialHint(query.provider, query.agentKind),
@@ -105,91 +104,6 @@ export async function requireCredential(
   query: ResolveQuery,
 ): Promise<Resolution> {
   const resolution = await resolveCredential(deps, query);
-  if (resolution === null) throw noCredential(query);
+  if (resolution === null) throw noCredentialError(query);
   return resolution;
-}
-
-export interface RunResolveDeps extends ResolveDeps {
-  readonly vault: Vault;
-  /**
-   * Takes the lastUsedAt stamp off the message's path (the worker's batcher, flushed about once a
-   * second and on close). Without it the stamp is written before resolveForRun returns.
-   */
-  readonly lastUsed?: LastUsedSink | undefined;
-}
-
-interface RunCandidateRow {
-  readonly id: string;
-  readonly userId: string | null;
-  readonly sessionId: string | null;
-  readonly provider: Provider;
-  readonly kind: CredentialKind;
-  readonly version: number;
-  readonly hint: string;
-  readonly expiresAt: Date | null;
-  readonly ciphertextHex: string;
-  readonly nonceHex: string;
-  readonly keyVersion: number;
-  readonly updatedAt: Date;
-}
-
-/**
- * The candidates with their ciphertexts, in one round trip. The same rows as candidatesWhere,
- * written as SQL: on every message, findMany's query planning and result mapping cost more
- * than the round trip itself (about 2× a bare SELECT 1 against 1.2× for this). Bytes come back
- * hex-encoded (the raw path does not deserialize bytea).
- */
-async function readRunCandidates(prisma: PrismaClient, query: ResolveQuery) {
-  const rows = await prisma.$queryRaw<RunCandidateRow[]>`
-    SELECT id::text, "userId"::text, "sessionId"::text, provider::text, kind::text, version,
-           hint, "expiresAt", encode(ciphertext, 'hex') AS "ciphertextHex",
-           encode(nonce, 'hex') AS "nonceHex", "keyVersion", "updatedAt"
-    FROM "Credential"
-    WHERE provider = ${query.provider}::"Provider"
-      AND (("sessionId" = ${query.sessionId}::uuid AND "userId" IS NULL)
-        OR ("userId" = ${query.actingUserId}::uuid AND "sessionId" IS NULL))`;
-  return rows.map(({ ciphertextHex, nonceHex, ...row }) => ({
-    ...row,
-    ciphertext: Buffer.from(ciphertextHex, "hex"),
-    nonce: Buffer.from(nonceHex, "hex"),
-  }));
-}
-
-/**
- * Worker only: resolves and decrypts in one step, at the start of a message run, and stamps the
- * credential's lastUsedAt. Throws NO_API_KEY like requireCredential, and the vault's
- * DecryptionError when a stored secret does not open.
- */
-export async function resolveForRun(
-  deps: RunResolveDeps,
-  query: ResolveQuery,
-): Promise<{ readonly resolution: Resolution; readonly secret: string }> {
-  const now = deps.now?.() ?? new Date();
-  // One read gives the decision and the ciphertext of the same row version.
-  const candidates = await readRunCandidates(deps.prisma, query);
-  const choice = chooseCredential({
-    query,
-    candidates,
-    systemKeys: deps.systemKeys,
-    allowSystemKeys: deps.allowSystemKeys,
-    now,
-  });
-  if (choice === null) throw noCredential(query);
-  const resolution = toResolution(query.provider, choice);
-  if (choice.source === "SYSTEM") return { resolution, secret: choice.secret };
-
-  const row = choice.credential;
-  const secret = deps.vault.open(credentialIdentityOf(row), sealedFromRow(row));
-  if (deps.lastUsed !== undefined) {
-    deps.lastUsed.record({ id: row.id, version: row.version, usedAt: now });
-    return { resolution, secret };
-  }
-  // Using a key is not changing it: keep updatedAt (shown as the key's change time) as it was.
-  // The version guard skips the stamp when the secret was replaced meanwhile: the new one was
-  // not used.
-  await deps.prisma.credential.updateMany({
-    where: { id: row.id, version: row.version },
-    data: { lastUsedAt: now, updatedAt: row.updatedAt },
-  });
-  return { resolution, secret };
 }

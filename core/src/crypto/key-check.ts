@@ -1,16 +1,12 @@
 import type { PrismaClient } from "@agentry/prisma";
 import type { KeyRing } from "./key-ring.js";
-import {
-  DecryptionError,
-  encodeFields,
-  openWithRing,
-  sealedColumns,
-  sealedFromRow,
-  sealWithKey,
-} from "./vault.js";
+import { encodeFields, sealedColumns, sealedFromRow, sealWithKey } from "./seal.js";
+import { DecryptionError, openWithRing } from "./vault.js";
 
 // A known plaintext sealed once per key version (model KeyCheck) lets a process prove at boot
-// that its ring opens what is stored, without decrypting any credential.
+// that its ring opens what is stored, without decrypting any credential. It opens that known
+// plaintext only (its own associated data, never a credential's) and returns no plaintext, so it
+// is in core's main entry point: the api proves its key at boot with it and still cannot decrypt.
 
 const KEY_CHECK_PLAINTEXT = Buffer.from(
   "agentry key check: this key opens the stored secrets",

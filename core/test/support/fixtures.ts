@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { PrismaClient } from "@agentry/prisma";
 import { parseKeyRing, type KeyRing } from "../../src/crypto/key-ring.js";
-import { createVault, sealedColumns, type Vault } from "../../src/crypto/vault.js";
+import { sealedColumns } from "../../src/crypto/seal.js";
+import { createVault, type Vault } from "../../src/crypto/vault.js";
 import { secretHint } from "../../src/credentials/formats.js";
 import type { CredentialKind, Provider } from "../../src/domain/enums.js";
 

@@ -7,13 +7,12 @@ import {
   commonEnvSchema,
   ConfigError,
   createLogger,
-  createVault,
   KeyRingMismatchError,
   loadKeyRing,
   parseEnv,
-  reencryptCredentials,
   verifyKeyRing,
 } from "@agentry/core";
+import { createVault, reencryptCredentials } from "@agentry/core/secrets";
 import { createPrismaClient } from "@agentry/prisma";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));

@@ -5,14 +5,14 @@ import {
   sealedColumns,
   validateSecret,
   type Resolution,
-  type Vault,
+  type SealingVault,
 } from "@agentry/core";
 import type { PrismaClient } from "@agentry/prisma";
 import type { Logger } from "pino";
 
 export interface CredentialUpdateDeps {
   readonly prisma: PrismaClient;
-  readonly vault: Vault;
+  readonly vault: SealingVault;
   readonly logger: Logger;
 }
 

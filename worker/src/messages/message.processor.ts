@@ -1,7 +1,6 @@
 import {
   AppError,
   isAppError,
-  resolveForRun,
   Topic,
   topicChannel,
   type AgentEvent,
@@ -10,8 +9,8 @@ import {
   type ResolveDeps,
   type Resolution,
   type SessionUsagePayload,
-  type Vault,
 } from "@agentry/core";
+import { resolveForRun, type Vault } from "@agentry/core/secrets";
 import type { PrismaClient } from "@agentry/prisma";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";

@@ -1,0 +1,7 @@
+// `@agentry/core/protocol`: what the agent program needs from core, the wire protocol between
+// the worker and an agent process and the credential files it is handed, without the rest of
+// core (logger, pricing, queues), so the agent bundle carries none of it.
+
+export * from "./agent/protocol.js";
+export type { AgentKind } from "./domain/enums.js";
+export { parseClaudeCredentialsJson, type ClaudeCredentialsJson } from "./credentials/formats.js";
