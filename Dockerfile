@@ -11,14 +11,17 @@ ENV CHECKPOINT_DISABLE=1 \
     NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_FUND=false \
     NPM_CONFIG_AUDIT=false
-# Code runs from TypeScript under tsx (no build step), so the full install is the runtime;
-# the agent bundle is what the worker puts into agent containers.
+# The api and the worker run from their production builds, `api/dist/main.mjs` and
+# `worker/dist/main.mjs` (esbuild bundles of their TypeScript sources; the packages they import
+# load from node_modules); the agent bundle is what the worker puts into agent containers.
 COPY . .
-RUN npm ci && npm run db:generate && npm run build -w @agentry/agent && npm cache clean --force
+RUN npm ci && npm run db:generate \
+ && npm run build -w @agentry/agent -w @agentry/api -w @agentry/worker \
+ && npm cache clean --force
 ENV NODE_ENV=production
 USER node
 EXPOSE 4000
-CMD ["npm", "run", "start", "-w", "@agentry/api"]
+CMD ["node", "api/dist/main.mjs"]
 
 # The agent image: one container per agent runs it (see docker/agent-image/README.md). The same
 # layout as the image the worker builds offline (worker/src/runtime/agent-image.ts); compose

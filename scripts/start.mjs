@@ -19,6 +19,7 @@ import {
 import { runTogether } from "./lib/processes.mjs";
 import { prisma } from "./lib/prisma.mjs";
 import { redactUrl, run } from "./lib/run.mjs";
+import { buildIfStale } from "./lib/service-build.mjs";
 
 const { values: flags } = parseArgs({
   options: {
@@ -46,6 +47,7 @@ async function main() {
   await prepareDatabase(env.DATABASE_URL);
   await checkReachable("Redis", env.REDIS_URL, 6379);
   await buildAgentBundle();
+  if (!flags.dev) await buildServices();
 
   const specs = await processSpecs(env);
   if (specs.length === 0) throw new StartError(`no workspace has a "${scriptName}" script yet`);
@@ -131,6 +133,24 @@ async function buildAgentBundle() {
   await run("npm", ["run", "build", "-w", manifest.name], { cwd: repoRoot });
 }
 
+/**
+ * `npm start` runs the api and the worker from their builds (`dist/main.mjs`): each is rebuilt
+ * here when it is missing or older than its sources, so a pull or an edit is never run stale.
+ * (`npm run dev` runs the sources under tsx and builds nothing.)
+ */
+async function buildServices() {
+  for (const name of ["api", "worker"].filter(selected)) {
+    const started = performance.now();
+    const reasons = await buildIfStale(name);
+    if (reasons.length === 0) continue;
+    const why = reasons.length === 1 ? reasons[0] : `${reasons.length} files changed`;
+    const ms = Math.round(performance.now() - started);
+    say(`built ${name} (${why}) in ${ms} ms`);
+  }
+}
+
+const selected = (name) => !flags.only || flags.only.includes(name);
+
 async function readManifest(dir) {
   try {
     return JSON.parse(await readFile(path.join(dir, "package.json"), "utf8"));
@@ -175,9 +195,7 @@ function checkReachable(what, url, defaultPort) {
 
 async function processSpecs(env) {
   // In dev, the agent's own `dev` (a watching bundler) runs beside them.
-  const workspaces = ["api", "worker", "client", "agent"].filter(
-    (name) => !flags.only || flags.only.includes(name),
-  );
+  const workspaces = ["api", "worker", "client", "agent"].filter(selected);
   const specs = [];
   for (const name of workspaces) {
     const dir = path.join(repoRoot, name);

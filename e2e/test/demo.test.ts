@@ -1,61 +1,17 @@
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { randomBytes } from "node:crypto";
-import { connect, createServer } from "node:net";
 import readline from "node:readline";
 import { fileURLToPath } from "node:url";
 import { createTestDatabase, type TestDatabase } from "@agentry/prisma/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { alive, descendants, freePort, killTree, listening } from "./support/process-tree.js";
 
 // `npm run demo` as a newcomer runs it: the fake provider, the api, the worker and the client,
 // seeded. A SIGTERM (what a supervisor, a container stop or a CI runner sends) must stop every
 // process it started, the fake provider included, and end the demo itself.
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
-
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, "127.0.0.1");
-  await once(probe, "listening");
-  const address = probe.address();
-  probe.close();
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
-
-const listening = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => {
-      resolve(false);
-    });
-  });
-
-/** Every process below `pid`, however deep. */
-function descendants(pid: number): number[] {
-  let children: number[];
-  try {
-    children = execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" })
-      .split("\n")
-      .filter((line) => line.trim() !== "")
-      .map(Number);
-  } catch {
-    children = []; // pgrep exits 1 when there are none
-  }
-  return children.flatMap((child) => [child, ...descendants(child)]);
-}
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -128,13 +84,7 @@ describe("npm run demo", () => {
       );
     } finally {
       // Whatever a failure left behind.
-      for (const pid of descendants(demo.pid ?? -1)) {
-        try {
-          process.kill(pid, "SIGKILL");
-        } catch {
-          // gone already
-        }
-      }
+      killTree(demo.pid ?? -1);
       if (demo.exitCode === null && demo.signalCode === null) demo.kill("SIGKILL");
     }
   }, 400_000);
