@@ -1,6 +1,23 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+const NO_DECRYPTION =
+  "The api and the client never decrypt: opening secrets is @agentry/core/secrets, the worker's. Seal with the SealingVault the composition root hands in.";
+/** What opens a secret (exported by @agentry/core/secrets only). */
+const DECRYPTING_NAMES = [
+  "createVault",
+  "Vault",
+  "openWithRing",
+  "DecryptionError",
+  "resolveForRun",
+  "RunResolveDeps",
+  "reencryptCredentials",
+];
+/** node:crypto's deciphering functions. */
+const DECIPHERING = ["createDecipheriv", "privateDecrypt", "publicDecrypt"];
+/** A path into core's sources: around its entry points (package.json "exports"). */
+const CORE_SOURCES = "(^|/)core/src(/|$)";
+
 export default tseslint.config(
   {
     ignores: [
@@ -25,6 +42,36 @@ export default tseslint.config(
       "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true }],
       "@typescript-eslint/no-extraneous-class": "off",
       "no-console": "error",
+    },
+  },
+  // "The api never decrypts", enforced: what opens a stored secret is `@agentry/core/secrets`,
+  // the worker's. The api (its code; its tests may open what it stored, to check it) and the
+  // client may not import it or a decrypting name, reach into core's sources around the entry
+  // points, or decipher with node:crypto themselves.
+  {
+    files: ["api/src/**", "client/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            { name: "@agentry/core/secrets", message: NO_DECRYPTION },
+            { name: "@agentry/core", importNames: DECRYPTING_NAMES, message: NO_DECRYPTION },
+            { name: "node:crypto", importNames: DECIPHERING, message: NO_DECRYPTION },
+            { name: "crypto", importNames: DECIPHERING, message: NO_DECRYPTION },
+          ],
+          patterns: [
+            { regex: CORE_SOURCES, message: "Import core through @agentry/core, not its sources." },
+          ],
+        },
+      ],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: `ImportExpression[source.value=/core\\/(secrets|src)\\b/]`,
+          message: NO_DECRYPTION,
+        },
+      ],
     },
   },
   {
