@@ -1,7 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { AgentEventLog, agentEventKeys } from "../src/events/agent-event-log.js";
+import {
+  AgentEventLog,
+  agentEventKeys,
+  SEQ_BLOCK,
+  type SeqReservations,
+} from "../src/events/agent-event-log.js";
 import { agentEventPayloadSchema } from "../src/topics.js";
 
 const namespace = `test-${randomUUID()}:`;
@@ -61,5 +66,71 @@ describe("AgentEventLog", () => {
     expect([second.seq, otherFirst.seq]).toEqual([2, 1]);
     await log.forget(a);
     await log.forget(b);
+  });
+
+  describe("with reservations kept elsewhere (the worker keeps them in the database)", () => {
+    /** A durable store in memory: the part of the state that survives Redis losing its own. */
+    function durableStore() {
+      const ceilings = new Map<string, number>();
+      const calls: { atLeast: number; ceiling: number }[] = [];
+      const reservations: SeqReservations = {
+        reserve(agentId, atLeast, block) {
+          const ceiling = Math.max(ceilings.get(agentId) ?? 0, atLeast) + block;
+          ceilings.set(agentId, ceiling);
+          calls.push({ atLeast, ceiling });
+          return Promise.resolve(ceiling);
+        },
+      };
+      return { reservations, calls };
+    }
+    /** What a Redis restarted without persistence has of the agent: nothing. */
+    const loseRedisData = async (agentId: string) => {
+      const keys = agentEventKeys(agentId, namespace);
+      await redis.del(keys.seq, keys.ceiling, keys.history);
+    };
+
+    it("reserves a block once per SEQ_BLOCK events, numbering from 1 as before", async () => {
+      const { reservations, calls } = durableStore();
+      const log = new AgentEventLog(redis, namespace, reservations);
+      const agentId = randomUUID();
+      const seqs: number[] = [];
+      for (let i = 0; i < SEQ_BLOCK + 2; i++) seqs.push((await log.append(text(agentId, "t"))).seq);
+      expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+      expect(calls).toEqual([
+        { atLeast: 0, ceiling: SEQ_BLOCK },
+        { atLeast: SEQ_BLOCK, ceiling: 2 * SEQ_BLOCK },
+      ]);
+      await log.forget(agentId);
+    });
+
+    it("numbers past every number handed out before when Redis lost the counter", async () => {
+      const { reservations } = durableStore();
+      const log = new AgentEventLog(redis, namespace, reservations);
+      const agentId = randomUUID();
+      let last = 0;
+      for (let i = 0; i < 5; i++) last = (await log.append(text(agentId, "before"))).seq;
+      expect(last).toBe(5);
+      await loseRedisData(agentId);
+
+      const after = await log.append(text(agentId, "after"));
+      expect(after.seq).toBeGreaterThan(last);
+      // A client resuming after the last number it saw gets the new events.
+      const replayed = (await log.replay(agentId, last)).map((e) =>
+        agentEventPayloadSchema.parse(JSON.parse(e)),
+      );
+      expect(replayed.map((e) => e.seq)).toEqual([after.seq]);
+      await log.forget(agentId);
+    });
+
+    it("takes over a counter that ran ahead of every reservation (one kept before them)", async () => {
+      const agentId = randomUUID();
+      const plain = new AgentEventLog(redis, namespace);
+      for (let i = 0; i < 3; i++) await plain.append(text(agentId, "old"));
+      const { reservations, calls } = durableStore();
+      const log = new AgentEventLog(redis, namespace, reservations);
+      expect((await log.append(text(agentId, "new"))).seq).toBe(4);
+      expect(calls).toEqual([{ atLeast: 3, ceiling: 3 + SEQ_BLOCK }]);
+      await log.forget(agentId);
+    });
   });
 });
