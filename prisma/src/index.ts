@@ -2,6 +2,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/client.js";
 
 export * from "../generated/client.js";
+export { isDatabaseUnreachable } from "./unreachable.js";
 
 /** Builds a Prisma client on the pg driver adapter (no native engine; see the platform notes). */
 export function createPrismaClient(

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Agent" ADD COLUMN     "eventSeqCeiling" INTEGER NOT NULL DEFAULT 0;
+
