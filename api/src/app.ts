@@ -8,6 +8,7 @@ import {
 import type { PrismaClient } from "@agentry/prisma";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import { Registry } from "prom-client";
 import type { ApiConfig } from "./config.js";
 import { createAgentQueues } from "./agents/agent-queues.js";
 import { SignInGuard } from "./auth/sign-in-guard.js";
@@ -15,6 +16,7 @@ import { createTokenRevocations } from "./auth/token-revocations.js";
 import { createTopicPubSub } from "./graphql/pubsub.js";
 import { QueryCostLimiter } from "./graphql/query-cost-limiter.js";
 import { parseTrustedProxies } from "./http/client-address.js";
+import { createApiMetrics, type ApiMetrics } from "./metrics/api-metrics.js";
 import { buildApiSchema } from "./graphql/schema.js";
 import type { RealtimeOptions } from "./realtime/realtime.service.js";
 import type { ApiDeps, ApiLimits } from "./server.js";
@@ -35,6 +37,8 @@ export interface ApiInfra {
   readonly realtime?: RealtimeOptions;
   /** Where Redis outages are logged once each (the Redis clients report to it too). */
   readonly outages?: OutageLog;
+  /** The process's metrics (main.ts builds them on its registry); default: a registry of their own. */
+  readonly metrics?: ApiMetrics;
 }
 
 /** Whether clients may see the schema (introspection, suggestions): off in production by default. */
@@ -70,6 +74,7 @@ export async function composeApi(infra: ApiInfra): Promise<ApiDeps> {
     },
     trustedProxies: parseTrustedProxies(config.TRUSTED_PROXIES),
     schemaOpen: schemaOpen(config),
+    metricsOnPublicPort: config.METRICS_ON_PUBLIC_PORT,
   };
   const services = createServices({
     prisma,
@@ -92,5 +97,6 @@ export async function composeApi(infra: ApiInfra): Promise<ApiDeps> {
     ...(infra.realtime === undefined ? {} : { realtime: infra.realtime }),
   });
   const schema = await buildApiSchema(services);
-  return { logger, prisma, redis, schema, services, queues, limits, revocations };
+  const metrics = infra.metrics ?? createApiMetrics(new Registry());
+  return { logger, prisma, redis, schema, services, queues, limits, revocations, metrics };
 }

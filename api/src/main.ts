@@ -10,14 +10,17 @@ import {
 } from "@agentry/core";
 import { createPrismaClient } from "@agentry/prisma";
 import { fileURLToPath } from "node:url";
+import { Registry } from "prom-client";
 import { composeApi } from "./app.js";
 import { loadApiConfig } from "./config.js";
 import { parseOrigins } from "./http/cors.js";
+import { createApiMetrics } from "./metrics/api-metrics.js";
+import { startMetricsListener } from "./metrics/metrics-listener.js";
 import { createRedisClients } from "./redis-clients.js";
 import { startApi } from "./server.js";
 
 // The api's composition root: config → logger → Prisma → Redis → key ring and vault → key
-// check → services → schema → HTTP + WebSocket server, and a graceful shutdown.
+// check → metrics → services → schema → HTTP + WebSocket server, and a graceful shutdown.
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 // Longer than Apollo's drain grace period (10 s), so in-flight requests finish first.
@@ -51,6 +54,12 @@ async function main(): Promise<void> {
     );
   }
 
+  const metrics = createApiMetrics(new Registry());
+  const metricsListener = await startMetricsListener(
+    metrics.registry,
+    { ...config.METRICS_PORT, host: config.METRICS_HOST },
+    logger,
+  );
   const deps = await composeApi({
     config,
     logger,
@@ -58,6 +67,7 @@ async function main(): Promise<void> {
     redis,
     redisSubscriber,
     outages,
+    metrics,
     // Only the current key, and only sealing: the api never opens a stored secret.
     vault: createSealingVault(keys.ring.current),
   });
@@ -86,7 +96,14 @@ async function main(): Promise<void> {
     force.unref();
     api
       .close()
-      .then(() => Promise.all([prisma.$disconnect(), redis.quit(), redisSubscriber.quit()]))
+      .then(() =>
+        Promise.all([
+          prisma.$disconnect(),
+          redis.quit(),
+          redisSubscriber.quit(),
+          metricsListener?.close(),
+        ]),
+      )
       .then(() => {
         logger.info("stopped");
         process.exit(0);

@@ -21,6 +21,9 @@ import type { SocketLimits } from "./graphql/ws-limits.js";
 import { clientAddress, type TrustedProxies } from "./http/client-address.js";
 import { checkReadiness } from "./health/readiness.js";
 import { applyCors } from "./http/cors.js";
+import type { ApiMetrics } from "./metrics/api-metrics.js";
+import { writeMetrics } from "./metrics/metrics-listener.js";
+import { metricsPlugin } from "./metrics/metrics.plugin.js";
 import type { AgentQueues } from "./agents/agent-queues.js";
 import type { Services } from "./services.js";
 
@@ -37,6 +40,8 @@ export interface ApiDeps {
   readonly limits: ApiLimits;
   /** Revoked tokens, announced by any api process: their graphql-ws connections are closed. */
   readonly revocations: TokenRevocations;
+  /** Operators' metrics (README: Metrics), on this process's registry. */
+  readonly metrics: ApiMetrics;
 }
 
 /** The api's abuse limits and exposure, from its configuration. */
@@ -48,6 +53,8 @@ export interface ApiLimits {
   readonly trustedProxies: TrustedProxies;
   /** Introspection and "Did you mean …" suggestions (off in production unless enabled). */
   readonly schemaOpen: boolean;
+  /** /metrics on the public port too (METRICS_ON_PUBLIC_PORT); else only on its own listener. */
+  readonly metricsOnPublicPort: boolean;
 }
 
 export interface StartOptions {
@@ -138,6 +145,7 @@ export async function startApi(deps: ApiDeps, options: StartOptions): Promise<Ru
     logger,
     limits: deps.limits,
     revocations: deps.revocations,
+    metrics: deps.metrics,
   });
 
   const apollo = new ApolloServer<RequestContext>({
@@ -181,6 +189,7 @@ export async function startApi(deps: ApiDeps, options: StartOptions): Promise<Ru
         },
       },
       loggingPlugin(),
+      metricsPlugin(deps.metrics),
     ],
   });
   await apollo.start();
@@ -254,6 +263,10 @@ export async function startApi(deps: ApiDeps, options: StartOptions): Promise<Ru
         status: readiness.ready ? "ready" : "unavailable",
         checks: readiness.checks,
       });
+      return;
+    }
+    if (url.pathname === "/metrics" && deps.limits.metricsOnPublicPort) {
+      await writeMetrics(deps.metrics.registry, res);
       return;
     }
     if (url.pathname === GRAPHQL_PATH) {

@@ -20,6 +20,7 @@ import { randomBytes } from "node:crypto";
 import WebSocket from "ws";
 import { composeApi } from "../src/app.js";
 import { loadApiConfig } from "../src/config.js";
+import type { ApiMetrics } from "../src/metrics/api-metrics.js";
 import type { RealtimeOptions } from "../src/realtime/realtime.service.js";
 import { parseOrigins } from "../src/http/cors.js";
 import { createRedisClients } from "../src/redis-clients.js";
@@ -99,6 +100,8 @@ export interface TestApiOptions {
    * Redis keys to `shareWith`.
    */
   readonly shareWith?: TestApi;
+  /** The api's metrics, to scrape (default: a registry of its own that the test cannot see). */
+  readonly metrics?: ApiMetrics;
 }
 
 export interface TestApi {
@@ -228,6 +231,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     namespace,
     outages,
     ...(options.realtime === undefined ? {} : { realtime: options.realtime }),
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
   });
   const running = await startApi(deps, { port: 0, corsOrigins: parseOrigins(config.CORS_ORIGINS) });
   const eventLog = new AgentEventLog(testRedis, namespace);

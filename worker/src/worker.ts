@@ -22,6 +22,7 @@ import { Redis } from "ioredis";
 import { createAgentControlProcessor } from "./agents/agent-control.job.js";
 import { reconcile } from "./agents/reconcile.js";
 import type { WorkerConfig } from "./config.js";
+import type { WorkerMetrics } from "./metrics/worker-metrics.js";
 import { createMessageJobProcessor } from "./messages/message.job.js";
 import { createAgentRuntime, type AgentRuntime } from "./runtime/index.js";
 
@@ -44,6 +45,8 @@ export interface WorkerOptions {
   readonly runtime?: AgentRuntime;
   /** How long recovery waits for an orphaned run to finish (default 30 s). */
   readonly recoverySettleMs?: number;
+  /** Operators' metrics (main.ts builds them on the process's registry); none when unset. */
+  readonly metrics?: WorkerMetrics;
 }
 
 /**
@@ -107,6 +110,7 @@ export async function startWorker(
   messageQueue.on("error", (error) => {
     outages.failed("message queue", error);
   });
+  options.metrics?.watchQueue(() => messageQueue.getJobCounts("waiting", "active", "delayed"));
   const events = new AgentEventLog(redis, namespace);
   await reconcile({ prisma, queue: messageQueue, runtime, logger });
 
@@ -136,6 +140,7 @@ export async function startWorker(
     ...(options.recoverySettleMs === undefined
       ? {}
       : { recoverySettleMs: options.recoverySettleMs }),
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
   });
   const messageWorker = new Worker(MESSAGE_QUEUE, processMessage, {
     connection,

@@ -19,6 +19,7 @@ import type { WebSocket, WebSocketServer } from "ws";
 import { bearerToken } from "../auth/token.js";
 import type { TokenRevocations } from "../auth/token-revocations.js";
 import { clientAddress } from "../http/client-address.js";
+import type { ApiMetrics } from "../metrics/api-metrics.js";
 import type { ApiLimits } from "../server.js";
 import type { Services } from "../services.js";
 import type { RequestContext, Viewer } from "./context.js";
@@ -87,6 +88,7 @@ export function attachGraphQLWs(
     readonly logger: Logger;
     readonly limits: ApiLimits;
     readonly revocations: TokenRevocations;
+    readonly metrics: ApiMetrics;
   },
 ): Disposable {
   const { schema, services, logger, limits } = deps;
@@ -96,6 +98,12 @@ export function attachGraphQLWs(
     ...(limits.schemaOpen ? [] : [NoSchemaIntrospectionCustomRule]),
   ];
   const operations = new Map<string, OperationState>();
+  deps.metrics.watchWebSockets({
+    connections: () => wsServer.clients.size,
+    subscriptions: () =>
+      [...operations.values()].filter((op) => op.operationType === OperationTypeNode.SUBSCRIPTION)
+        .length,
+  });
   // Operation ids are per connection; the socket object keys them apart.
   const socketIds = new WeakMap<object, string>();
   const keyOf = (socket: object, id: string): string => `${socketIds.get(socket) ?? "?"}:${id}`;
@@ -129,14 +137,16 @@ export function attachGraphQLWs(
       closingAfterReplies.delete(socketId);
       revoked.close(FORBIDDEN, "Token revoked");
     }
-    logOperation(state.logger, {
+    const entry = {
       transport: "ws",
       operationName: state.operationName,
       operationType: state.operationType,
       userId: viewer?.userId ?? null,
       durationMs: performance.now() - state.started,
       errors: state.errors,
-    });
+    } as const;
+    logOperation(state.logger, entry);
+    deps.metrics.operationFinished(entry);
   };
 
   const classify = (state: OperationState | undefined, errors: readonly unknown[]) => {

@@ -1,7 +1,15 @@
-import type { AppError } from "@agentry/core";
+import type { AgentKind, AppError } from "@agentry/core";
 import type { MessageProcessorDeps } from "./message.processor.js";
 
-// How a message's run ends in the database and on its agent's event stream.
+// How a message's run ends in the database, on its agent's event stream and in the metrics.
+
+/** A message being settled: its agent's kind and its run's start are for the metrics. */
+interface SettledMessage {
+  readonly id: string;
+  readonly agentId: string;
+  readonly startedAt: Date | null;
+  readonly agent: { readonly kind: AgentKind };
+}
 
 /** Records the agent's status and tells its subscribers (a STATUS event). */
 export async function setAgentStatus(
@@ -24,8 +32,8 @@ export async function setAgentStatus(
 }
 
 export async function completeMessage(
-  deps: Pick<MessageProcessorDeps, "prisma" | "events">,
-  message: { id: string; agentId: string },
+  deps: Pick<MessageProcessorDeps, "prisma" | "events" | "metrics">,
+  message: SettledMessage,
   reply: string,
 ) {
   await deps.prisma.$transaction([
@@ -43,6 +51,7 @@ export async function completeMessage(
       data: { status: "DONE", finishedAt: new Date(), errorCode: null, errorMessage: null },
     }),
   ]);
+  deps.metrics?.messageEnded(message.agent.kind, "DONE", message.startedAt);
   await setAgentStatus(deps, message, "IDLE");
   await deps.events.append({
     agentId: message.agentId,
@@ -54,8 +63,8 @@ export async function completeMessage(
 
 /** Marks the message FAILED with a code and a user-facing message, keeping any partial reply. */
 export async function failMessage(
-  deps: Pick<MessageProcessorDeps, "prisma" | "events">,
-  message: { id: string; agentId: string },
+  deps: Pick<MessageProcessorDeps, "prisma" | "events" | "metrics">,
+  message: SettledMessage,
   error: AppError,
   partialReply: string,
 ): Promise<void> {
@@ -84,6 +93,7 @@ export async function failMessage(
       },
     }),
   ]);
+  deps.metrics?.messageEnded(message.agent.kind, error.code, message.startedAt);
   const agentFailed = error.code === "AGENT_FAILED";
   await setAgentStatus(
     deps,

@@ -40,6 +40,7 @@ export function createMessageJobProcessor(deps: MessageJobDeps) {
         });
         break;
       case "claimed": {
+        if (claim.attempt === 1) deps.metrics?.runStarted(job.timestamp);
         const canRetry = job.attemptsMade + 1 < (job.opts.attempts ?? 1);
         const outcome = await runClaimedMessage(deps, messageId, claim.attempt, canRetry);
         // Keep the slot: the retry runs before this agent's later messages.

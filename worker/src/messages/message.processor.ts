@@ -18,6 +18,7 @@ import {
   markCredentialRefused,
   storeRotatedCredential,
 } from "../credentials/credential-updates.js";
+import type { WorkerMetrics } from "../metrics/worker-metrics.js";
 import { recordUsage } from "../usage/usage.recorder.js";
 import { agentErrorToAppError } from "./message-errors.js";
 import { completeMessage, failMessage, setAgentStatus } from "./message-outcome.js";
@@ -35,6 +36,8 @@ export interface MessageProcessorDeps {
   /** The time limit of one run. */
   readonly runTimeLimitMs: number;
   readonly logger: Logger;
+  /** Operators' metrics (README: Metrics); none in tests that do not scrape. */
+  readonly metrics?: WorkerMetrics;
 }
 
 /** How a run ended, for the job layer: retry later (rate limit) or done either way. */
@@ -207,6 +210,7 @@ async function streamRun(
         break;
       }
       case "error":
+        deps.metrics?.agentError(input.provider, event.code, resolution.source);
         error ??= budgetStop ?? agentErrorToAppError(event, resolution);
         break;
       case "credential":
@@ -245,6 +249,7 @@ export async function ingestUsage(
     event,
   );
   if (!recorded.inserted) return null;
+  deps.metrics?.callRecorded(event, recorded.costUsd, resolution.source);
   if (recorded.costDisagrees) {
     deps.logger.warn(
       {
