@@ -1,6 +1,7 @@
 import { createPrismaClient, type PrismaClient } from "@agentry/prisma";
 import { createTestDatabase, type TestDatabase } from "@agentry/prisma/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createLastUsedBatcher } from "../src/credentials/last-used.js";
 import { reencryptCredentials } from "../src/credentials/reencrypt.js";
 import { parseKeyRing } from "../src/crypto/key-ring.js";
 import { credentialIdentityOf, sealedColumns, sealedFromRow } from "../src/crypto/seal.js";
@@ -90,8 +91,9 @@ describe("reencryptCredentials", () => {
     const ids = (
       await db.prisma.credential.findMany({ orderBy: { id: "asc" }, select: { id: true } })
     ).map((row) => row.id);
-    // Batches of 5 by id: the run reads rows 10..14 together, writes 10 and 11, then waits on
-    // row 12, which a transaction holds; row 13, already read, is replaced meanwhile.
+    // Batches of 5 by id: the run reads rows 10..14 together and writes them in one statement,
+    // which locks 10 and 11, then waits on row 12, which a transaction holds; row 13, already
+    // read, is replaced meanwhile.
     const [beforeLocked, locked, replaced] = [ids[11], ids[12], ids[13]];
     if (beforeLocked === undefined || locked === undefined || replaced === undefined)
       throw new Error("too few rows");
@@ -123,24 +125,33 @@ describe("reencryptCredentials", () => {
       }
     })();
 
-    const reachedLock = deferred();
     const logger = createLogger({
       name: "reencrypt-test",
       level: "debug",
-      destination: {
-        write(line: string) {
-          const entry = JSON.parse(line) as { credentialId?: string };
-          if (entry.credentialId === beforeLocked) reachedLock.resolve();
-        },
-      },
+      destination: { write: () => undefined },
     });
     const run = reencryptCredentials(reencryptClient, vault, ring, { batchSize: 5, logger });
 
-    await reachedLock.promise;
+    // The run has reached row 12 once one of its statements waits on a lock.
+    const reachedLock = async () => {
+      for (;;) {
+        const [waiting] = await db.prisma.$queryRaw<{ count: number }[]>`
+          SELECT count(*)::int AS count FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+        if ((waiting?.count ?? 0) > 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    await reachedLock();
     // Mid-run: rows before the held one are under B, the rest under A, and all of them open.
     const midway = await readAll(readerClient, vault, acceptable);
     expect(midway.failures).toEqual([]);
     expect(midway.versions).toEqual(new Set([ring.current.version, ring.previous[0]?.version]));
+    // The waiting batch is one statement: none of its rows is written before all are.
+    const waitingBatch = await readerClient.credential.findUniqueOrThrow({
+      where: { id: beforeLocked },
+    });
+    expect(waitingBatch.keyVersion).toBe(ring.previous[0]?.version);
 
     // An old api process (its ring still has A as current) replaces row 13's secret.
     const row13 = await db.prisma.credential.findUniqueOrThrow({ where: { id: replaced } });
@@ -193,6 +204,65 @@ describe("reencryptCredentials", () => {
       where: { keyVersion: { not: ring.current.version } },
     });
     expect(left.map((r) => r.id)).toEqual([broken]);
+  });
+
+  it("never deadlocks with the lastUsedAt batcher writing the same rows at the same time", async () => {
+    // Both write many rows in one statement: locked in different orders, two such statements
+    // deadlock and Postgres aborts one (the re-encryption's run would fail). Here the stamps
+    // come in descending id order, the re-encryption goes ascending, over and over.
+    const keyA = newKeyText();
+    const keyB = newKeyText();
+    const rings = [parseKeyRing(keyB, keyA), parseKeyRing(keyA, keyB)];
+    const secrets = await storeRows(createVault(parseKeyRing(keyA)), 60);
+    // Plans as on a large table (index lookups row by row, in the statement's own order), not
+    // this small table's sequential scan, which happens to visit rows in one order for both.
+    const [{ name } = { name: "" }] = await db.prisma.$queryRaw<{ name: string }[]>`
+      SELECT current_database() AS name`;
+    await db.prisma.$executeRawUnsafe(
+      `ALTER DATABASE "${name}" SET enable_seqscan = off; ALTER DATABASE "${name}" SET enable_hashjoin = off; ALTER DATABASE "${name}" SET enable_mergejoin = off`,
+    );
+    const stamper = createPrismaClient(db.url, { poolSize: 1 });
+    const mover = createPrismaClient(db.url, { poolSize: 1 });
+    const rows = await db.prisma.credential.findMany({ orderBy: { id: "desc" } });
+    const warnings: string[] = [];
+    const batcher = createLastUsedBatcher({
+      prisma: stamper,
+      intervalMs: 3_600_000,
+      logger: createLogger({
+        name: "batcher",
+        level: "warn",
+        destination: { write: (line: string) => void warnings.push(line) },
+      }),
+    });
+    const state = { stop: false };
+    const stamping = (async () => {
+      while (!state.stop) {
+        for (const row of rows) batcher.record({ id: row.id, version: 1, usedAt: new Date() });
+        await batcher.flush();
+      }
+    })();
+    try {
+      for (let round = 0; round < 16; round += 1) {
+        const ring = rings[round % 2] ?? rings[0];
+        if (ring === undefined) throw new Error("no ring");
+        const result = await reencryptCredentials(mover, createVault(ring), ring, {
+          batchSize: 60,
+        });
+        expect(result).toMatchObject({ reencrypted: 60, failed: 0, remaining: 0 });
+      }
+    } finally {
+      state.stop = true;
+      await stamping;
+      await batcher.close();
+      await Promise.all([stamper.$disconnect(), mover.$disconnect()]);
+      await db.prisma.$executeRawUnsafe(`ALTER DATABASE "${name}" RESET ALL`);
+    }
+    expect(warnings).toEqual([]);
+    const after = await db.prisma.credential.findMany();
+    expect(after.every((row) => row.lastUsedAt !== null)).toBe(true);
+    const vault = createVault(rings[0] ?? parseKeyRing(keyA));
+    for (const row of after)
+      expect(vault.open(credentialIdentityOf(row), sealedFromRow(row))).toBe(secrets.get(row.id));
   });
 
   it("does nothing when every row is under the current key", async () => {

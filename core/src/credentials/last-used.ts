@@ -64,18 +64,24 @@ export function createLastUsedBatcher(options: LastUsedBatcherOptions): LastUsed
     try {
       // GREATEST: a late batch never moves a stamp back. The version guard skips a use of a
       // secret that was replaced meanwhile (the new one was not used), and updatedAt, the key's
-      // change time, is not touched (raw SQL: no @updatedAt).
+      // change time, is not touched (raw SQL: no @updatedAt). Rows are locked in id order, as
+      // re-encryption's batches lock them, so a flush and a re-encryption batch never deadlock.
       await prisma.$executeRaw`
-        UPDATE "Credential" AS c
-        SET "lastUsedAt" = GREATEST(c."lastUsedAt", u.used_at)
-        FROM (
+        WITH u AS (
           SELECT * FROM unnest(
             ${batch.map((use) => use.id)}::uuid[],
             ${batch.map((use) => use.version)}::int[],
             ${batch.map((use) => use.usedAt.toISOString())}::timestamp(3)[]
           ) AS t(id, version, used_at)
-        ) AS u
-        WHERE c.id = u.id AND c.version = u.version`;
+        ), locked AS (
+          SELECT c.id FROM "Credential" c JOIN u ON u.id = c.id AND u.version = c.version
+          ORDER BY c.id
+          FOR UPDATE OF c
+        )
+        UPDATE "Credential" AS c
+        SET "lastUsedAt" = GREATEST(c."lastUsedAt", u.used_at)
+        FROM u, locked l
+        WHERE c.id = u.id AND c.version = u.version AND c.id = l.id`;
     } catch (error) {
       // Kept for the next attempt (the database may be back by then).
       for (const use of batch) keep(use);

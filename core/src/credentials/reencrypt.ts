@@ -1,11 +1,11 @@
 import type { PrismaClient } from "@agentry/prisma";
 import type { KeyRing } from "../crypto/key-ring.js";
-import { credentialIdentityOf, sealedColumns, sealedFromRow } from "../crypto/seal.js";
+import { credentialIdentityOf, sealedFromRow, type SealedSecret } from "../crypto/seal.js";
 import { DecryptionError, type Vault } from "../crypto/vault.js";
 import type { Logger } from "../logging/logger.js";
 
 export interface ReencryptOptions {
-  /** Rows read per query. */
+  /** Rows read per query and written per statement. */
   readonly batchSize: number;
   /** Passes over the table while rows keep being skipped (changed concurrently). Default 3. */
   readonly maxPasses?: number | undefined;
@@ -23,6 +23,47 @@ export interface ReencryptResult {
   readonly failed: number;
   /** Rows still under a previous key when the run ended (0 = previous keys can be removed). */
   readonly remaining: number;
+}
+
+interface Move {
+  readonly row: { readonly id: string; readonly keyVersion: number; readonly version: number };
+  readonly sealed: SealedSecret;
+}
+
+/**
+ * Writes a batch of re-sealed rows in one statement (one round trip and one commit for the
+ * batch, not per row), each only if it is still the row that was read: same key version and
+ * version, checked again on the row's latest version once it is locked, so a secret replaced
+ * meanwhile is never overwritten with the old one. Rows are locked in id order, as the
+ * lastUsedAt batcher locks them, so the two never deadlock; readers (resolveForRun) never wait
+ * on it. updatedAt is not touched (raw SQL: no @updatedAt): re-encryption is not a change of the
+ * secret anyone made. Returns the ids written.
+ */
+async function writeMoves(prisma: PrismaClient, moves: readonly Move[]): Promise<Set<string>> {
+  if (moves.length === 0) return new Set();
+  const rows = await prisma.$queryRaw<{ id: string }[]>`
+    WITH input AS (
+      SELECT * FROM unnest(
+        ${moves.map((m) => m.row.id)}::uuid[],
+        ${moves.map((m) => m.row.keyVersion)}::int[],
+        ${moves.map((m) => m.row.version)}::int[],
+        ${moves.map((m) => m.sealed.ciphertext.toString("hex"))}::text[],
+        ${moves.map((m) => m.sealed.nonce.toString("hex"))}::text[],
+        ${moves.map((m) => m.sealed.keyVersion)}::int[]
+      ) AS t(id, read_key_version, read_version, ciphertext, nonce, key_version)
+    ), locked AS (
+      SELECT c."id" FROM "Credential" c JOIN input i ON i.id = c."id"
+      WHERE c."keyVersion" = i.read_key_version AND c."version" = i.read_version
+      ORDER BY c."id"
+      FOR UPDATE OF c
+    )
+    UPDATE "Credential" AS c
+    SET "ciphertext" = decode(i.ciphertext, 'hex'), "nonce" = decode(i.nonce, 'hex'),
+        "keyVersion" = i.key_version
+    FROM input i, locked l
+    WHERE c."id" = i.id AND c."id" = l."id"
+    RETURNING c."id"::text AS id`;
+  return new Set(rows.map((row) => row.id));
 }
 
 /**
@@ -72,10 +113,10 @@ export async function reencryptCredentials(
           nonce: true,
           keyVersion: true,
           version: true,
-          updatedAt: true,
         },
       });
       if (rows.length === 0) break;
+      const moves: Move[] = [];
       for (const row of rows) {
         scanned += 1;
         const identity = credentialIdentityOf(row);
@@ -91,18 +132,11 @@ export async function reencryptCredentials(
           );
           continue;
         }
-        const sealed = sealedColumns(vault.seal(identity, plaintext));
-        // updatedAt kept: re-encryption is not a change of the secret anyone made.
-        const { count } = await prisma.credential.updateMany({
-          where: { id: row.id, keyVersion: row.keyVersion, version: row.version },
-          data: {
-            ciphertext: sealed.ciphertext,
-            nonce: sealed.nonce,
-            keyVersion: sealed.keyVersion,
-            updatedAt: row.updatedAt,
-          },
-        });
-        if (count === 1) {
+        moves.push({ row, sealed: vault.seal(identity, plaintext) });
+      }
+      const written = await writeMoves(prisma, moves);
+      for (const { row, sealed } of moves) {
+        if (written.has(row.id)) {
           reencrypted += 1;
           logger?.debug(
             { credentialId: row.id, keyVersion: sealed.keyVersion },

@@ -56,7 +56,7 @@ async function main(): Promise<number> {
   } catch (error) {
     return fail(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
   }
-  const batchSize = batchText === undefined || batchText === "" ? 100 : Number(batchText);
+  const batchSize = batchText === undefined || batchText === "" ? 1000 : Number(batchText);
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
     return fail(
       "the batch size (--batch-size, REENCRYPT_BATCH_SIZE) must be a whole number from 1 to 10000",
