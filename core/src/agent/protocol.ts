@@ -1,7 +1,8 @@
 import { z } from "zod";
 
 // The wire between the worker and an agent process (in a container or not).
-// Input: one JSON object on the agent's standard input per message run (then stdin closes).
+// Input: one JSON object per message run on the agent's standard input (then stdin closes; a
+// resident agent instead reads one `ResidentRunFrame` a line, see the channel below).
 // Output: newline-delimited JSON events on standard output; anything on stderr is diagnostics
 // (never parsed, never containing a secret).
 
@@ -98,3 +99,5 @@ export function parseAgentEvent(line: string): AgentEvent | null {
   const parsed = agentEventSchema.safeParse(value);
   return parsed.success ? parsed.data : null;
 }
+
+export * from "./channel.js";
