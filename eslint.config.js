@@ -74,6 +74,26 @@ export default tseslint.config(
       ],
     },
   },
+  // The agent program takes core's wire protocol only: the main entry point would bring pino,
+  // the pricing catalogue and the rest of core into the agent bundle (agent/build.mjs).
+  {
+    files: ["agent/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "@agentry/core",
+              message:
+                "The agent imports @agentry/core/protocol (add what it needs to core/src/protocol.ts): the main entry point would bundle the rest of core.",
+            },
+            { name: "@agentry/core/secrets", message: NO_DECRYPTION },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ["**/test/**", "**/*.test.ts", "bench/**", "**/scripts/**"],
     rules: { "no-console": "off", "@typescript-eslint/no-non-null-assertion": "off" },

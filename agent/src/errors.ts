@@ -1,4 +1,4 @@
-import type { AgentEvent, AgentRunInput } from "@agentry/core";
+import type { AgentEvent, AgentRunInput } from "@agentry/core/protocol";
 import type { TokenUsage } from "./providers/provider.js";
 
 export type AgentErrorCode = Extract<AgentEvent, { type: "error" }>["code"];

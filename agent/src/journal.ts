@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { AgentEvent } from "@agentry/core";
+import type { AgentEvent } from "@agentry/core/protocol";
 
 const KEEP_JOURNALS = 20;
 

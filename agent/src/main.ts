@@ -1,7 +1,7 @@
 import { Console } from "node:console";
 import { Writable } from "node:stream";
 import { text } from "node:stream/consumers";
-import type { AgentEvent } from "@agentry/core";
+import type { AgentEvent } from "@agentry/core/protocol";
 import { parseAgentConfig } from "./config.js";
 import { openJournal } from "./journal.js";
 import { parseRunInput, runMessage } from "./run.js";

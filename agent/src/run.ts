@@ -1,4 +1,4 @@
-import { agentRunInputSchema, type AgentEvent, type AgentRunInput } from "@agentry/core";
+import { agentRunInputSchema, type AgentEvent, type AgentRunInput } from "@agentry/core/protocol";
 import type { ProviderCall } from "./providers/provider.js";
 import { RUNNERS } from "./runners/index.js";
 import type { RunOutcome } from "./runners/runner.js";

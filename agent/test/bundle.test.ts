@@ -2,7 +2,7 @@ import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseAgentEvent, type AgentEvent } from "@agentry/core";
+import { parseAgentEvent, type AgentEvent } from "@agentry/core/protocol";
 import {
   startFakeProvider,
   type FakeProvider,
@@ -24,12 +24,17 @@ const keys = Object.fromEntries(PROVIDERS.map((p) => [p, newKey(p)])) as Record<
 
 let dir: string;
 let bundle: string;
+/** Every source file the bundle was built from (esbuild's metafile). */
+let bundledInputs: string[];
 let fake: FakeProvider;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "agentry-agent-bundle-"));
   const built = join(dir, "built.mjs");
-  await buildAgentBundle({ outfile: built });
+  const result = await buildAgentBundle({ outfile: built });
+  bundledInputs = Object.values(result.metafile.outputs).flatMap((output) =>
+    Object.keys(output.inputs),
+  );
   bundle = join(dir, "agent.mjs");
   await copyFile(built, bundle);
   await rm(built);
@@ -182,5 +187,22 @@ describe("bundled agent input", () => {
     );
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("AGENT_REQUEST_TIMEOUT_MS");
+  });
+});
+
+describe("bundled agent contents", () => {
+  it("carries only core's wire protocol: not its logger, pricing catalogue, queues or crypto", () => {
+    const core = bundledInputs.filter((input) => input.includes("core/src/"));
+    expect(core).toContainEqual(expect.stringContaining("core/src/agent/protocol.ts"));
+    expect(
+      core.filter((input) =>
+        /core\/src\/(logging|pricing|queue|events|config|crypto)\//.test(input),
+      ),
+    ).toEqual([]);
+    expect(
+      bundledInputs.filter((input) =>
+        /node_modules\/(pino|@pydantic\/genai-prices|ioredis|@agentry\/prisma)\//.test(input),
+      ),
+    ).toEqual([]);
   });
 });

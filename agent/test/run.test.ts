@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AgentEvent } from "@agentry/core";
+import type { AgentEvent } from "@agentry/core/protocol";
 import {
   ANTHROPIC_OAUTH_BETA,
   startFakeProvider,

@@ -1,4 +1,4 @@
-import type { AgentRunInput } from "@agentry/core";
+import type { AgentRunInput } from "@agentry/core/protocol";
 import type { Turn } from "../conversation.js";
 
 /** Token counts of one provider call, in disjoint classes (see README: usage mapping). */

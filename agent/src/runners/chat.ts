@@ -1,4 +1,4 @@
-import type { AgentEvent, AgentRunInput } from "@agentry/core";
+import type { AgentEvent, AgentRunInput } from "@agentry/core/protocol";
 import { loadConversation, saveConversation, withoutMessage, type Turn } from "../conversation.js";
 import { AgentRunError, type PartialCall } from "../errors.js";
 import { isChatProvider, PROVIDER_CALLS } from "../providers/index.js";

@@ -1,6 +1,6 @@
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { parseClaudeCredentialsJson, type AgentRunInput } from "@agentry/core";
+import { parseClaudeCredentialsJson, type AgentRunInput } from "@agentry/core/protocol";
 import type { RunHome } from "./run-home.js";
 
 // How Claude Code takes each kind of Anthropic credential, for one run:

@@ -1,4 +1,4 @@
-import type { AgentRunInput } from "@agentry/core";
+import type { AgentRunInput } from "@agentry/core/protocol";
 import type { AgentErrorCode } from "../errors.js";
 import type { ClaudeStream } from "./claude-code-stream.js";
 import { describeLimit, type CliExit } from "./cli-process.js";

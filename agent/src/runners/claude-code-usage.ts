@@ -1,4 +1,4 @@
-import type { AgentEvent, AgentRunInput } from "@agentry/core";
+import type { AgentEvent, AgentRunInput } from "@agentry/core/protocol";
 import type { ClaudeCall, ClaudeModelTotals, ClaudeResult } from "./claude-code-stream.js";
 
 // One usage event per provider call, as each call ends (the worker stops a run that crosses the

@@ -1,6 +1,6 @@
 import { access, mkdir, readdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { AgentRunInput } from "@agentry/core";
+import type { AgentRunInput } from "@agentry/core/protocol";
 import { scrub } from "../scrub.js";
 import {
   prepareClaudeCredential,

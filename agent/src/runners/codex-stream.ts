@@ -1,4 +1,4 @@
-import type { AgentEvent } from "@agentry/core";
+import type { AgentEvent } from "@agentry/core/protocol";
 import type { CodexTotals } from "./codex-state.js";
 
 // Reads `codex exec --json` output (one JSON event a line): thread.started, turn.started,

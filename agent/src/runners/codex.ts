@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { AgentRunInput } from "@agentry/core";
+import type { AgentRunInput } from "@agentry/core/protocol";
 import { AgentRunError } from "../errors.js";
 import { scrub } from "../scrub.js";
 import { describeLimit, runCli, type CliExit } from "./cli-process.js";

@@ -1,4 +1,4 @@
-import type { AgentEvent } from "@agentry/core";
+import type { AgentEvent } from "@agentry/core/protocol";
 
 // The Copilot CLI's `--output-format json` stream: one session event per line. What the runner
 // uses: assistant text (deltas, or the whole message when it did not stream), tool starts, the

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { access, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import type { AgentRunInput } from "@agentry/core";
+import type { AgentRunInput } from "@agentry/core/protocol";
 import { AgentRunError } from "../errors.js";
 import { scrub } from "../scrub.js";
 import { describeLimit, runCli, type CliExit } from "./cli-process.js";

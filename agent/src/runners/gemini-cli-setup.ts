@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { AgentRunInput } from "@agentry/core";
+import type { AgentRunInput } from "@agentry/core/protocol";
 import type { RunContext } from "./runner.js";
 
 // What a Gemini CLI run is given besides its arguments: settings, environment, saved state.

@@ -1,6 +1,6 @@
 import { open, readdir, readFile, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
-import type { AgentEvent, AgentRunInput } from "@agentry/core";
+import type { AgentEvent, AgentRunInput } from "@agentry/core/protocol";
 
 // Gemini CLI reports usage in two places, neither complete on its own:
 // - its session file (`<gemini dir>/tmp/<project>/chats/session-…-<id8>.jsonl`, subagents in

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import type { AgentEvent, AgentRunInput } from "@agentry/core";
+import type { AgentEvent, AgentRunInput } from "@agentry/core/protocol";
 import { AgentRunError } from "../errors.js";
 import { scrub } from "../scrub.js";
 import { describeLimit, runCli, type CliExit } from "./cli-process.js";

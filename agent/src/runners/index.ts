@@ -1,4 +1,4 @@
-import type { AgentKind } from "@agentry/core";
+import type { AgentKind } from "@agentry/core/protocol";
 import { runChat } from "./chat.js";
 import { runClaudeCode } from "./claude-code.js";
 import { runCodex } from "./codex.js";

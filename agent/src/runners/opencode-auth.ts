@@ -1,5 +1,5 @@
 import { readFile, writeFile } from "node:fs/promises";
-import type { AgentRunInput } from "@agentry/core";
+import type { AgentRunInput } from "@agentry/core/protocol";
 import { AgentRunError } from "../errors.js";
 
 // OpenCode reads its credentials from ~/.local/share/opencode/auth.json, one entry per

@@ -1,4 +1,4 @@
-import type { AgentRunInput } from "@agentry/core";
+import type { AgentRunInput } from "@agentry/core/protocol";
 import { AgentRunError } from "../errors.js";
 
 // OpenCode sends Copilot calls to api.githubcopilot.com (or copilot-api.<enterprise host>), not

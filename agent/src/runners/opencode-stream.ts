@@ -1,4 +1,4 @@
-import type { AgentEvent, AgentRunInput } from "@agentry/core";
+import type { AgentEvent, AgentRunInput } from "@agentry/core/protocol";
 
 // `opencode run --format json` prints one JSON event per line, each with the session's id:
 // `step_start`; `text` (a whole text part, once it is complete: OpenCode does not stream deltas

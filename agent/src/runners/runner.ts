@@ -1,4 +1,4 @@
-import type { AgentEvent, AgentKind, AgentRunInput } from "@agentry/core";
+import type { AgentEvent, AgentKind, AgentRunInput } from "@agentry/core/protocol";
 import type { ProviderCall } from "../providers/provider.js";
 
 /** How a run ended: `done` (exit 0) or `error` (exit 1). */

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AgentEvent, AgentRunInput } from "@agentry/core";
+import type { AgentEvent, AgentRunInput } from "@agentry/core/protocol";
 import { startFakeProvider, type FakeProvider, type FakeUsage } from "@agentry/fake-provider";
 import { runMessage, type RunOutcome } from "../../src/run.js";
 import { cliBinDir } from "../support/clis.js";

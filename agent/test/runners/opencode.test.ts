@@ -3,7 +3,7 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AgentEvent, AgentRunInput } from "@agentry/core";
+import type { AgentEvent, AgentRunInput } from "@agentry/core/protocol";
 import {
   fakeJwt,
   startFakeProvider,

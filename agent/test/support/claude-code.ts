@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
-import type { AgentEvent, AgentRunInput } from "@agentry/core";
+import type { AgentEvent, AgentRunInput } from "@agentry/core/protocol";
 import {
   startFakeProvider,
   startTlsProxy,
