@@ -20,13 +20,24 @@ import { Queue, Worker } from "bullmq";
 import Docker from "dockerode";
 import { Redis } from "ioredis";
 import { createAgentControlProcessor } from "./agents/agent-control.job.js";
-import { reconcile } from "./agents/reconcile.js";
+import { createSeqReservations } from "./agents/event-seq-reservations.js";
+import { reconcile, requeueUnfinished } from "./agents/reconcile.js";
 import type { WorkerConfig } from "./config.js";
 import type { WorkerMetrics } from "./metrics/worker-metrics.js";
+import { waitingOutOutages } from "./database-wait.js";
 import { createMessageJobProcessor } from "./messages/message.job.js";
+import {
+  closeRedisClient,
+  jobTracker,
+  lostJobs,
+  serialized,
+  stopWorkers,
+} from "./queue-lifecycle.js";
 import { createAgentRuntime, type AgentRuntime } from "./runtime/index.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+/** How long a message waits for an unreachable database before its step fails as before. */
+const DATABASE_WAIT_MS = 60_000;
 
 /** A booted worker: its clients, and one way to stop it. */
 export interface RunningWorker {
@@ -74,7 +85,7 @@ export async function startWorker(
     outages.reached("events");
   });
   const closeClients = async () => {
-    await Promise.allSettled([prisma.$disconnect(), redis.quit()]);
+    await Promise.allSettled([prisma.$disconnect(), closeRedisClient(redis)]);
   };
 
   let keyRing: KeyRingReport;
@@ -106,25 +117,51 @@ export async function startWorker(
 
   const prefix = queuePrefix(namespace);
   const connection = bullConnection(env.REDIS_URL);
-  const messageQueue = new Queue(MESSAGE_QUEUE, { connection, prefix });
+  // The queue only adds and reads jobs: it shares the events connection, which this worker
+  // closes itself (a BullMQ-owned one would wait, while Redis is down, to say QUIT).
+  const messageQueue = new Queue(MESSAGE_QUEUE, { connection: redis, prefix });
   messageQueue.on("error", (error) => {
     outages.failed("message queue", error);
   });
   options.metrics?.watchQueue(() => messageQueue.getJobCounts("waiting", "active", "delayed"));
-  const events = new AgentEventLog(redis, namespace);
+  const events = new AgentEventLog(redis, namespace, createSeqReservations(prisma));
   await reconcile({ prisma, queue: messageQueue, runtime, logger });
+  // Messages this process is running right now (kept by the message processor).
+  const runningHere = new Set<string>();
+  let stopping = false;
+  const requeue = serialized(async () => {
+    if (stopping) return;
+    try {
+      const requeued = await requeueUnfinished({
+        prisma,
+        queue: messageQueue,
+        skip: (id) => runningHere.has(id),
+      });
+      if (requeued > 0) logger.info({ requeued }, "requeued messages after Redis came back");
+    } catch (error) {
+      logger.warn(
+        { err: { message: error instanceof Error ? error.message : String(error) } },
+        "could not requeue messages",
+      );
+    }
+  });
+  // Back after an outage, Redis may have lost the queue (a restart without persistence, a
+  // failover to a stale replica): every unfinished message gets its job back.
+  redis.on("ready", requeue);
 
   // Credentials' lastUsedAt, written about once a second instead of on each message's path.
   const lastUsed = createLastUsedBatcher({ prisma, logger });
+  // Messages wait out a database restart instead of failing on it.
+  const messagesDb = waitingOutOutages(prisma, { logger, maxWaitMs: DATABASE_WAIT_MS });
   const resolve: RunResolveDeps = {
-    prisma,
+    prisma: messagesDb,
     vault: createVault(config.ring),
     systemKeys: systemKeysFromEnv(env),
     allowSystemKeys: env.ALLOW_SYSTEM_KEYS,
     lastUsed,
   };
   const processMessage = createMessageJobProcessor({
-    prisma,
+    prisma: messagesDb,
     runtime,
     events,
     publisher: redis,
@@ -137,12 +174,15 @@ export async function startWorker(
       const job = await messageQueue.getJob(messageId);
       if (job !== undefined && (await job.isDelayed())) await job.promote().catch(() => undefined);
     },
+    runningHere,
     ...(options.recoverySettleMs === undefined
       ? {}
       : { recoverySettleMs: options.recoverySettleMs }),
     ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
   });
-  const messageWorker = new Worker(MESSAGE_QUEUE, processMessage, {
+  // Every job being processed, of either queue (a stop waits for them).
+  const jobs = jobTracker();
+  const messageWorker = new Worker(MESSAGE_QUEUE, jobs.track(processMessage), {
     connection,
     prefix,
     concurrency: env.WORKER_CONCURRENCY,
@@ -154,7 +194,7 @@ export async function startWorker(
   });
   const controlWorker = new Worker(
     AGENT_CONTROL_QUEUE,
-    createAgentControlProcessor({ runtime, events }),
+    jobs.track(createAgentControlProcessor({ runtime, events })),
     {
       connection,
       prefix,
@@ -162,6 +202,7 @@ export async function startWorker(
     },
   );
   await Promise.all([messageWorker.waitUntilReady(), controlWorker.waitUntilReady()]);
+  const lostJob = lostJobs(logger, requeue);
   for (const worker of [messageWorker, controlWorker]) {
     worker.on("failed", (job, error) => {
       logger.warn(
@@ -171,27 +212,22 @@ export async function startWorker(
     });
     worker.on("error", (error) => {
       if (isConnectionError(error)) outages.failed(worker.name, error);
-      else
+      else if (!lostJob(worker.name, error))
         logger.error({ queue: worker.name, err: { message: error.message } }, "queue worker error");
     });
   }
 
   let closing: Promise<void> | undefined;
   const close = async () => {
-    // Finish what runs; past the timeout, hand it back: the locks lapse and another worker
-    // settles those runs from their journals.
-    const graceful = Promise.all([messageWorker.close(), controlWorker.close()]);
-    const timedOut = await Promise.race([
-      graceful.then(() => false),
-      new Promise<boolean>((resolve) => {
-        setTimeout(() => {
-          resolve(true);
-        }, env.SHUTDOWN_TIMEOUT_MS).unref();
-      }),
-    ]);
-    if (timedOut) {
-      logger.warn("shutdown timeout: handing running messages back");
-      await Promise.all([messageWorker.close(true), controlWorker.close(true)]);
+    stopping = true;
+    const handedBack = await stopWorkers({
+      workers: [messageWorker, controlWorker],
+      active: jobs.active,
+      redis,
+      timeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    });
+    if (handedBack > 0) {
+      logger.warn({ running: handedBack }, "shutdown timeout: handing running messages back");
     }
     await messageQueue.close();
     // Every run that resolved a key has stamped it by now: write the stamps before disconnecting.

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 // the test stops and starts again.
 
 const WORKER_DIR = fileURLToPath(new URL("../", import.meta.url));
+const SHUTDOWN_TIMEOUT_MS = 10_000;
 
 let db: TestDatabase;
 let port: number;
@@ -78,6 +79,7 @@ beforeAll(async () => {
       AGENT_RUNTIME: "process",
       AGENTRY_NAMESPACE: `test:${randomBytes(4).toString("hex")}:`,
       LOG_LEVEL: "info",
+      SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -146,5 +148,27 @@ describe("a Redis outage", () => {
     ]);
     expect(stdout.filter((line) => /"level":(50|60)/.test(line))).toEqual([]);
     expect(stderr).toEqual([]);
+  });
+
+  it("does not keep the worker from stopping: SIGTERM while Redis is down ends it at once", async () => {
+    // (BullMQ's own close waits, while Redis is down, for a connection to end that never
+    // does: the worker sat out SHUTDOWN_TIMEOUT_MS and then its forced exit, code 1.)
+    await kill(redis);
+    await vi.waitFor(
+      () => {
+        expect(messages(/redis unreachable/)).toHaveLength(3);
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    const running = worker;
+    if (running === undefined) throw new Error("no worker");
+    const exited = once(running, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
+    const stopping = performance.now();
+    running.kill("SIGTERM");
+    const [code] = await exited;
+    const stopMs = performance.now() - stopping;
+    expect(messages(/"msg":"(stopping|stopped|shutdown)/)).toEqual(["stopping", "stopped"]);
+    expect(code).toBe(0);
+    expect(stopMs).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
   });
 });

@@ -20,27 +20,7 @@ export async function reconcile(deps: {
   runtime: AgentRuntime;
   logger: Logger;
 }): Promise<ReconcileReport> {
-  const unfinished = await deps.prisma.message.findMany({
-    where: { role: "USER", status: { in: ["QUEUED", "RUNNING"] } },
-    select: { id: true, agentId: true },
-  });
-  let requeued = 0;
-  for (const message of unfinished) {
-    const job = await deps.queue.getJob(message.id);
-    const state = job === undefined ? "missing" : await job.getState();
-    if (state === "missing" || state === "unknown" || state === "completed") {
-      await job?.remove().catch(() => undefined);
-      await deps.queue.add(
-        "message",
-        { messageId: message.id, agentId: message.agentId },
-        messageJobOptions(message.id),
-      );
-      requeued += 1;
-    } else if (state === "failed") {
-      await job?.retry("failed");
-      requeued += 1;
-    }
-  }
+  const requeued = await requeueUnfinished(deps);
 
   const environments = await deps.runtime.list();
   const known = new Set(
@@ -61,4 +41,42 @@ export async function reconcile(deps: {
     deps.logger.info({ requeued, removedEnvironments }, "reconciled with the database");
   }
   return { requeued, removedEnvironments };
+}
+
+/**
+ * Gives every unfinished message a live job: one whose enqueue failed, or whose job Redis lost
+ * (a Redis that restarted empty loses the whole queue), is enqueued again; one whose job gave
+ * up is retried. `skip` names messages whose job this process is working on right now (their
+ * job may be gone from Redis, but enqueueing them again would run them twice). Returns how
+ * many it enqueued or retried.
+ */
+export async function requeueUnfinished(deps: {
+  prisma: PrismaClient;
+  queue: Queue;
+  skip?: (messageId: string) => boolean;
+}): Promise<number> {
+  const unfinished = await deps.prisma.message.findMany({
+    where: { role: "USER", status: { in: ["QUEUED", "RUNNING"] } },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    select: { id: true, agentId: true },
+  });
+  let requeued = 0;
+  for (const message of unfinished) {
+    if (deps.skip?.(message.id) === true) continue;
+    const job = await deps.queue.getJob(message.id);
+    const state = job === undefined ? "missing" : await job.getState();
+    if (state === "missing" || state === "unknown" || state === "completed") {
+      await job?.remove().catch(() => undefined);
+      await deps.queue.add(
+        "message",
+        { messageId: message.id, agentId: message.agentId },
+        messageJobOptions(message.id),
+      );
+      requeued += 1;
+    } else if (state === "failed") {
+      await job?.retry("failed");
+      requeued += 1;
+    }
+  }
+  return requeued;
 }

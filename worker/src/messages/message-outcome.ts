@@ -31,13 +31,23 @@ export async function setAgentStatus(
   });
 }
 
+/**
+ * Settles a message DONE with its reply — once: a message already settled (by another worker
+ * that took over the same run, after Redis lost its queue) is left as it is, and nothing is
+ * told twice. Returns whether this call settled it.
+ */
 export async function completeMessage(
   deps: Pick<MessageProcessorDeps, "prisma" | "events" | "metrics">,
   message: SettledMessage,
   reply: string,
-) {
-  await deps.prisma.$transaction([
-    deps.prisma.message.create({
+): Promise<boolean> {
+  const settled = await deps.prisma.$transaction(async (tx) => {
+    const { count } = await tx.message.updateMany({
+      where: { id: message.id, status: { in: ["QUEUED", "RUNNING"] } },
+      data: { status: "DONE", finishedAt: new Date(), errorCode: null, errorMessage: null },
+    });
+    if (count === 0) return false;
+    await tx.message.create({
       data: {
         agentId: message.agentId,
         role: "ASSISTANT",
@@ -45,12 +55,10 @@ export async function completeMessage(
         status: "DONE",
         replyToId: message.id,
       },
-    }),
-    deps.prisma.message.update({
-      where: { id: message.id },
-      data: { status: "DONE", finishedAt: new Date(), errorCode: null, errorMessage: null },
-    }),
-  ]);
+    });
+    return true;
+  });
+  if (!settled) return false;
   deps.metrics?.messageEnded(message.agent.kind, "DONE", message.startedAt);
   await setAgentStatus(deps, message, "IDLE");
   await deps.events.append({
@@ -59,40 +67,45 @@ export async function completeMessage(
     at: new Date().toISOString(),
     type: "DONE",
   });
+  return true;
 }
 
-/** Marks the message FAILED with a code and a user-facing message, keeping any partial reply. */
+/**
+ * Marks the message FAILED with a code and a user-facing message, keeping any partial reply —
+ * once, as {@link completeMessage}. Returns whether this call settled it.
+ */
 export async function failMessage(
   deps: Pick<MessageProcessorDeps, "prisma" | "events" | "metrics">,
   message: SettledMessage,
   error: AppError,
   partialReply: string,
-): Promise<void> {
-  await deps.prisma.$transaction([
-    ...(partialReply === ""
-      ? []
-      : [
-          deps.prisma.message.create({
-            data: {
-              agentId: message.agentId,
-              role: "ASSISTANT" as const,
-              text: partialReply,
-              status: "FAILED" as const,
-              replyToId: message.id,
-              errorCode: error.code,
-            },
-          }),
-        ]),
-    deps.prisma.message.update({
-      where: { id: message.id },
+): Promise<boolean> {
+  const settled = await deps.prisma.$transaction(async (tx) => {
+    const { count } = await tx.message.updateMany({
+      where: { id: message.id, status: { in: ["QUEUED", "RUNNING"] } },
       data: {
         status: "FAILED",
         finishedAt: new Date(),
         errorCode: error.code,
         errorMessage: error.message,
       },
-    }),
-  ]);
+    });
+    if (count === 0) return false;
+    if (partialReply !== "") {
+      await tx.message.create({
+        data: {
+          agentId: message.agentId,
+          role: "ASSISTANT",
+          text: partialReply,
+          status: "FAILED",
+          replyToId: message.id,
+          errorCode: error.code,
+        },
+      });
+    }
+    return true;
+  });
+  if (!settled) return false;
   deps.metrics?.messageEnded(message.agent.kind, error.code, message.startedAt);
   const agentFailed = error.code === "AGENT_FAILED";
   await setAgentStatus(
@@ -109,4 +122,5 @@ export async function failMessage(
     errorCode: error.code,
     message: error.message,
   });
+  return true;
 }
