@@ -94,6 +94,7 @@ export async function composeApi(infra: ApiInfra): Promise<ApiDeps> {
     }),
     revocations,
     resolve: { systemKeys: systemKeysFromEnv(config), allowSystemKeys: config.ALLOW_SYSTEM_KEYS },
+    credentialExpiringDays: config.CREDENTIAL_EXPIRING_DAYS,
     ...(infra.realtime === undefined ? {} : { realtime: infra.realtime }),
   });
   const schema = await buildApiSchema(services);

@@ -52,6 +52,8 @@ export interface ServiceDeps {
   /** Tells every api process about revoked tokens (their sockets are closed). */
   readonly revocations: TokenRevocations;
   readonly resolve: ResolveConfig;
+  /** A credential expiring within this many days is EXPIRING (default 7). */
+  readonly credentialExpiringDays?: number;
   readonly realtime?: RealtimeOptions;
   readonly queues: AgentQueues;
 }
@@ -61,7 +63,9 @@ export function createServices(deps: ServiceDeps): Services {
   const audit = new AuditService(prisma);
   const auth = new AuthService(prisma, audit, deps.auth, deps.signInGuard, deps.revocations);
   const access = new SessionAccessService(prisma);
-  const credentials = new CredentialService(prisma, deps.vault, audit, access, deps.resolve);
+  const credentials = new CredentialService(prisma, deps.vault, audit, access, deps.resolve, {
+    expiringDays: deps.credentialExpiringDays ?? 7,
+  });
   const usage = new UsageService(prisma);
   return {
     audit,

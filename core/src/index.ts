@@ -13,6 +13,7 @@ export * from "./credentials/provider-guess.js";
 export * from "./credentials/compatibility.js";
 export * from "./credentials/choose.js";
 export * from "./credentials/resolve.js";
+export * from "./credentials/token-expiry.js";
 export * from "./config/parse-env.js";
 export * from "./config/common-env.js";
 export * from "./config/encryption-key.js";

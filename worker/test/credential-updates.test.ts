@@ -98,6 +98,28 @@ describe("a credential the CLI rotated", () => {
     expect(JSON.stringify(audit[0]?.details)).not.toContain("access-new");
   });
 
+  it("takes the rotated tokens' expiry (the access token's JWT exp) and refreshability", async () => {
+    const resolution = await storedSubscription(authJson("access-old-1111", "refresh-old-1111"));
+    const exp = Math.floor(Date.now() / 1000) + 864_000;
+    const jwt = [
+      Buffer.from('{"alg":"RS256"}').toString("base64url"),
+      Buffer.from(JSON.stringify({ exp })).toString("base64url"),
+      "c2ln",
+    ].join(".");
+    await storeRotatedCredential(
+      { prisma: db.prisma, vault, logger },
+      resolution,
+      authJson(jwt, "refresh-new-2222"),
+    );
+    const row = await db.prisma.credential.findUniqueOrThrow({
+      where: { id: resolution.credentialId ?? "" },
+    });
+    expect({ expiresAt: row.expiresAt, refreshable: row.refreshable }).toEqual({
+      expiresAt: new Date(exp * 1000),
+      refreshable: true,
+    });
+  });
+
   it("never overwrites a secret the user saved during the run", async () => {
     const resolution = await storedSubscription(authJson("access-old-1111", "refresh-old-1111"));
     await db.prisma.credential.update({

@@ -1,5 +1,7 @@
 import { CredentialKind, Provider } from "@agentry/core";
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
+import { credentialFix } from "@agentry/core";
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { CredentialStatus } from "../graphql/enums.js";
 import { requireViewer, type RequestContext } from "../graphql/context.js";
 import { parseId } from "../graphql/limits.js";
 import type { SessionAccessService, SessionView } from "../sessions/session-access.service.js";
@@ -7,12 +9,25 @@ import { SessionType } from "../sessions/session.types.js";
 import type { CredentialRecord, CredentialService } from "./credential.service.js";
 import { CredentialInfoType } from "./credential.types.js";
 
-@Resolver()
+@Resolver(() => CredentialInfoType)
 export class CredentialResolver {
   constructor(
     private readonly credentials: CredentialService,
     private readonly access: SessionAccessService,
   ) {}
+
+  @FieldResolver(() => CredentialStatus)
+  status(@Root() record: CredentialRecord): CredentialStatus {
+    return this.credentials.statusOf(record);
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  fix(@Root() record: CredentialRecord): string | null {
+    const status = this.credentials.statusOf(record);
+    return status === "EXPIRED" || status === "REFUSED"
+      ? credentialFix(record.provider, record.kind)
+      : null;
+  }
 
   @Query(() => [CredentialInfoType], {
     description: "Your own account credentials (metadata only).",

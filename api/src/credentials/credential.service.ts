@@ -1,14 +1,18 @@
 import {
   byProvider,
+  credentialStatus,
   firstAgentKindFor,
   hintFor,
   inferCredentialKind,
   refuseWrongProvider,
   resolveCredential,
+  tokenLifetime,
   validateSecret,
   type AgentKind,
   type CredentialIdentity,
   type CredentialKind,
+  type CredentialStatus,
+  type CredentialStatusInput,
   type KeySource,
   type Provider,
   type SealedSecret,
@@ -32,6 +36,8 @@ export interface CredentialRecord {
   readonly updatedAt: Date;
   readonly lastUsedAt: Date | null;
   readonly expiresAt: Date | null;
+  readonly refreshable: boolean;
+  readonly refusedAt: Date | null;
 }
 
 /** The only columns ever read for display: ciphertext and nonce are never selected here. */
@@ -45,6 +51,7 @@ export const credentialInfoSelect = {
   updatedAt: true,
   lastUsedAt: true,
   expiresAt: true,
+  refreshable: true,
   refusedAt: true,
 } as const satisfies Prisma.CredentialSelect;
 
@@ -56,6 +63,13 @@ export interface CredentialChoice {
   /** The credential's hint; null for a system key. */
   readonly hint: string | null;
 }
+
+/** When a credential counts as EXPIRING (CREDENTIAL_EXPIRING_DAYS). */
+export interface CredentialStatusConfig {
+  readonly expiringDays: number;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
 
 export interface ResolveConfig {
   readonly systemKeys: SystemKeys;
@@ -84,7 +98,13 @@ export class CredentialService {
     private readonly audit: AuditService,
     private readonly access: SessionAccessService,
     private readonly resolve: ResolveConfig,
+    private readonly status: CredentialStatusConfig = { expiringDays: 7 },
   ) {}
+
+  /** How the credential stands now (CredentialInfo.status), from its metadata alone. */
+  statusOf(record: CredentialStatusInput, now = new Date()): CredentialStatus {
+    return credentialStatus(record, now, this.status.expiringDays * DAY_MS);
+  }
 
   /** A session's own keys (the caller has checked the viewer may read the session). */
   sessionKeys(sessionId: string): Promise<CredentialRecord[]> {
@@ -133,6 +153,7 @@ export class CredentialService {
     const kind = inferCredentialKind(provider, raw);
     const secret = validateSecret(provider, kind, raw);
     const hint = hintFor(provider, kind, secret);
+    const lifetime = tokenLifetime(provider, kind, secret);
     // Serializes key changes of one session: "one key per provider" holds under concurrency.
     await tx.$executeRaw`SELECT 1 FROM "Session" WHERE "id" = ${sessionId}::uuid FOR UPDATE`;
     const existing = await tx.credential.findFirst({
@@ -141,7 +162,7 @@ export class CredentialService {
     });
     const id = existing?.id ?? randomUUID();
     const sealed = this.vault.seal(sessionIdentity(id, sessionId, provider, kind), secret);
-    const stored = { kind, ...storedSecret(sealed), hint };
+    const stored = { kind, ...storedSecret(sealed), hint, ...lifetime };
     const record =
       existing === null
         ? await tx.credential.create({
@@ -154,7 +175,6 @@ export class CredentialService {
               ...stored,
               version: { increment: 1 },
               lastUsedAt: null,
-              expiresAt: null,
               refusedAt: null,
             },
             select: credentialInfoSelect,
@@ -207,6 +227,7 @@ export class CredentialService {
     refuseWrongProvider(provider, checkSecretSize(secretInput));
     const secret = validateSecret(provider, kind, secretInput);
     const hint = hintFor(provider, kind, secret);
+    const lifetime = tokenLifetime(provider, kind, secret);
     return this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT 1 FROM "User" WHERE "id" = ${userId}::uuid FOR UPDATE`;
       const existing = await tx.credential.findFirst({
@@ -221,7 +242,7 @@ export class CredentialService {
         kind,
       };
       const sealed = this.vault.seal(identity, secret);
-      const stored = { ...storedSecret(sealed), hint };
+      const stored = { ...storedSecret(sealed), hint, ...lifetime };
       const record =
         existing === null
           ? await tx.credential.create({
@@ -234,7 +255,6 @@ export class CredentialService {
                 ...stored,
                 version: { increment: 1 },
                 lastUsedAt: null,
-                expiresAt: null,
                 refusedAt: null,
               },
               select: credentialInfoSelect,

@@ -1,5 +1,6 @@
 import { CredentialKind, Provider } from "@agentry/core";
 import { Field, ID, Int, ObjectType } from "type-graphql";
+import { CredentialStatus } from "../graphql/enums.js";
 import { DateTimeScalar } from "../graphql/scalars.js";
 
 @ObjectType("CredentialInfo", {
@@ -49,4 +50,23 @@ export class CredentialInfoType {
       "When the provider last refused it (a message failed INVALID_API_KEY or AUTHENTICATION_FAILED with it); null once it is replaced.",
   })
   refusedAt!: Date | null;
+
+  @Field(() => Boolean, {
+    description:
+      "Whether it carries a refresh token (Claude's .credentials.json, Codex's auth.json), so it is renewed rather than expiring.",
+  })
+  refreshable!: boolean;
+
+  @Field(() => CredentialStatus, {
+    description:
+      "How it stands: REFUSED once the provider refused it; else VALID when refreshable; else EXPIRED past expiresAt, EXPIRING within CREDENTIAL_EXPIRING_DAYS of it, VALID otherwise.",
+  })
+  status!: CredentialStatus;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "When EXPIRED or REFUSED: what to do to get a fresh one (e.g. run `claude setup-token` or `codex login --device-auth`, then save it again); null otherwise.",
+  })
+  fix!: string | null;
 }

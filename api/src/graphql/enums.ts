@@ -159,3 +159,31 @@ registerEnumType(AgentEventType, {
     DONE: { description: "The run finished." },
   },
 });
+
+/** How a stored credential stands (core's credentialStatus decides). */
+export const CredentialStatus = {
+  VALID: "VALID",
+  EXPIRING: "EXPIRING",
+  EXPIRED: "EXPIRED",
+  REFUSED: "REFUSED",
+} as const;
+export type CredentialStatus = (typeof CredentialStatus)[keyof typeof CredentialStatus];
+
+registerEnumType(CredentialStatus, {
+  name: "CredentialStatus",
+  description: "How a stored credential stands, from its metadata (no call to the provider).",
+  valuesConfig: {
+    VALID: {
+      description:
+        "Usable as far as is known: not expired, or refreshed by the platform or its CLI before a run.",
+    },
+    EXPIRING: {
+      description:
+        "Expires within CREDENTIAL_EXPIRING_DAYS and cannot be refreshed: replace it soon.",
+    },
+    EXPIRED: {
+      description: "Expired and cannot be refreshed: runs with it fail until it is replaced.",
+    },
+    REFUSED: { description: "The provider refused it (refusedAt): replace it." },
+  },
+});

@@ -3,6 +3,7 @@ import {
   hintFor,
   isAppError,
   sealedColumns,
+  tokenLifetime,
   validateSecret,
   type Resolution,
   type SealingVault,
@@ -48,6 +49,8 @@ export async function storeRotatedCredential(
     return "invalid";
   }
   const hint = hintFor(resolution.provider, resolution.kind, secret);
+  // The rotated tokens carry their own expiry (and maybe no refresh token any more).
+  const lifetime = tokenLifetime(resolution.provider, resolution.kind, secret);
   return deps.prisma.$transaction(async (tx) => {
     const row = await tx.credential.findUnique({
       where: { id: resolution.credentialId ?? "" },
@@ -67,7 +70,13 @@ export async function storeRotatedCredential(
     const sealed = deps.vault.seal(credentialIdentityOf(row), secret);
     const updated = await tx.credential.update({
       where: { id: row.id },
-      data: { ...sealedColumns(sealed), hint, version: { increment: 1 }, refusedAt: null },
+      data: {
+        ...sealedColumns(sealed),
+        hint,
+        ...lifetime,
+        version: { increment: 1 },
+        refusedAt: null,
+      },
       select: { version: true },
     });
     await tx.auditEvent.create({

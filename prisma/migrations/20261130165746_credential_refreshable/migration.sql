@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Credential" ADD COLUMN     "refreshable" BOOLEAN NOT NULL DEFAULT false;
+
