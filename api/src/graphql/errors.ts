@@ -1,10 +1,11 @@
 import { AppError, type ErrorCode } from "@agentry/core";
+import { isDatabaseUnreachable } from "@agentry/prisma";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 
 // The one place errors become what a client sees. AppError carries its code, message and
 // details through; GraphQL's own request errors (parse, validation, variable coercion) become
 // BAD_USER_INPUT; anything else is INTERNAL with no detail (the server log has it, with the
-// request id).
+// request id) — except the database being out of reach, which is UNAVAILABLE: try again shortly.
 
 interface CodePolicy {
   /** Whether message and details reach the client; when false the client gets a generic message. */
@@ -30,6 +31,8 @@ export const ERROR_POLICY = {
 } as const satisfies Record<ErrorCode, CodePolicy>;
 
 export const INTERNAL_MESSAGE = "Internal server error";
+export const DATABASE_UNAVAILABLE =
+  "The database cannot be reached right now; try again in a moment";
 
 // Codes graphql-js / Apollo give errors in the request itself: the client sent something wrong.
 const REQUEST_ERROR_CODES: ReadonlySet<unknown> = new Set([
@@ -161,6 +164,9 @@ export function classifyError(error: unknown): ClassifiedError {
       details: {},
       unexpected: false,
     };
+  }
+  if (isDatabaseUnreachable(error)) {
+    return { code: "UNAVAILABLE", message: DATABASE_UNAVAILABLE, details: {}, unexpected: false };
   }
   return { code: "INTERNAL", message: INTERNAL_MESSAGE, details: {}, unexpected: true };
 }
