@@ -247,6 +247,33 @@ describe("credential resolution", () => {
     expect(await resolveCredential(later, query)).toBeNull();
   });
 
+  it("keeps a refreshable subscription past its access token's expiry (its CLI renews it)", async () => {
+    const { user, session } = await setup();
+    const past = new Date(Date.now() - 60_000);
+    const subscription = await storeCredential(db.prisma, vault, {
+      owner: { sessionId: session.id },
+      provider: "ANTHROPIC",
+      kind: "SUBSCRIPTION",
+      expiresAt: past,
+    });
+    await db.prisma.credential.update({
+      where: { id: subscription.id },
+      data: { refreshable: true },
+    });
+    const query = {
+      sessionId: session.id,
+      actingUserId: user.id,
+      provider: "ANTHROPIC",
+      agentKind: "CLAUDE_CODE",
+    } as const;
+    expect(await resolveCredential(deps(), query)).toMatchObject({
+      source: "SESSION",
+      credentialId: subscription.id,
+    });
+    const run = await resolveForRun({ ...deps(), vault }, query);
+    expect(run.resolution.credentialId).toBe(subscription.id);
+  });
+
   it("never uses another user's account credential, even for a member of the same session", async () => {
     const { user, session } = await setup();
     const member = await createUser(db.prisma);

@@ -34,6 +34,8 @@ export interface CandidateCredential {
   readonly version: number;
   readonly hint: string;
   readonly expiresAt: Date | null;
+  /** Carries a refresh token: its CLI (or the platform) renews it, so its expiry never rules it out. */
+  readonly refreshable?: boolean;
 }
 
 export interface ChooseInput<C extends CandidateCredential> {
@@ -56,8 +58,8 @@ export type CredentialChoice<C extends CandidateCredential> =
 /**
  * The session's key for the provider > the acting user's own credential > the system key (when
  * allowed) > null; within each owner in the agent kind's order of preference (the registry's:
- * SUBSCRIPTION before API_KEY). Expired credentials and kinds
- * the agent kind cannot use are skipped.
+ * SUBSCRIPTION before API_KEY). Expired credentials (unless refreshable) and
+ * kinds the agent kind cannot use are skipped.
  */
 export function chooseCredential<C extends CandidateCredential>(
   input: ChooseInput<C>,
@@ -65,7 +67,9 @@ export function chooseCredential<C extends CandidateCredential>(
   const { query, now } = input;
   const usable = (row: C): boolean =>
     row.provider === query.provider &&
-    (row.expiresAt === null || row.expiresAt.getTime() > now.getTime()) &&
+    (row.refreshable === true ||
+      row.expiresAt === null ||
+      row.expiresAt.getTime() > now.getTime()) &&
     agentCanUse(query.agentKind, row.provider, row.kind);
   const pick = (owns: (row: C) => boolean): C | undefined => {
     const rows = input.candidates.filter((row) => owns(row) && usable(row));

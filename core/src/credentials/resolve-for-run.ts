@@ -27,6 +27,7 @@ interface RunCandidateRow {
   readonly version: number;
   readonly hint: string;
   readonly expiresAt: Date | null;
+  readonly refreshable: boolean;
   readonly ciphertextHex: string;
   readonly nonceHex: string;
   readonly keyVersion: number;
@@ -42,7 +43,7 @@ interface RunCandidateRow {
 async function readRunCandidates(prisma: PrismaClient, query: ResolveQuery) {
   const rows = await prisma.$queryRaw<RunCandidateRow[]>`
     SELECT id::text, "userId"::text, "sessionId"::text, provider::text, kind::text, version,
-           hint, "expiresAt", encode(ciphertext, 'hex') AS "ciphertextHex",
+           hint, "expiresAt", refreshable, encode(ciphertext, 'hex') AS "ciphertextHex",
            encode(nonce, 'hex') AS "nonceHex", "keyVersion", "updatedAt"
     FROM "Credential"
     WHERE provider = ${query.provider}::"Provider"

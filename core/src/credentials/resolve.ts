@@ -34,6 +34,7 @@ const candidateSelect = {
   version: true,
   hint: true,
   expiresAt: true,
+  refreshable: true,
 } as const;
 
 // The session's keys and the acting user's own credentials for the provider: every row the
