@@ -50,9 +50,9 @@ export async function composeApi(infra: ApiInfra): Promise<ApiDeps> {
   const { config, logger, prisma, redis } = infra;
   const namespace = infra.namespace ?? "";
   const pubsub = createTopicPubSub({
-    publishClient: redis,
     subscribeClient: infra.redisSubscriber,
     namespace,
+    logger: logger.child({ component: "realtime" }),
   });
   const outages = infra.outages ?? createOutageLog(logger, "redis");
   const queues = createAgentQueues(config.REDIS_URL, namespace, outages);

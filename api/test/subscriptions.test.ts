@@ -258,6 +258,69 @@ describe("agentEvents", () => {
   });
 });
 
+describe("fan-out", () => {
+  it("gives every subscriber of an agent each event in order, shaped by its own selection", async () => {
+    const owner = await api.signUp();
+    const { sessionId, agentId } = await sessionWithAgent(owner);
+    const viewer = await api.signUp();
+    await api.ok(
+      `mutation ($id: ID!, $e: String!) { addSessionMember(sessionId: $id, email: $e, role: VIEWER) { id } }`,
+      { id: sessionId, e: viewer.email },
+      owner.token,
+    );
+    const TEXTS = `subscription ($id: ID!) { agentEvents(agentId: $id) { seq text } }`;
+    const TYPES = `subscription ($id: ID!) { agentEvents(agentId: $id) { seq type } }`;
+    // Two sockets share a document and variables (one result for both); the others do not.
+    const sockets = [api.ws(owner.token), api.ws(viewer.token), api.ws(viewer.token)];
+    const watchers = [
+      { socket: sockets[0], query: TEXTS },
+      { socket: sockets[1], query: TEXTS },
+      { socket: sockets[2], query: TYPES },
+      { socket: sockets[0], query: AGENT_EVENTS },
+    ].map(({ socket, query }) => ({
+      query,
+      subscription: socket!.subscribe<{ agentEvents: { seq: number } }>(query, { id: agentId }),
+    }));
+    // graphql-ws acknowledges no subscription: publish until each one has had an event.
+    const at = new Date().toISOString();
+    const warm = { done: false };
+    const firsts = Promise.all(watchers.map(({ subscription }) => subscription.next())).finally(
+      () => (warm.done = true),
+    );
+    while (!warm.done) {
+      await api.appendAgentEvent({ type: "TEXT", agentId, messageId: null, at, text: "warm" });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await firsts;
+    const sent: { seq: number; text: string }[] = [];
+    for (const text of ["one", "two", "three"]) {
+      const { seq } = await api.appendAgentEvent({
+        type: "TEXT",
+        agentId,
+        messageId: null,
+        at,
+        text,
+      });
+      sent.push({ seq, text });
+    }
+    const expected: Record<string, (event: { seq: number; text: string }) => unknown> = {
+      [TEXTS]: ({ seq, text }) => ({ seq, text }),
+      [TYPES]: ({ seq }) => ({ seq, type: "TEXT" }),
+      [AGENT_EVENTS]: ({ seq, text }) => expect.objectContaining({ seq, text, agentId }) as unknown,
+    };
+    for (const { query, subscription } of watchers) {
+      const received: unknown[] = [];
+      while (received.length < sent.length) {
+        const event = (await subscription.next()).data?.agentEvents;
+        // Warm-up events still queued come first.
+        if (event !== undefined && event.seq >= sent[0]!.seq) received.push(event);
+      }
+      expect(received).toEqual(sent.map((event) => expected[query]!(event)));
+    }
+    await Promise.all(sockets.map((socket) => socket.dispose()));
+  });
+});
+
 describe("revocation while subscribed", () => {
   it("stops delivering to a member removed from the session", async () => {
     const strict = await startTestApi({ realtime: { recheckMs: 0 } });
@@ -287,6 +350,50 @@ describe("revocation while subscribed", () => {
       await strict.publish(Topic.SessionUsage, sessionId, usagePayload(sessionId, 1));
       await subscription.completed;
       await socket.dispose();
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it("stops a removed member's stream while another member's, re-checked with it, goes on", async () => {
+    const strict = await startTestApi({ realtime: { recheckMs: 0 } });
+    try {
+      const [owner, removed, kept] = [
+        await strict.signUp(),
+        await strict.signUp(),
+        await strict.signUp(),
+      ];
+      const { createSession } = await strict.ok<{ createSession: { id: string } }>(
+        `mutation { createSession(input: { name: "shared" }) { id } }`,
+        undefined,
+        owner.token,
+      );
+      const sessionId = createSession.id;
+      for (const member of [removed, kept]) {
+        await strict.ok(
+          `mutation ($id: ID!, $e: String!) { addSessionMember(sessionId: $id, email: $e, role: VIEWER) { id } }`,
+          { id: sessionId, e: member.email },
+          owner.token,
+        );
+      }
+      const [removedSocket, keptSocket] = [strict.ws(removed.token), strict.ws(kept.token)];
+      const [gone, staying] = [removedSocket, keptSocket].map((socket) =>
+        socket.subscribe<{ sessionUsage: { apiCalls: number } }>(SESSION_USAGE, { id: sessionId }),
+      ) as [
+        ReturnType<typeof removedSocket.subscribe<{ sessionUsage: { apiCalls: number } }>>,
+        ReturnType<typeof keptSocket.subscribe<{ sessionUsage: { apiCalls: number } }>>,
+      ];
+      await Promise.all([gone.next(), staying.next()]);
+      await strict.ok(
+        `mutation ($id: ID!, $u: ID!) { removeSessionMember(sessionId: $id, userId: $u) }`,
+        { id: sessionId, u: removed.user.id },
+        owner.token,
+      );
+      // One update reaches both subscriptions at once: their re-checks are answered together.
+      await strict.publish(Topic.SessionUsage, sessionId, usagePayload(sessionId, 1));
+      await gone.completed;
+      expect((await staying.next()).data?.sessionUsage.apiCalls).toBe(1);
+      await Promise.all([removedSocket.dispose(), keptSocket.dispose()]);
     } finally {
       await strict.close();
     }

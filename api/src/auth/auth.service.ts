@@ -229,6 +229,23 @@ export class AuthService {
     );
   }
 
+  /**
+   * Which of `tokenIds` are still valid, from the database in one query (the re-checks of many
+   * live subscriptions at once).
+   */
+  async activeTokens(tokenIds: readonly string[]): Promise<Set<string>> {
+    if (tokenIds.length === 0) return new Set();
+    const rows = await this.prisma.apiToken.findMany({
+      where: {
+        id: { in: [...tokenIds] },
+        revokedAt: null,
+        OR: [{ expiresAt: null }, { expiresAt: { gt: this.now() } }],
+      },
+      select: { id: true },
+    });
+    return new Set(rows.map((row) => row.id));
+  }
+
   /** Revokes the token the viewer signed in with; its graphql-ws connections are closed. */
   async signOut(viewer: Viewer): Promise<void> {
     await this.prisma.$transaction(async (tx) => {

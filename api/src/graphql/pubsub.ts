@@ -1,22 +1,35 @@
-import { AppError, type Topic, type TopicPayloads } from "@agentry/core";
-import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
-import { createPubSub, type PubSub } from "@graphql-yoga/subscription";
-import type { TypedEventTarget } from "@graphql-yoga/typed-event-target";
+import {
+  AppError,
+  topicChannel,
+  topicPayloadSchemas,
+  type Topic,
+  type TopicPayloads,
+} from "@agentry/core";
 import type { Redis } from "ioredis";
+import type { Logger } from "pino";
 
-/** Yoga's routing keys: each topic takes an id (session or agent) and a payload. */
-export type TopicArgs = { [K in Topic]: [id: string, payload: TopicPayloads[K]] };
-export type TopicPubSub = PubSub<TopicArgs> & {
+// Topic pub/sub for the api's subscriptions: one Redis SUBSCRIBE per channel per api process,
+// however many subscribers listen to it, and each message parsed and validated once; every
+// listener of the channel gets the same frozen payload object. (@graphql-yoga's createPubSub
+// gave each subscriber a stream of its own and each one re-validated the payload: most of the
+// cost of an event with many watchers, and the shared object is what lets the graphql-ws side
+// execute and serialize an event once for all of them.)
+
+/** Called with each payload published on a channel, already validated. */
+export type TopicListener<K extends Topic> = (payload: TopicPayloads[K]) => void;
+
+export interface TopicPubSub {
   /** Whether the subscribing connection is up (a new subscription would start now). */
   available(): boolean;
   /**
-   * Resolves once every subscription asked for so far is active in Redis (a PING on the
-   * subscribing connection answers after the SUBSCRIBEs sent before it), so a subscriber can
-   * tell when nothing published from now on is missed. UNAVAILABLE when Redis does not answer
-   * in time.
+   * Resolves once every channel listened to so far is subscribed in Redis (a PING on the
+   * subscribing connection answers after the SUBSCRIBEs sent before it), so a listener can tell
+   * when nothing published from now on is missed. UNAVAILABLE when Redis does not answer in time.
    */
   settle(): Promise<void>;
-};
+  /** Listens to `topic` for `id` until the returned function is called. */
+  listen<K extends Topic>(topic: K, id: string, listener: TopicListener<K>): () => void;
+}
 
 /** How long settle() waits for Redis before giving up. */
 const SETTLE_TIMEOUT_MS = 3_000;
@@ -29,61 +42,102 @@ export const eventsUnavailable = (): AppError =>
   );
 
 export interface TopicPubSubOptions {
-  /** Publishes (any connection; PUBLISH works on a normal one). */
-  readonly publishClient: Redis;
   /** Subscribes: a connection of its own, since a subscribed Redis connection does nothing else. */
   readonly subscribeClient: Redis;
   /** Prefix of every channel (core's topicChannel namespace); "" in production. */
   readonly namespace?: string;
+  /** Where a malformed payload is reported (it is dropped, never passed on). */
+  readonly logger: Logger;
 }
 
-function parseOrNull(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return null;
+interface Channel {
+  readonly topic: Topic;
+  readonly listeners: Set<(payload: never) => void>;
+}
+
+/** Deep-freezes a validated payload: every subscriber of the channel shares it. */
+function freeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) freeze(inner);
+    Object.freeze(value);
   }
+  return value;
 }
 
 /**
- * Pub/sub over Redis channels `<namespace><topic>:<id>` with JSON payloads, so any api process
- * can serve any subscriber, whichever process published. Payloads arrive unvalidated: the
- * subscribing side parses them with core's topicPayloadSchemas.
+ * Pub/sub over Redis channels `<namespace><topic>:<id>` with JSON payloads (core's topic
+ * contract), so any api process serves any subscriber, whichever process published.
  */
 export function createTopicPubSub(options: TopicPubSubOptions): TopicPubSub {
-  type Event = CustomEvent<unknown>;
-  const redisTarget = createRedisEventTarget<Event>({
-    publishClient: options.publishClient,
-    subscribeClient: options.subscribeClient,
-    // The default (JSON.parse) throws inside ioredis' message handler on a malformed message,
-    // which would crash the process; null is dropped by the subscriber's schema check instead.
-    serializer: { stringify: (message) => JSON.stringify(message), parse: parseOrNull },
-  });
+  const { subscribeClient, logger } = options;
   const namespace = options.namespace ?? "";
-  const eventTarget: TypedEventTarget<Event> =
-    namespace === ""
-      ? redisTarget
-      : {
-          addEventListener: (type, listener) => {
-            redisTarget.addEventListener(namespace + type, listener);
-          },
-          removeEventListener: (type, listener) => {
-            redisTarget.removeEventListener(namespace + type, listener);
-          },
-          dispatchEvent: (event) =>
-            redisTarget.dispatchEvent(
-              new CustomEvent(namespace + event.type, { detail: event.detail }),
-            ),
-        };
-  const available = (): boolean => options.subscribeClient.status === "ready";
-  return Object.assign(createPubSub<TopicArgs>({ eventTarget }), {
+  const channels = new Map<string, Channel>();
+
+  const decode = (channel: Channel, message: string): unknown => {
+    let json: unknown;
+    try {
+      json = JSON.parse(message);
+    } catch {
+      json = undefined;
+    }
+    const parsed = topicPayloadSchemas[channel.topic].safeParse(json);
+    if (parsed.success) return freeze(parsed.data);
+    logger.warn(
+      { topic: channel.topic, issues: parsed.error.issues.length },
+      "dropped a malformed pub/sub payload",
+    );
+    return undefined;
+  };
+
+  subscribeClient.on("message", (name: string, message: string) => {
+    const channel = channels.get(name);
+    if (channel === undefined) return;
+    const payload = decode(channel, message);
+    if (payload === undefined) return;
+    for (const listener of channel.listeners) (listener as (payload: unknown) => void)(payload);
+  });
+
+  // SUBSCRIBE and UNSUBSCRIBE go out in call order on the one connection, so a channel dropped
+  // and listened to again ends subscribed. ioredis re-subscribes after a reconnection.
+  const subscribe = (name: string): void => {
+    subscribeClient.subscribe(name).catch((error: unknown) => {
+      logger.warn(
+        { errorMessage: error instanceof Error ? error.message : String(error) },
+        "could not subscribe to a pub/sub channel",
+      );
+    });
+  };
+  const unsubscribe = (name: string): void => {
+    subscribeClient.unsubscribe(name).catch(() => undefined);
+  };
+
+  const available = (): boolean => subscribeClient.status === "ready";
+  return {
     available,
+    listen(topic, id, listener) {
+      const name = topicChannel(topic, id, namespace);
+      let channel = channels.get(name);
+      if (channel === undefined) {
+        channel = { topic, listeners: new Set() };
+        channels.set(name, channel);
+        subscribe(name);
+      }
+      const listeners = channel.listeners;
+      listeners.add(listener);
+      return () => {
+        if (!listeners.delete(listener) || listeners.size > 0) return;
+        if (channels.get(name)?.listeners === listeners) {
+          channels.delete(name);
+          unsubscribe(name);
+        }
+      };
+    },
     settle: async () => {
       if (!available()) throw eventsUnavailable();
       let timer: NodeJS.Timeout | undefined;
       try {
         await Promise.race([
-          options.subscribeClient.ping(),
+          subscribeClient.ping(),
           new Promise((_, reject) => {
             timer = setTimeout(() => {
               reject(eventsUnavailable());
@@ -98,13 +152,5 @@ export function createTopicPubSub(options: TopicPubSubOptions): TopicPubSub {
         clearTimeout(timer);
       }
     },
-  });
-}
-
-/** An in-process pub/sub with the same types (schema emission needs one, and nothing more). */
-export function createLocalPubSub(): TopicPubSub {
-  return Object.assign(createPubSub<TopicArgs>(), {
-    available: () => true,
-    settle: () => Promise.resolve(),
-  });
+  };
 }

@@ -1,18 +1,19 @@
 import {
   agentEventPayloadSchema,
   isConnectionError,
-  sessionUsagePayloadSchema,
   Topic,
   type AgentEventPayload,
+  type SessionUsagePayload,
+  type TopicPayloads,
 } from "@agentry/core";
-import { Repeater } from "@graphql-yoga/subscription";
 import type { Logger } from "pino";
-import type { z } from "zod";
 import type { AuthService } from "../auth/auth.service.js";
 import type { Viewer } from "../graphql/context.js";
 import { eventsUnavailable, type TopicPubSub } from "../graphql/pubsub.js";
 import type { SessionAccessService } from "../sessions/session-access.service.js";
 import { usageFromPayload, type UsageService, type UsageStats } from "../usage/usage.service.js";
+import { AccessRechecks } from "./access-recheck.js";
+import { EventStream } from "./event-stream.js";
 
 /** One push of the sessionUsage stream. */
 export interface SessionUsageUpdate {
@@ -29,27 +30,54 @@ export interface AgentEventHistory {
 export interface RealtimeOptions {
   /** How often a live subscription re-checks that its viewer may still see it (ms). */
   readonly recheckMs?: number;
+  /** Events a subscriber may fall behind by before its subscription is ended. */
+  readonly maxQueued?: number;
+}
+
+/**
+ * The subscriptions whose results depend only on the event and the operation's arguments,
+ * never on who asks: graphql-ws executes and serializes each of their events once for every
+ * subscriber with the same operation (see shared-subscribe.ts).
+ */
+export const VIEWER_INDEPENDENT_SUBSCRIPTIONS: ReadonlySet<string> = new Set([
+  "agentEvents",
+  "sessionUsage",
+]);
+
+// One update object per published payload, shared by every subscriber of the session.
+const updates = new WeakMap<SessionUsagePayload, SessionUsageUpdate>();
+function usageUpdate(payload: SessionUsagePayload): SessionUsageUpdate {
+  let update = updates.get(payload);
+  if (update === undefined) {
+    update = Object.freeze({ sessionId: payload.sessionId, stats: usageFromPayload(payload) });
+    updates.set(payload, update);
+  }
+  return update;
 }
 
 /**
  * The subscriptions' streams. Authorization happens before anything is subscribed (not a
  * member → NOT_FOUND, no data) and again every `recheckMs` while events flow, so a revoked
- * token or a removed member stops receiving. Payloads from Redis are parsed with core's schemas;
- * a malformed one is logged and dropped, never passed on.
+ * token or a removed member stops receiving. Live payloads arrive parsed and validated once per
+ * api process (pubsub.ts); every subscriber of a topic gets the same object.
  */
 export class RealtimeService {
   private readonly recheckMs: number;
+  private readonly maxQueued: number;
+  private readonly rechecks: AccessRechecks;
 
   constructor(
     private readonly pubsub: TopicPubSub,
     private readonly access: SessionAccessService,
-    private readonly auth: AuthService,
+    auth: AuthService,
     private readonly usage: UsageService,
     private readonly history: AgentEventHistory,
     private readonly logger: Logger,
     options: RealtimeOptions = {},
   ) {
     this.recheckMs = options.recheckMs ?? 15_000;
+    this.maxQueued = options.maxQueued ?? 4096;
+    this.rechecks = new AccessRechecks(auth, access);
   }
 
   /** The session's totals: the current ones first, then after every change. */
@@ -58,30 +86,21 @@ export class RealtimeService {
     sessionId: string,
   ): Promise<AsyncIterable<SessionUsageUpdate>> {
     await this.access.require(viewer.userId, sessionId, "read");
-    const live = await this.listen(Topic.SessionUsage, sessionId);
-    const stillAllowed = this.stillAllowed(viewer, sessionId);
-    let initial: UsageStats;
+    const stream = await this.listen(
+      Topic.SessionUsage,
+      sessionId,
+      viewer,
+      sessionId,
+      usageUpdate,
+      (update) => update.sessionId === sessionId,
+    );
     try {
-      initial = await this.usage.stats(sessionId);
+      stream.prepend([{ sessionId, stats: await this.usage.stats(sessionId) }]);
     } catch (error) {
-      await live.return?.();
+      await stream.return();
       throw error;
     }
-    return new Repeater<SessionUsageUpdate>(async (push, stop) => {
-      void stop.then(() => live.return?.());
-      await push({ sessionId, stats: initial });
-      for await (const payload of this.parsed(
-        live,
-        sessionUsagePayloadSchema,
-        Topic.SessionUsage,
-        stop,
-      )) {
-        if (payload.sessionId !== sessionId) continue;
-        if (!(await stillAllowed())) break;
-        await push({ sessionId, stats: usageFromPayload(payload) });
-      }
-      stop();
-    });
+    return stream;
   }
 
   /**
@@ -94,82 +113,69 @@ export class RealtimeService {
     afterSeq: number | undefined,
   ): Promise<AsyncIterable<AgentEventPayload>> {
     const { session } = await this.access.requireAgent(viewer.userId, agentId, "read");
-    const live = await this.listen(Topic.AgentEvents, agentId);
-    const stillAllowed = this.stillAllowed(viewer, session.id);
+    let lastSeq = afterSeq ?? -1;
+    const stream = await this.listen(
+      Topic.AgentEvents,
+      agentId,
+      viewer,
+      session.id,
+      (event) => event,
+      (event) => {
+        // Live events that came in while the history was read are there again: skip them.
+        if (event.agentId !== agentId || event.seq <= lastSeq) return false;
+        lastSeq = event.seq;
+        return true;
+      },
+    );
     let replayed: string[];
     try {
       replayed = afterSeq === undefined ? [] : await this.history.replay(agentId, afterSeq);
     } catch (error) {
-      await live.return?.();
+      await stream.return();
       throw isConnectionError(error) ? eventsUnavailable() : error;
     }
-    return new Repeater<AgentEventPayload>(async (push, stop) => {
-      void stop.then(() => live.return?.());
-      let lastSeq = afterSeq ?? -1;
-      for (const json of replayed) {
+    stream.prepend(
+      replayed.flatMap((json) => {
         const event = this.parseJson(json, Topic.AgentEvents);
-        if (event !== undefined && event.seq > lastSeq) {
-          lastSeq = event.seq;
-          await push(event);
-        }
-      }
-      for await (const event of this.parsed(
-        live,
-        agentEventPayloadSchema,
-        Topic.AgentEvents,
-        stop,
-      )) {
-        if (event.agentId !== agentId || event.seq <= lastSeq) continue;
-        if (!(await stillAllowed())) break;
-        lastSeq = event.seq;
-        await push(event);
-      }
-      stop();
-    });
+        return event === undefined ? [] : [event];
+      }),
+    );
+    return stream;
   }
 
-  /** Subscribes and waits until Redis has the subscription, so nothing published after is missed. */
-  private async listen(topic: Topic, id: string): Promise<AsyncIterator<unknown>> {
+  /**
+   * A stream fed by the topic, waiting until Redis has the subscription, so nothing published
+   * after it returns is missed.
+   */
+  private async listen<K extends Topic, T>(
+    topic: K,
+    id: string,
+    viewer: Viewer,
+    sessionId: string,
+    map: (payload: TopicPayloads[K]) => T,
+    accept: (event: T) => boolean,
+  ): Promise<EventStream<T>> {
     // With Redis down a SUBSCRIBE would wait, unseen, for its return: say so at once instead.
     if (!this.pubsub.available()) throw eventsUnavailable();
-    const iterator = this.pubsub.subscribe(topic, id);
-    // The first next() starts the subscription (the iterator is lazy); its value is kept.
-    const first = iterator.next();
+    let stop = (): void => undefined;
+    const stream = new EventStream<T>({
+      maxQueued: this.maxQueued,
+      accept,
+      allowed: this.stillAllowed(viewer, sessionId),
+      onEnd: () => {
+        stop();
+      },
+    });
+    stop = this.pubsub.listen(topic, id, (payload) => {
+      stream.push(map(payload));
+    });
     try {
       await this.pubsub.settle();
     } catch (error) {
-      await iterator.return();
+      await stream.return();
       throw error;
     }
-    let pending: Promise<IteratorResult<unknown>> | undefined = first;
-    return {
-      next: () => {
-        const result = pending ?? iterator.next();
-        pending = undefined;
-        return result;
-      },
-      return: () => iterator.return(),
-    };
-  }
-
-  private async *parsed<T>(
-    source: AsyncIterator<unknown>,
-    schema: z.ZodType<T>,
-    topic: Topic,
-    stopped: Promise<unknown>,
-  ): AsyncGenerator<T> {
-    const stop = stopped.then(() => ({ done: true, value: undefined }) as const);
-    for (;;) {
-      const result = await Promise.race([source.next(), stop]);
-      if (result.done === true) return;
-      const parsed = schema.safeParse(result.value);
-      if (parsed.success) yield parsed.data;
-      else
-        this.logger.warn(
-          { topic, issues: parsed.error.issues.length },
-          "dropped a malformed pub/sub payload",
-        );
-    }
+    return stream;
   }
 
   private parseJson(json: string, topic: Topic): AgentEventPayload | undefined {
@@ -183,17 +189,17 @@ export class RealtimeService {
     return undefined;
   }
 
-  /** A throttled re-check that the viewer's token still works and they still see the session. */
-  private stillAllowed(viewer: Viewer, sessionId: string): () => Promise<boolean> {
+  /**
+   * A throttled re-check that the viewer's token still works and they still see the session
+   * (answered with the other subscriptions' re-checks due at the same time).
+   */
+  private stillAllowed(viewer: Viewer, sessionId: string): () => boolean | Promise<boolean> {
     let checkedAt = Date.now();
-    return async () => {
-      if (Date.now() - checkedAt < this.recheckMs) return true;
-      checkedAt = Date.now();
-      const [active, session] = await Promise.all([
-        this.auth.isTokenActive(viewer.tokenId),
-        this.access.find(viewer.userId, sessionId),
-      ]);
-      return active && session !== null;
+    return () => {
+      const now = Date.now();
+      if (now - checkedAt < this.recheckMs) return true;
+      checkedAt = now;
+      return this.rechecks.allowed(viewer, sessionId);
     };
   }
 }

@@ -69,6 +69,24 @@ export class SessionAccessService {
     return row === null ? null : toView(row, viewerId);
   }
 
+  /**
+   * Which of `userIds` may read the session (its owner, its members), in one query: the
+   * re-checks of many live subscriptions at once. Empty when the session is gone.
+   */
+  async readersAmong(sessionId: string, userIds: readonly string[]): Promise<Set<string>> {
+    const row = await this.prisma.session.findUnique({
+      where: { id: sessionId },
+      select: {
+        ownerId: true,
+        members: { where: { userId: { in: [...userIds] } }, select: { userId: true } },
+      },
+    });
+    if (row === null) return new Set();
+    const readers = new Set(row.members.map((member) => member.userId));
+    if (userIds.includes(row.ownerId)) readers.add(row.ownerId);
+    return readers;
+  }
+
   /** The session, when the viewer may do `need` in it; NOT_FOUND / FORBIDDEN otherwise. */
   async require(viewerId: string, sessionId: string, need: SessionNeed): Promise<SessionView> {
     const session = await this.find(viewerId, sessionId);
