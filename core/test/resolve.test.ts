@@ -274,6 +274,44 @@ describe("credential resolution", () => {
     expect(run.resolution.credentialId).toBe(subscription.id);
   });
 
+  it("an expired subscription that cannot be refreshed: AUTHENTICATION_FAILED naming it and the fix, not NO_API_KEY", async () => {
+    const { user, session } = await setup();
+    const secret = `sk-ant-oat01-${randomUUID()}`;
+    const expired = await storeCredential(db.prisma, vault, {
+      owner: { userId: user.id },
+      provider: "ANTHROPIC",
+      kind: "SUBSCRIPTION",
+      secret,
+      expiresAt: new Date(Date.now() - 60_000),
+    });
+    const query = {
+      sessionId: session.id,
+      actingUserId: user.id,
+      provider: "ANTHROPIC",
+      agentKind: "CLAUDE_CODE",
+    } as const;
+    const failure = await resolveForRun({ ...deps(), systemKeys: {}, vault }, query).catch(
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(AppError);
+    const error = failure as AppError;
+    expect(error.code).toBe("AUTHENTICATION_FAILED");
+    expect(error.message).toMatch(
+      /^Your account's Anthropic .* \(…\S+\) expired at .*claude setup-token/,
+    );
+    expect(error.details).toMatchObject({
+      provider: "ANTHROPIC",
+      kind: "SUBSCRIPTION",
+      source: "ACCOUNT",
+      hint: expired.hint,
+      credentialId: expired.id,
+      credentialVersion: 1,
+    });
+    expect(JSON.stringify({ message: error.message, details: error.details })).not.toContain(
+      secret.slice(0, -4),
+    );
+  });
+
   it("never uses another user's account credential, even for a member of the same session", async () => {
     const { user, session } = await setup();
     const member = await createUser(db.prisma);

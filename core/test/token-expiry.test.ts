@@ -81,13 +81,13 @@ describe("credentialStatus", () => {
 
   it("tells a run that cannot succeed", () => {
     expect(
-      isExpiredUnrefreshable({ expiresAt: at(-1), refreshable: false, refusedAt: null }, now),
+      isExpiredUnrefreshable({ expiresAt: at(-1), refreshable: false }, now),
     ).toBe(true);
     expect(
-      isExpiredUnrefreshable({ expiresAt: at(-1), refreshable: true, refusedAt: null }, now),
+      isExpiredUnrefreshable({ expiresAt: at(-1), refreshable: true }, now),
     ).toBe(false);
     expect(
-      isExpiredUnrefreshable({ expiresAt: null, refreshable: false, refusedAt: null }, now),
+      isExpiredUnrefreshable({ expiresAt: null, refreshable: false }, now),
     ).toBe(false);
   });
 

@@ -5,6 +5,10 @@ import { noCredentialError, type ResolveDeps } from "./resolve.js";
 import { credentialIdentityOf, sealedFromRow } from "../crypto/seal.js";
 import type { Vault } from "../crypto/vault.js";
 import type { CredentialKind, Provider } from "../domain/enums.js";
+import { AppError } from "../errors/app-error.js";
+import { agentCanUse } from "./compatibility.js";
+import { CREDENTIAL_KIND_LABELS, PROVIDER_LABELS } from "./formats.js";
+import { credentialFix, isExpiredUnrefreshable } from "./token-expiry.js";
 
 // Resolving and decrypting in one step, for the worker's message runs: exported only from
 // `@agentry/core/secrets`. Which credential applies (resolveCredential) is in resolve.ts.
@@ -75,7 +79,8 @@ export async function resolveForRun(
     allowSystemKeys: deps.allowSystemKeys,
     now,
   });
-  if (choice === null) throw noCredentialError(query);
+  if (choice === null)
+    throw expiredCredentialError(query, candidates, now) ?? noCredentialError(query);
   const resolution = toResolution(query.provider, choice);
   if (choice.source === "SYSTEM") return { resolution, secret: choice.secret };
 
@@ -94,3 +99,44 @@ export async function resolveForRun(
   });
   return { resolution, secret };
 }
+
+/**
+ * When nothing usable is left and the reason is an expired credential that cannot be refreshed
+ * (the session's first, then the acting user's): AUTHENTICATION_FAILED naming it (provider,
+ * kind, where it comes from, its hint) and what to run for a fresh one, with its id and version
+ * in the details so the worker marks it refused. Undefined when no such credential exists.
+ */
+function expiredCredentialError(
+  query: ResolveQuery,
+  candidates: readonly RunCandidate[],
+  now: Date,
+): AppError | undefined {
+  const expired = (row: RunCandidate) =>
+    row.provider === query.provider &&
+    agentCanUse(query.agentKind, row.provider, row.kind) &&
+    isExpiredUnrefreshable(row, now);
+  const row =
+    candidates.find((c) => c.sessionId === query.sessionId && c.userId === null && expired(c)) ??
+    candidates.find((c) => c.userId === query.actingUserId && c.sessionId === null && expired(c));
+  if (row === undefined) return undefined;
+  const source = row.sessionId === null ? "ACCOUNT" : "SESSION";
+  const owner = source === "SESSION" ? "The session's" : "Your account's";
+  const what = `${PROVIDER_LABELS[row.provider]} ${CREDENTIAL_KIND_LABELS[row.kind]} (…${row.hint})`;
+  const when = row.expiresAt?.toISOString() ?? "";
+  const fix = credentialFix(row.provider, row.kind);
+  return new AppError(
+    "AUTHENTICATION_FAILED",
+    `${owner} ${what} expired at ${when} and cannot be refreshed; replace it. ${fix ?? ""}`.trim(),
+    {
+      provider: row.provider,
+      kind: row.kind,
+      source,
+      hint: row.hint,
+      credentialId: row.id,
+      credentialVersion: row.version,
+      ...(fix === null ? {} : { fix }),
+    },
+  );
+}
+
+type RunCandidate = Awaited<ReturnType<typeof readRunCandidates>>[number];

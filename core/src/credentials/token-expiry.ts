@@ -107,7 +107,10 @@ export function credentialStatus(
 }
 
 /** Whether a run with this credential cannot succeed: expired with nothing to refresh it with. */
-export function isExpiredUnrefreshable(credential: CredentialStatusInput, now: Date): boolean {
+export function isExpiredUnrefreshable(
+  credential: Pick<CredentialStatusInput, "expiresAt" | "refreshable">,
+  now: Date,
+): boolean {
   return (
     !credential.refreshable &&
     credential.expiresAt !== null &&

@@ -142,6 +142,7 @@ export async function runClaimedMessage(
       ? error
       : new AppError("AGENT_FAILED", "The agent could not run this message");
     if (!isAppError(error)) log.error({ err: error }, "run failed");
+    await markRefusedBeforeRun(deps.prisma, appError);
     await failMessage(deps, message, appError, "");
   }
   return { kind: "done" };
@@ -285,4 +286,15 @@ export async function ingestUsage(
     JSON.stringify(recorded.totals),
   );
   return recorded.totals;
+}
+
+/**
+ * resolveForRun refused to start with an expired credential that cannot be refreshed: mark it
+ * refused (the version it saw), so its owner sees REFUSED and the fix. No run, no retry.
+ */
+async function markRefusedBeforeRun(prisma: PrismaClient, error: AppError): Promise<void> {
+  if (error.code !== "AUTHENTICATION_FAILED") return;
+  const { credentialId, credentialVersion } = error.details;
+  if (typeof credentialId !== "string" || typeof credentialVersion !== "number") return;
+  await markCredentialRefused(prisma, { credentialId, credentialVersion });
 }
