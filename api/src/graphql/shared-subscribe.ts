@@ -1,0 +1,120 @@
+import {
+  createSourceEventStream,
+  execute,
+  getOperationAST,
+  Kind,
+  OperationTypeNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+} from "graphql";
+
+// graphql-js' subscribe() executes the operation once per event for every subscriber. Live
+// events reach every subscriber of a topic as one shared, frozen object (pubsub.ts), and for the
+// subscriptions whose results depend only on the event and the arguments, the result of an
+// event is the same for every subscriber with the same operation: it is executed once and the
+// same result object handed to each (so graphql-ws serializes it once too, see ws-transport.ts).
+
+type PromiseOrValue<T> = Promise<T> | T;
+
+/** What makes two subscriptions' results for one event the same. */
+interface ShareKey {
+  /** The document's text (the parsed source's own string: no copy is kept per subscription). */
+  readonly text: string;
+  /** The operation's name and the variables. */
+  readonly rest: string;
+}
+
+/** An event's results, by document text, then by operation name and variables. */
+type Results = Map<string, Map<string, PromiseOrValue<ExecutionResult>>>;
+
+/** Undefined when the root field is not in `shareable` (each subscriber executes its own). */
+function shareKey(args: ExecutionArgs, shareable: ReadonlySet<string>): ShareKey | undefined {
+  const operation = getOperationAST(args.document, args.operationName);
+  if (operation?.operation !== OperationTypeNode.SUBSCRIPTION) return undefined;
+  const [root, ...more] = operation.selectionSet.selections;
+  if (root?.kind !== Kind.FIELD || more.length > 0 || !shareable.has(root.name.value)) {
+    return undefined;
+  }
+  const text = args.document.loc?.source.body;
+  if (text === undefined) return undefined;
+  return { text, rest: JSON.stringify([args.operationName ?? null, args.variableValues ?? null]) };
+}
+
+/** A subscription's response stream: each source event executed, `return` passed through. */
+class ResponseStream implements AsyncIterableIterator<ExecutionResult> {
+  readonly #source: AsyncIterator<unknown>;
+  readonly #run: (event: unknown) => PromiseOrValue<ExecutionResult>;
+
+  constructor(
+    source: AsyncIterable<unknown>,
+    run: (event: unknown) => PromiseOrValue<ExecutionResult>,
+  ) {
+    this.#source = source[Symbol.asyncIterator]();
+    this.#run = run;
+  }
+
+  async next(): Promise<IteratorResult<ExecutionResult>> {
+    const event = await this.#source.next();
+    if (event.done === true) return { done: true, value: undefined };
+    try {
+      return { done: false, value: await this.#run(event.value) };
+    } catch (error) {
+      await this.return().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async return(): Promise<IteratorReturnResult<undefined>> {
+    await this.#source.return?.();
+    return { done: true, value: undefined };
+  }
+
+  async throw(error: unknown): Promise<never> {
+    await this.return();
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}
+
+/**
+ * A `subscribe` for graphql-ws: graphql-js' own, except that for a root field in `shareable`
+ * an event shared by its subscribers (a frozen object) is executed once per distinct operation.
+ * Subscribe-time errors (NOT_FOUND, BAD_USER_INPUT) come back as before, as a result.
+ */
+export function createSharedSubscribe(
+  shareable: ReadonlySet<string>,
+): (args: ExecutionArgs) => Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+  // Held while the event is: once every subscriber has taken it, the entry goes with it.
+  const results = new WeakMap<object, Results>();
+  const shared = (event: object, key: ShareKey, args: ExecutionArgs) => {
+    let byText = results.get(event);
+    if (byText === undefined) {
+      byText = new Map();
+      results.set(event, byText);
+    }
+    let byRest = byText.get(key.text);
+    if (byRest === undefined) {
+      byRest = new Map();
+      byText.set(key.text, byRest);
+    }
+    let result = byRest.get(key.rest);
+    if (result === undefined) {
+      result = execute({ ...args, rootValue: event });
+      byRest.set(key.rest, result);
+    }
+    return result;
+  };
+  return async (args) => {
+    const source = await createSourceEventStream(args);
+    if (!(Symbol.asyncIterator in source)) return source;
+    const key = shareKey(args, shareable);
+    return new ResponseStream(source, (event) =>
+      key !== undefined && typeof event === "object" && event !== null && Object.isFrozen(event)
+        ? shared(event, key, args)
+        : execute({ ...args, rootValue: event }),
+    );
+  };
+}
