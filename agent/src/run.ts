@@ -40,6 +40,11 @@ export function parseRunInput(raw: string): ParsedInput {
   } catch {
     value = undefined;
   }
+  return parseRunInputValue(value);
+}
+
+/** Checks an already parsed input (a resident run's frame); a failure names no field values. */
+export function parseRunInputValue(value: unknown): ParsedInput {
   const parsed = agentRunInputSchema.safeParse(value);
   if (parsed.success) return { ok: true, input: parsed.data };
   return {
