@@ -22,7 +22,8 @@ export interface UsageBucket extends UsageStats {
 /** Most buckets one series may have (e.g. 41 days of hours, 2.7 years of days). */
 export const MAX_BUCKETS = 1000;
 
-const BUCKET_MS: Readonly<Record<UsageBucketSize, number>> = { HOUR: 3_600_000, DAY: 86_400_000 };
+const HOUR_MS = 3_600_000;
+const BUCKET_MS: Readonly<Record<UsageBucketSize, number>> = { HOUR: HOUR_MS, DAY: 24 * HOUR_MS };
 
 /** How many buckets of `size` a series over [from, to) has (its cost counts them). */
 export const bucketCount = (size: UsageBucketSize, from: Date, to: Date): number =>
@@ -125,42 +126,41 @@ export class UsageService {
     const step = size === "HOUR" ? "1 hour" : "1 day";
     // Whole hours inside [from, to) are read from the hourly rollup (at most 1000 × 24 rows),
     // the parts of an hour at either edge from the events (at most two hours' worth), so the
-    // cost does not grow with the session's history. Timestamps are stored as UTC
-    // `timestamp(3)`; every conversion is spelled out so the database's TimeZone setting cannot
-    // shift a bucket.
+    // cost does not grow with the session's history. The bounds are computed here and sent as
+    // values, so the planner sees how narrow the edges are (bounds it must derive in SQL it
+    // estimates at a tenth of the session's events: a costly plan, JIT-compiled on every call).
+    const wholeFrom = Math.ceil(from.getTime() / HOUR_MS) * HOUR_MS;
+    const wholeTo = Math.max(Math.floor(to.getTime() / HOUR_MS) * HOUR_MS, wholeFrom);
+    const edges = [
+      [from.getTime(), Math.min(wholeFrom, to.getTime())],
+      [wholeTo, to.getTime()],
+    ].filter(([lo = 0, hi = 0]) => lo < hi);
+    // Timestamps are stored as UTC `timestamp(3)`; every conversion is spelled out so the
+    // database's TimeZone setting cannot shift a bucket.
+    const utc = (ms: number) =>
+      Prisma.sql`(${new Date(ms).toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
+    const edgeEvents = edges.map(
+      ([lo = 0, hi = 0]) => Prisma.sql`
+        UNION ALL
+        SELECT e."createdAt", e."inputTokens", e."outputTokens", e."cacheReadTokens",
+               e."cacheWriteTokens", e."reasoningTokens", 1, (e."costUsd" IS NULL)::int,
+               COALESCE(e."costUsd", 0)
+        FROM "UsageEvent" e
+        WHERE e."sessionId" = ${sessionId}::uuid
+          AND e."createdAt" >= ${utc(lo)} AND e."createdAt" < ${utc(hi)}`,
+    );
     const rows = await this.prisma.$queryRaw<BucketRow[]>(Prisma.sql`
-      WITH ends AS (
-        SELECT (${from.toISOString()}::timestamptz AT TIME ZONE 'UTC') AS lo,
-               (${to.toISOString()}::timestamptz AT TIME ZONE 'UTC') AS hi
-      ), bounds AS (
-        SELECT lo, hi,
-               CASE WHEN date_trunc('hour', lo) = lo THEN lo
-                    ELSE date_trunc('hour', lo) + interval '1 hour' END AS whole_lo,
-               date_trunc('hour', hi) AS whole_hi
-        FROM ends
-      ), buckets AS (
-        SELECT generate_series(date_trunc(${unit}, bounds.lo), bounds.hi - interval '1 millisecond', ${step}::interval) AS start
-        FROM bounds
+      WITH buckets AS (
+        SELECT generate_series(date_trunc(${unit}, ${utc(from.getTime())}),
+                               ${utc(to.getTime())} - interval '1 millisecond',
+                               ${step}::interval) AS start
       ), parts AS (
         SELECT h."hour" AS at, h."inputTokens", h."outputTokens", h."cacheReadTokens",
                h."cacheWriteTokens", h."reasoningTokens", h."apiCalls", h."unpricedCalls", h."costUsd"
-        FROM "SessionUsageHour" h, bounds
+        FROM "SessionUsageHour" h
         WHERE h."sessionId" = ${sessionId}::uuid
-          AND h."hour" >= bounds.whole_lo AND h."hour" < bounds.whole_hi
-        UNION ALL
-        SELECT e."createdAt", e."inputTokens", e."outputTokens", e."cacheReadTokens",
-               e."cacheWriteTokens", e."reasoningTokens", 1, (e."costUsd" IS NULL)::int,
-               COALESCE(e."costUsd", 0)
-        FROM "UsageEvent" e, bounds
-        WHERE e."sessionId" = ${sessionId}::uuid
-          AND e."createdAt" >= bounds.lo AND e."createdAt" < LEAST(bounds.whole_lo, bounds.hi)
-        UNION ALL
-        SELECT e."createdAt", e."inputTokens", e."outputTokens", e."cacheReadTokens",
-               e."cacheWriteTokens", e."reasoningTokens", 1, (e."costUsd" IS NULL)::int,
-               COALESCE(e."costUsd", 0)
-        FROM "UsageEvent" e, bounds
-        WHERE e."sessionId" = ${sessionId}::uuid
-          AND e."createdAt" >= GREATEST(bounds.whole_hi, bounds.whole_lo) AND e."createdAt" < bounds.hi
+          AND h."hour" >= ${utc(wholeFrom)} AND h."hour" < ${utc(wholeTo)}
+        ${edgeEvents.length === 0 ? Prisma.empty : Prisma.join(edgeEvents, " ")}
       ), sums AS (
         SELECT date_trunc(${unit}, p.at) AS start,
                SUM(p."inputTokens") AS "inputTokens", SUM(p."outputTokens") AS "outputTokens",
