@@ -19,7 +19,7 @@ import {
 import { runTogether } from "./lib/processes.mjs";
 import { prisma } from "./lib/prisma.mjs";
 import { redactUrl, run } from "./lib/run.mjs";
-import { buildIfStale } from "./lib/service-build.mjs";
+import { buildIfStale, withProductionRuntime } from "./lib/service-build.mjs";
 
 const { values: flags } = parseArgs({
   options: {
@@ -205,7 +205,10 @@ async function processSpecs(env) {
       path.join(dir, "node_modules", ".bin"),
       path.join(repoRoot, "node_modules", ".bin"),
     ];
-    const childEnv = { ...env, PATH: [...bin, env.PATH].join(path.delimiter) };
+    let childEnv = { ...env, PATH: [...bin, env.PATH].join(path.delimiter) };
+    // The api and the worker run as the image runs them: its memory settings.
+    if (!flags.dev && (name === "api" || name === "worker"))
+      childEnv = withProductionRuntime(childEnv);
     if (name === "client" && !flags.dev) {
       // One origin: the client's server passes /graphql (and its WebSocket) to the api, so the
       // browser needs no cross-origin access to the api.

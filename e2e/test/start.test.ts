@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { randomBytes } from "node:crypto";
 import {
+  access,
   mkdir,
   mkdtemp,
   readFile,
@@ -24,6 +25,18 @@ import { alive, descendants, freePort, killTree, listening } from "./support/pro
 // rebuilt when older than their sources; a SIGTERM to it stops everything it started.
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const SSH_CRYPTO_BINDING = path.join(
+  REPO_ROOT,
+  "node_modules/ssh2/lib/protocol/crypto/build/Release/sshcrypto.node",
+);
+
+const proc = (pid: number, file: string): Promise<string> =>
+  readFile(`/proc/${pid}/${file}`, "utf8").catch(() => "");
+const exists = (file: string): Promise<boolean> =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
 
 const runNode = (file: string): Promise<string> =>
   new Promise((resolve, reject) => {
@@ -161,19 +174,29 @@ describe("npm start", () => {
       expect(await listening(ports.api)).toBe(true);
       const started = descendants(start.pid ?? -1);
 
-      // What runs is the build, and the build is that of the sources now.
-      const services = [];
+      // What runs is the build, and the build is that of the sources now, with the image's
+      // memory settings; the worker has not loaded the Docker client's SSH transport (ssh2
+      // loads its native crypto binding, when built, as it loads).
+      const services = new Map<string, number>();
       for (const pid of started) {
-        const argv = (await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => ""))
-          .split("\0")
-          .filter(Boolean);
+        const argv = (await proc(pid, "cmdline")).split("\0").filter(Boolean);
         const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => "");
         expect(argv.join(" ")).not.toMatch(/tsx/);
-        if (argv.at(-1) === "dist/main.mjs") services.push(path.basename(cwd));
+        if (argv.at(-1) === "dist/main.mjs") services.set(path.basename(cwd), pid);
       }
-      expect(services.sort()).toEqual(["api", "worker"]);
+      expect([...services.keys()].sort()).toEqual(["api", "worker"]);
+      for (const pid of services.values()) {
+        const environment = (await proc(pid, "environ")).split("\0");
+        expect(environment).toContain("MALLOC_ARENA_MAX=2");
+        expect(environment.find((entry) => entry.startsWith("NODE_OPTIONS="))).toMatch(
+          /--max-semi-space-size=4/,
+        );
+      }
       expect(await staleInputs("api")).toEqual([]);
       expect(await staleInputs("worker")).toEqual([]);
+      if (await exists(SSH_CRYPTO_BINDING)) {
+        expect(await proc(services.get("worker") ?? -1, "maps")).not.toContain("sshcrypto.node");
+      }
 
       const stopping = performance.now();
       start.kill("SIGTERM");

@@ -19,3 +19,6 @@ export declare function staleInputs(workspace: string, options?: BuildOptions): 
 
 /** Builds when the build is missing or stale; returns the reasons it built for. */
 export declare function buildIfStale(workspace: string, options?: BuildOptions): Promise<string[]>;
+
+/** `env` with production's allocator and V8 settings added where it has none of its own. */
+export declare function withProductionRuntime(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv;

@@ -38,10 +38,31 @@ function locate(workspace, { root = repoRoot, entry = "src/main.ts", outfile } =
 }
 
 /**
- * Keeps every bare import external except the workspaces' TypeScript sources, and declares
- * core's modules free of side effects (as the agent's build does): core's index re-exports
- * everything, so what a process does not use (the api: the price catalogue) is left out rather
- * than loaded.
+ * Files of Docker's client that load ~10 MB (RSS) the worker never uses: docker-modem's SSH
+ * transport (ssh2, which instantiates a WASM module as it loads) and dockerode's BuildKit session
+ * and progress decoding (gRPC, protobuf). Both packages require them as they load, so the two are
+ * bundled and these files replaced by stand-ins that load the real file from node_modules on
+ * first use (DOCKER_HOST=ssh://…, a BuildKit build): same behaviour, cost paid only then.
+ * "call": the module is a function, called later; "load": required only where it is used.
+ */
+const DEFERRED = {
+  "docker-modem/lib/ssh.js": "call",
+  "dockerode/lib/session.js": "call",
+  "dockerode/lib/buildkit.js": "load",
+};
+const BUNDLED_PACKAGES = new Set(["dockerode", "docker-modem"]);
+
+function deferredStandIn(file, how) {
+  const real = JSON.stringify(file);
+  if (how === "load") return `module.exports = require(${real});\n`;
+  return `let real;\nmodule.exports = function (...args) {\n  real ??= require(${real});\n  return real.apply(this, args);\n};\n`;
+}
+
+/**
+ * Keeps every bare import external except the workspaces' TypeScript sources (and the Docker
+ * client above), and declares core's modules free of side effects (as the agent's build does):
+ * core's index re-exports everything, so what a process does not use (the api: the price
+ * catalogue) is left out rather than loaded.
  */
 function workspaceSources(root) {
   const coreSource = path.join(root, "core", "src") + path.sep;
@@ -51,7 +72,8 @@ function workspaceSources(root) {
       build.onResolve({ filter: /.*/ }, async (args) => {
         if (args.pluginData?.resolving || args.kind === "entry-point") return undefined;
         const bare = /^[^./]/.test(args.path) && !path.isAbsolute(args.path);
-        if (bare && !args.path.startsWith("@agentry/")) return { path: args.path, external: true };
+        const bundled = args.path.startsWith("@agentry/") || BUNDLED_PACKAGES.has(args.path);
+        if (bare && !bundled) return { path: args.path, external: true };
         const result = await build.resolve(args.path, {
           kind: args.kind,
           importer: args.importer,
@@ -59,10 +81,20 @@ function workspaceSources(root) {
           pluginData: { resolving: true },
         });
         if (result.errors.length > 0) return { errors: result.errors };
+        const deferred = Object.keys(DEFERRED).find((file) =>
+          slash(result.path).endsWith(`/node_modules/${file}`),
+        );
+        if (deferred) return { path: deferred, namespace: "deferred" };
         // Plain JavaScript in a workspace (the agent CLIs module) finds files beside itself.
-        if (bare && !/\.[cm]?tsx?$/.test(result.path)) return { path: args.path, external: true };
+        if (args.path.startsWith("@agentry/") && !/\.[cm]?tsx?$/.test(result.path)) {
+          return { path: args.path, external: true };
+        }
         return result.path.startsWith(coreSource) ? { ...result, sideEffects: false } : result;
       });
+      build.onLoad({ filter: /.*/, namespace: "deferred" }, (args) => ({
+        contents: deferredStandIn(args.path, DEFERRED[args.path]),
+        loader: "js",
+      }));
     },
   };
 }
@@ -100,11 +132,10 @@ export async function buildService(workspace, options = {}) {
     logLevel: "warning",
     plugins: [workspaceSources(where.root)],
   });
-  const files = new Set([...Object.keys(result.metafile.inputs), ...SETTINGS_FILES]);
-  for (const file of Object.keys(result.metafile.inputs)) {
-    const dir = workspaceOf(file);
-    if (dir) for (const name of ["tsconfig.json", "package.json"]) files.add(`${dir}/${name}`);
-  }
+  // Files only: the stand-ins above have no file of their own.
+  const read = Object.keys(result.metafile.inputs).filter((file) => !file.includes(":"));
+  const files = new Set([...read, ...SETTINGS_FILES]);
+  for (const file of read) for (const setting of settingsOf(file)) files.add(setting);
   const sorted = [...files].sort();
   const hashes = await Promise.all(sorted.map((file) => hashFile(where.root, file)));
   const inputs = Object.fromEntries(sorted.map((file, i) => [file, hashes[i]]));
@@ -117,11 +148,19 @@ export async function buildService(workspace, options = {}) {
   return { outfile: where.outfile, inputs: Object.keys(inputs).length };
 }
 
-/** "core" for "core/src/index.ts", "tools/x" for "tools/x/src/a.ts"; undefined at the root. */
-function workspaceOf(file) {
+/**
+ * What else shapes a source: its workspace's tsconfig.json and package.json ("core/src/a.ts"),
+ * or its package's package.json, for a bundled package ("node_modules/dockerode/lib/docker.js").
+ */
+function settingsOf(file) {
   const parts = slash(file).split("/");
-  if (parts.length < 2) return undefined;
-  return parts[0] === "tools" ? parts.slice(0, 2).join("/") : parts[0];
+  if (parts.length < 2) return [];
+  if (parts[0] === "node_modules") {
+    const name = parts[1]?.startsWith("@") ? parts.slice(1, 3) : parts.slice(1, 2);
+    return [`node_modules/${name.join("/")}/package.json`];
+  }
+  const dir = parts[0] === "tools" ? parts.slice(0, 2).join("/") : parts[0];
+  return [`${dir}/tsconfig.json`, `${dir}/package.json`];
 }
 
 async function hashFile(root, relative) {
@@ -177,4 +216,26 @@ export async function buildIfStale(workspace, options = {}) {
   const reasons = await staleInputs(workspace, options);
   if (reasons.length > 0) await buildService(workspace, options);
   return reasons;
+}
+
+/**
+ * How production runs a build, for memory at idle (README, Decisions; the Dockerfile sets the
+ * same): glibc's allocator keeps two arenas and hands freed memory back to the system instead of
+ * keeping it for later, and V8's young generation stops growing at 4 MB per semi-space (the
+ * default, 16 MB, fills up during start-up and is never given back). Settings the environment
+ * already has are kept.
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {NodeJS.ProcessEnv}
+ */
+export function withProductionRuntime(env) {
+  const options = env.NODE_OPTIONS ?? "";
+  return {
+    MALLOC_ARENA_MAX: "2",
+    MALLOC_MMAP_THRESHOLD_: "131072",
+    MALLOC_TRIM_THRESHOLD_: "131072",
+    ...env,
+    NODE_OPTIONS: options.includes("--max-semi-space-size")
+      ? options
+      : `${options} --max-semi-space-size=4`.trim(),
+  };
 }

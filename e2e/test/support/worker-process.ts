@@ -2,8 +2,9 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { System } from "./system.js";
 
-// The worker as operators run it (`worker/src/main.ts` under tsx), in a child process of its
-// own, so a test can SIGKILL it like a crash, mid-message, and start another.
+// The worker as operators run it (its production build, `worker/dist/main.mjs`, which the global
+// setup brings up to date), in a child process of its own, so a test can SIGKILL it like a crash,
+// mid-message, and start another.
 
 const WORKER_DIR = fileURLToPath(new URL("../../../worker/", import.meta.url));
 
@@ -27,7 +28,7 @@ export interface WorkerProcessOptions {
 }
 
 /**
- * Starts `node --import tsx src/main.ts` in worker/, with the system's worker environment and
+ * Starts `node dist/main.mjs` in worker/, with the system's worker environment and
  * the api's namespace (AGENTRY_NAMESPACE), so it serves this system's queues and channels.
  * The in-process worker of `startSystem` should be stopped first (`system.stopWorker()`).
  */
@@ -39,7 +40,7 @@ export function spawnWorkerProcess(
     const value = process.env[name];
     return value === undefined ? [] : [[name, value] as const];
   });
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, ["dist/main.mjs"], {
     cwd: WORKER_DIR,
     env: {
       ...Object.fromEntries(inherited),
