@@ -37,6 +37,8 @@ export interface EnsureAgentImageOptions {
   agentClis: AgentClisInstall | Promise<AgentClisInstall>;
   /** The single-file agent program; default `<repoRoot>/agent/dist/agent.mjs`. */
   agentBundle?: string;
+  /** The resident host that runs it; default `<repoRoot>/agent/dist/agent-host.mjs`. */
+  hostBundle?: string;
   /** Image repository; default `agentry-agent` (layers: `<repository>-base`, `-clis`). */
   repository?: string;
   logger?: Logger;
@@ -78,6 +80,17 @@ async function followProgress(docker: Docker, stream: NodeJS.ReadableStream): Pr
       },
     );
   });
+}
+
+async function readBundle(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch {
+    throw new AppError(
+      "INTERNAL",
+      `Agent bundle not found at ${path}: build it with \`npm run build -w @agentry/agent\``,
+    );
+  }
 }
 
 const textFile = (path: string, content: string | Buffer): TarEntry => ({
@@ -187,23 +200,17 @@ async function buildClisLayer(
  * - `<repository>-base:<recipe hash>`: a minimal Debian root made by mmdebstrap, the pinned
  *   node, the agent user and folders ({@link BASE_RECIPE}), made with `docker import`;
  * - `<repository>-clis:<hash>`: the agent CLIs at {@link AGENT_IMAGE_LAYOUT}.clis;
- * - `<repository>:<hash>`: the agent bundle at {@link AGENT_IMAGE_LAYOUT}.agentScript.
+ * - `<repository>:<hash>`: the agent bundle at {@link AGENT_IMAGE_LAYOUT}.agentScript and its
+ *   resident host at {@link AGENT_IMAGE_LAYOUT}.hostScript.
  */
 export async function ensureAgentImage(options: EnsureAgentImageOptions): Promise<string> {
   const { docker, logger } = options;
   const install = Promise.resolve(options.agentClis);
   install.catch(() => undefined); // awaited below, unless this call fails first
   const repository = options.repository ?? DEFAULT_REPOSITORY;
-  const bundlePath = options.agentBundle ?? join(options.repoRoot, "agent", "dist", "agent.mjs");
-  let bundle: Buffer;
-  try {
-    bundle = await readFile(bundlePath);
-  } catch {
-    throw new AppError(
-      "INTERNAL",
-      `Agent bundle not found at ${bundlePath}: build it with \`npm run build -w @agentry/agent\``,
-    );
-  }
+  const dist = join(options.repoRoot, "agent", "dist");
+  const bundle = await readBundle(options.agentBundle ?? join(dist, "agent.mjs"));
+  const hostBundle = await readBundle(options.hostBundle ?? join(dist, "agent-host.mjs"));
   const follow = (stream: NodeJS.ReadableStream) => followProgress(docker, stream);
   const base = baseImageTag(repository);
   // The base does not depend on the CLIs: on a fresh machine it is built while they install.
@@ -227,10 +234,11 @@ export async function ensureAgentImage(options: EnsureAgentImageOptions): Promis
   const dockerfile = [
     `FROM ${clis}`,
     `COPY agent.mjs ${AGENT_IMAGE_LAYOUT.agentScript}`,
+    `COPY agent-host.mjs ${AGENT_IMAGE_LAYOUT.hostScript}`,
     `LABEL agentry.image="agent"`,
     "",
   ].join("\n");
-  const tag = `${repository}:${shortHash(dockerfile, bundle)}`;
+  const tag = `${repository}:${shortHash(dockerfile, bundle, hostBundle)}`;
   if (await imageExists(docker, tag)) return tag;
 
   await ensureLayer(
@@ -248,6 +256,7 @@ export async function ensureAgentImage(options: EnsureAgentImageOptions): Promis
       const context = tarStream([
         textFile("Dockerfile", dockerfile),
         textFile("agent.mjs", bundle),
+        textFile("agent-host.mjs", hostBundle),
       ]);
       await follow(await docker.buildImage(context, { t: tag, rm: true, forcerm: true }));
     },

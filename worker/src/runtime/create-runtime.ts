@@ -63,17 +63,21 @@ export async function createAgentRuntime(
     }
   }
   const agentScript = join(repoRoot, "agent", "dist", "agent.mjs");
+  const hostScript = join(repoRoot, "agent", "dist", "agent-host.mjs");
   if (kind === "process") {
-    if (!existsSync(agentScript)) {
-      throw new AppError(
-        "INTERNAL",
-        `Agent bundle not found at ${agentScript}: build it with \`npm run build -w @agentry/agent\``,
-      );
+    for (const script of [agentScript, hostScript]) {
+      if (!existsSync(script)) {
+        throw new AppError(
+          "INTERNAL",
+          `Agent bundle not found at ${script}: build it with \`npm run build -w @agentry/agent\``,
+        );
+      }
     }
     const { binDir } = await agentClis(logger);
     return new ProcessRuntime({
       dataDir: options.dataDir ?? join(repoRoot, ".local", "agents"),
       agentScript,
+      hostScript,
       logger,
       env: { AGENT_CLI_BIN: binDir },
       ...(options.namespace === undefined ? {} : { namespace: options.namespace }),

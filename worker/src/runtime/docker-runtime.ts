@@ -1,9 +1,21 @@
 import type Docker from "dockerode";
 import type { Logger } from "pino";
-import { AgentKind, AppError, type AgentEvent, type AgentRunInput } from "@agentry/core";
+import { AppError, isAppError, type AgentEvent, type AgentRunInput } from "@agentry/core";
 import { AGENT_IMAGE_LAYOUT } from "./agent-image.js";
+import type { AgentChannel } from "./agent-channel.js";
+import { DockerChannels } from "./docker-channels.js";
+import {
+  HOST_COMMAND,
+  LABEL,
+  MIB,
+  agentContainerSpec,
+  agentLabels,
+  refFromLabels,
+  type ContainerLimits,
+  type DockerRuntimeOptions,
+} from "./docker-container.js";
 import { ignoreStatus, statusCode, type ContainerState } from "./docker-errors.js";
-import { runInContainer } from "./docker-exec.js";
+import { runInContainer } from "./docker-run.js";
 import { readSingleFileFromTar } from "./tar-stream.js";
 import {
   assertSafeId,
@@ -16,87 +28,44 @@ import {
   type RunOptions,
 } from "./runtime.js";
 
-const LABEL = {
-  runtime: "agentry.runtime",
-  agent: "agentry.agent",
-  session: "agentry.session",
-  kind: "agentry.kind",
-  namespace: "agentry.namespace",
-} as const;
-
-const MIB = 1024 * 1024;
-
-export interface DockerRuntimeOptions {
-  docker: Docker;
-  /** The agent image, e.g. the tag {@link ensureAgentImage} returns. */
-  image: string;
-  logger: Logger;
-  /**
-   * `none` (default): the agent reaches nothing, not even the provider, so it suits only agents
-   * whose provider traffic is proxied in some other way. `host`: the agent shares the host's
-   * network, reaching the providers, 127.0.0.1 (a fake provider in tests) and anything else the
-   * host reaches, including local services; use it only on a host that exposes nothing the
-   * agents should not reach. Any other name is a user-defined Docker network (with a NAT'd
-   * egress, the usual production choice where the engine has bridge networking).
-   */
-  networkMode?: string;
-  /** CPUs per agent container; default 1. */
-  cpus?: number;
-  /** Memory per agent container (no swap on top); default 1 GiB. */
-  memoryBytes?: number;
-  /** Maximum number of processes per agent container; default 512. */
-  pidsLimit?: number;
-  /** Size of the container's /tmp (memory-backed); default 256 MiB. */
-  tmpBytes?: number;
-  /** The command `docker exec` runs per message; default `node /opt/agentry/agent.mjs`. */
-  agentCommand?: readonly string[];
-  /** Seconds `stop` waits before killing; default 2. */
-  stopTimeoutSeconds?: number;
-  /**
-   * The deployment's namespace (the worker's): containers carry it as a label, and `list`
-   * sees only its own, so a worker's reconciliation never removes the agents of another
-   * deployment or test run on the same engine. Default "" (unlabelled containers count as "").
-   */
-  namespace?: string;
-}
-
-const isAgentKind = (value: string | undefined): value is AgentKind =>
-  value !== undefined && Object.values<string>(AgentKind).includes(value);
+export type { DockerRuntimeOptions } from "./docker-container.js";
 
 /**
  * Runs each agent in its own long-lived container (`agentry-agent-<agentId>`, labelled with
- * the agent and session ids) and each message as a `docker exec` of the agent program in it.
+ * the agent and session ids) whose main process is the resident agent host: it keeps the agent
+ * program loaded (restarting it when it dies) and takes each message over a channel the worker
+ * holds to it, the container's attached standard streams (see docker-attach.ts for why that
+ * channel). No message pays for a `docker exec` or for loading node.
  *
- * The run's input, credential included, goes to the exec's standard input only: it is in no
- * container or exec config, environment or label. The container runs as a non-root user with a
- * read-only root filesystem, all capabilities dropped, memory-backed /tmp and home, CPU, memory
- * and process limits, and the workspace on a named volume (`agentry-workspace-<agentId>`) that
- * outlives the container.
+ * The run's input, credential included, goes down that channel only: it is in no container
+ * config, environment, label or log (the container's logging is off). The container runs as a
+ * non-root user with a read-only root filesystem, all capabilities dropped, memory-backed /tmp
+ * and home, CPU, memory and process limits, and the workspace on a named volume
+ * (`agentry-workspace-<agentId>`) that outlives the container.
  */
 export class DockerRuntime implements AgentRuntime {
   readonly name = "docker";
   readonly #docker: Docker;
   readonly #image: string;
   readonly #logger: Logger;
-  readonly #networkMode: string;
-  readonly #cpus: number;
-  readonly #memoryBytes: number;
-  readonly #pidsLimit: number;
-  readonly #tmpBytes: number;
-  readonly #agentCommand: readonly string[];
+  readonly #limits: ContainerLimits;
   readonly #stopTimeoutSeconds: number;
   readonly #namespace: string;
+  readonly #channels: DockerChannels;
 
   constructor(options: DockerRuntimeOptions) {
     this.#docker = options.docker;
     this.#image = options.image;
     this.#logger = options.logger.child({ runtime: "docker" });
-    this.#networkMode = options.networkMode ?? "none";
-    this.#cpus = options.cpus ?? 1;
-    this.#memoryBytes = options.memoryBytes ?? 1024 * MIB;
-    this.#pidsLimit = options.pidsLimit ?? 512;
-    this.#tmpBytes = options.tmpBytes ?? 256 * MIB;
-    this.#agentCommand = options.agentCommand ?? ["node", AGENT_IMAGE_LAYOUT.agentScript];
+    this.#channels = new DockerChannels(this.#docker, this.#logger);
+    this.#limits = {
+      networkMode: options.networkMode ?? "none",
+      cpus: options.cpus ?? 1,
+      memoryBytes: options.memoryBytes ?? 1024 * MIB,
+      pidsLimit: options.pidsLimit ?? 512,
+      tmpBytes: options.tmpBytes ?? 256 * MIB,
+      command: options.command ?? HOST_COMMAND,
+    };
     this.#stopTimeoutSeconds = options.stopTimeoutSeconds ?? 2;
     this.#namespace = options.namespace ?? "";
   }
@@ -112,6 +81,14 @@ export class DockerRuntime implements AgentRuntime {
   async ensure(agent: AgentRef): Promise<EnsuredAgent> {
     assertSafeId(agent.agentId);
     assertSafeId(agent.sessionId);
+    const live = this.#channels.live(agent.agentId);
+    if (live !== undefined) return { handle: live.containerId, created: false };
+    const ensured = await this.#ensureContainer(agent);
+    await this.#channels.goLive(agent.agentId, ensured.handle);
+    return ensured;
+  }
+
+  async #ensureContainer(agent: AgentRef): Promise<EnsuredAgent> {
     for (let attempt = 1; ; attempt += 1) {
       const existing = await this.#inspectContainer(agent.agentId);
       if (existing !== undefined) {
@@ -151,44 +128,19 @@ export class DockerRuntime implements AgentRuntime {
   }
 
   async #create(agent: AgentRef): Promise<string> {
-    const labels = {
-      [LABEL.runtime]: "docker",
-      [LABEL.agent]: agent.agentId,
-      [LABEL.session]: agent.sessionId,
-      [LABEL.kind]: agent.kind,
-      ...(this.#namespace === "" ? {} : { [LABEL.namespace]: this.#namespace }),
-    };
+    const labels = agentLabels(agent, this.#namespace);
     const volume = DockerRuntime.volumeName(agent.agentId);
     // creating an existing volume returns it, so this is idempotent and keeps the workspace
     await this.#docker.createVolume({ Name: volume, Labels: labels });
-    const { uid, gid, workspace, home } = AGENT_IMAGE_LAYOUT;
-    const container = await this.#docker.createContainer({
-      name: DockerRuntime.containerName(agent.agentId),
-      Image: this.#image,
-      Cmd: ["sleep", "infinity"],
-      User: `${uid}:${gid}`,
-      WorkingDir: workspace,
-      Labels: labels,
-      HostConfig: {
-        // tini as PID 1: forwards stop signals and reaps what agents' tools leave behind
-        Init: true,
-        NetworkMode: this.#networkMode,
-        NanoCpus: Math.round(this.#cpus * 1e9),
-        Memory: this.#memoryBytes,
-        MemorySwap: this.#memoryBytes,
-        PidsLimit: this.#pidsLimit,
-        ReadonlyRootfs: true,
-        Tmpfs: {
-          "/tmp": `rw,nosuid,nodev,size=${this.#tmpBytes}`,
-          // home is memory-backed: credential files a CLI agent writes there never reach a disk
-          [home]: `rw,nosuid,nodev,size=${64 * MIB},uid=${uid},gid=${gid},mode=0700`,
-        },
-        Mounts: [{ Type: "volume", Source: volume, Target: workspace }],
-        CapDrop: ["ALL"],
-        SecurityOpt: ["no-new-privileges"],
-        RestartPolicy: { Name: "no" },
-      },
-    });
+    const container = await this.#docker.createContainer(
+      agentContainerSpec({
+        name: DockerRuntime.containerName(agent.agentId),
+        image: this.#image,
+        labels,
+        volume,
+        limits: this.#limits,
+      }),
+    );
     try {
       await container.start();
     } catch (error) {
@@ -212,6 +164,11 @@ export class DockerRuntime implements AgentRuntime {
     options: RunOptions,
   ): AsyncGenerator<AgentEvent> {
     assertSafeId(agentId);
+    const live = this.#channels.live(agentId);
+    if (live !== undefined) {
+      yield* this.#runOver(agentId, live.containerId, live.channel, input, options);
+      return;
+    }
     const before = await this.#inspectContainer(agentId);
     const beforeState = before?.State as ContainerState | undefined;
     if (before === undefined || beforeState?.Running !== true) {
@@ -225,20 +182,48 @@ export class DockerRuntime implements AgentRuntime {
       };
       return;
     }
-    yield* runInContainer({
+    let channel: AgentChannel;
+    try {
+      channel = await this.#channels.open(before.Id);
+    } catch (error) {
+      const code = statusCode(error);
+      // the container went away between our look and the attach, or its host did not answer
+      if (code !== 404 && code !== 409 && !isAppError(error)) throw error;
+      this.#logger.warn({ agentId, err: error }, "could not open the agent's channel");
+      yield {
+        type: "error",
+        code: "AGENT_FAILED",
+        message: isAppError(error)
+          ? "The agent's host process in its container did not answer"
+          : "The agent's container is not running",
+      };
+      return;
+    }
+    yield* this.#runOver(agentId, before.Id, channel, input, options);
+  }
+
+  #runOver(
+    agentId: string,
+    containerId: string,
+    channel: AgentChannel,
+    input: AgentRunInput,
+    options: RunOptions,
+  ): AsyncGenerator<AgentEvent> {
+    return runInContainer({
       docker: this.#docker,
-      containerId: before.Id,
-      command: this.#agentCommand,
+      containerId,
+      channel,
       input,
       options,
       agentId,
       logger: this.#logger,
-      memoryBytes: this.#memoryBytes,
+      memoryBytes: this.#limits.memoryBytes,
     });
   }
 
   async stop(agentId: string): Promise<void> {
     assertSafeId(agentId);
+    this.#channels.forget(agentId);
     await this.#docker
       .getContainer(DockerRuntime.containerName(agentId))
       .stop({ t: this.#stopTimeoutSeconds })
@@ -247,6 +232,7 @@ export class DockerRuntime implements AgentRuntime {
 
   async remove(agentId: string): Promise<void> {
     assertSafeId(agentId);
+    this.#channels.forget(agentId);
     await this.#docker
       .getContainer(DockerRuntime.containerName(agentId))
       .remove({ force: true })
@@ -261,6 +247,10 @@ export class DockerRuntime implements AgentRuntime {
     assertSafeId(sessionId);
     const filters = { label: [`${LABEL.runtime}=docker`, `${LABEL.session}=${sessionId}`] };
     const containers = await this.#docker.listContainers({ all: true, filters });
+    for (const container of containers) {
+      const agentId = container.Labels[LABEL.agent];
+      if (agentId !== undefined) this.#channels.forget(agentId);
+    }
     await Promise.all(
       containers.map((container) =>
         this.#docker.getContainer(container.Id).remove({ force: true }).catch(ignoreStatus(404)),
@@ -341,14 +331,4 @@ export class DockerRuntime implements AgentRuntime {
       return undefined;
     }
   }
-}
-
-function refFromLabels(
-  labels: Readonly<Record<string, string>> | null | undefined,
-): AgentRef | undefined {
-  const agentId = labels?.[LABEL.agent];
-  const sessionId = labels?.[LABEL.session];
-  const kind = labels?.[LABEL.kind];
-  if (agentId === undefined || sessionId === undefined || !isAgentKind(kind)) return undefined;
-  return { agentId, sessionId, kind };
 }

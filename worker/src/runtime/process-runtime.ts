@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "pino";
-import { AgentKind, type AgentEvent, type AgentRunInput } from "@agentry/core";
-import { agentFailed, streamRun, type AgentProcess, type ExitOutcome } from "./run-stream.js";
+import { AgentKind, isAppError, type AgentEvent, type AgentRunInput } from "@agentry/core";
+import type { AgentChannel } from "./agent-channel.js";
+import { ProcessHosts } from "./process-host.js";
+import { agentFailed, describeRunExit, streamRun, type AgentProcess } from "./run-stream.js";
 import {
   assertSafeId,
   journalRelativePath,
@@ -21,6 +21,8 @@ export interface ProcessRuntimeOptions {
   dataDir: string;
   /** The agent program, e.g. `<repoRoot>/agent/dist/agent.mjs`. */
   agentScript: string;
+  /** Its resident host, e.g. `<repoRoot>/agent/dist/agent-host.mjs`. */
+  hostScript: string;
   logger: Logger;
   /** Default: the node running the worker. */
   nodeBinary?: string;
@@ -66,10 +68,12 @@ function parseMeta(text: string): AgentMeta | undefined {
 }
 
 /**
- * Runs each message as a child process of the worker (`node <agentScript>`), with the agent's
- * directory as its workspace. For development where no Docker engine runs: it isolates
- * NOTHING. Agents run as the worker's user, see the host's files and network, and can read
- * other agents' workspaces. Only the worker's environment variables are kept from them.
+ * Runs each agent as a local resident host process (`agent-host.mjs`, detached from the worker,
+ * keeping `node <agentScript>` loaded), reached on a unix socket in the agent's directory, which
+ * is also the workspace's parent (see process-host.ts). For development where no Docker engine
+ * runs: it isolates NOTHING. Agents run as the worker's user, see the host's files and network,
+ * and can read other agents' workspaces. Only the worker's environment variables are kept from
+ * them.
  */
 export class ProcessRuntime implements AgentRuntime {
   readonly name = "process";
@@ -78,7 +82,7 @@ export class ProcessRuntime implements AgentRuntime {
   readonly #logger: Logger;
   readonly #nodeBinary: string;
   readonly #env: Readonly<Record<string, string>>;
-  readonly #runs = new Map<string, Set<() => void>>();
+  readonly #hosts: ProcessHosts;
   readonly #namespace: string;
 
   constructor(options: ProcessRuntimeOptions) {
@@ -89,6 +93,12 @@ export class ProcessRuntime implements AgentRuntime {
     this.#namespace = options.namespace ?? "";
     const path = process.env["PATH"];
     this.#env = { ...(path === undefined ? {} : { PATH: path }), LANG: "C.UTF-8", ...options.env };
+    this.#hosts = new ProcessHosts({
+      nodeBinary: this.#nodeBinary,
+      hostScript: options.hostScript,
+      agentScript: this.#agentScript,
+      logger: this.#logger,
+    });
     this.#logger.warn(
       { dataDir: this.#dataDir },
       "AGENT_RUNTIME=process gives agents NO ISOLATION: they run as this worker's user on this host, " +
@@ -129,7 +139,11 @@ export class ProcessRuntime implements AgentRuntime {
     assertSafeId(agent.sessionId);
     const dir = this.#dir(agent.agentId);
     const meta = await this.#readMeta(agent.agentId);
-    if (meta !== undefined && !meta.stopped) return { handle: dir, created: false };
+    if (meta !== undefined && !meta.stopped) {
+      await this.#hosts.ensure(dir, this.#env); // a host that died is started again
+      return { handle: dir, created: false };
+    }
+    await mkdir(dir, { recursive: true, mode: 0o700 });
     await mkdir(join(dir, "workspace"), { recursive: true, mode: 0o700 });
     await mkdir(join(dir, "home"), { recursive: true, mode: 0o700 });
     await this.#writeMeta({
@@ -139,6 +153,7 @@ export class ProcessRuntime implements AgentRuntime {
       stopped: false,
       ...(this.#namespace === "" ? {} : { namespace: this.#namespace }),
     });
+    await this.#hosts.ensure(dir, this.#env);
     return { handle: dir, created: true };
   }
 
@@ -161,75 +176,50 @@ export class ProcessRuntime implements AgentRuntime {
       );
       return;
     }
-    const workspace = join(dir, "workspace");
-    const child = spawn(this.#nodeBinary, [this.#agentScript], {
-      cwd: workspace,
-      env: {
-        ...this.#env,
-        ...options.env,
-        HOME: join(dir, "home"),
-        AGENT_WORKSPACE: workspace,
-        AGENTRY_RUN_ID: randomUUID(),
-      },
-      stdio: ["pipe", "pipe", "pipe"],
-      // its own process group, so a kill takes the agent's subprocesses with it
-      detached: true,
-    });
-    let closed = false;
-    const exited = new Promise<ExitOutcome>((resolve) => {
-      child.once("error", (error) => {
-        this.#logger.error({ agentId, err: error }, "could not start the agent process");
-        resolve({ reason: "The agent could not be started" });
-      });
-      child.once("close", (code, signal) => {
-        closed = true;
-        if (signal !== null) resolve({ reason: `The agent was killed by ${signal}` });
-        else if (code !== 0) resolve({ reason: `The agent exited with code ${code ?? "unknown"}` });
-        else resolve({ reason: null });
-      });
-    });
-    const kill = (): void => {
-      if (!closed) killGroup(child);
-    };
-    const runs = this.#runs.get(agentId) ?? new Set();
-    this.#runs.set(agentId, runs.add(kill));
-    child.stdin.on("error", () => undefined); // an agent that exits without reading its input
-    child.stdin.end(`${JSON.stringify(input)}\n`);
-
+    let channel: AgentChannel;
+    try {
+      channel = await this.#hosts.channel(dir, this.#env);
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      this.#logger.error({ agentId, err: error }, "could not reach the agent's host");
+      yield agentFailed("The agent could not be started");
+      return;
+    }
+    const run = channel.run(input, options.env);
     const agentProcess: AgentProcess = {
-      stdout: child.stdout,
-      stderr: child.stderr,
-      exited: () => exited,
+      stdout: run.stdout,
+      stderr: run.stderr,
+      exited: async () => {
+        const exit = await run.ended;
+        if (exit !== null) return { reason: describeRunExit(exit) };
+        const stopped = (await this.#readMeta(agentId))?.stopped ?? true;
+        return {
+          reason: stopped
+            ? "The agent's environment was stopped during the run"
+            : "The agent's host process ended during the run",
+        };
+      },
       kill: () => {
-        kill();
+        run.cancel();
         return Promise.resolve();
       },
     };
-    try {
-      yield* streamRun(agentProcess, {
-        agentId,
-        secret: input.credential.secret,
-        logger: this.#logger,
-        signal: options.signal,
-      });
-    } finally {
-      runs.delete(kill);
-      if (runs.size === 0) this.#runs.delete(agentId);
-    }
-  }
-
-  #killRuns(agentId: string): void {
-    for (const kill of this.#runs.get(agentId) ?? []) kill();
+    yield* streamRun(agentProcess, {
+      agentId,
+      secret: input.credential.secret,
+      logger: this.#logger,
+      signal: options.signal,
+    });
   }
 
   async stop(agentId: string): Promise<void> {
-    this.#killRuns(agentId);
     const meta = await this.#readMeta(agentId);
     if (meta !== undefined && !meta.stopped) await this.#writeMeta({ ...meta, stopped: true });
+    await this.#hosts.stop(this.#dir(agentId));
   }
 
   async remove(agentId: string): Promise<void> {
-    this.#killRuns(agentId);
+    await this.#hosts.stop(this.#dir(agentId));
     await rm(this.#dir(agentId), { recursive: true, force: true });
   }
 
@@ -276,14 +266,5 @@ export class ProcessRuntime implements AgentRuntime {
         state: stopped ? "stopped" : "running",
         handle: join(this.#dataDir, agentId),
       }));
-  }
-}
-
-function killGroup(child: ChildProcess): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, "SIGKILL");
-  } catch {
-    child.kill("SIGKILL"); // the group is gone already, or was never made
   }
 }

@@ -2,7 +2,7 @@ import { constants } from "node:os";
 import type { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import type { Logger } from "pino";
-import { parseAgentEvent, type AgentEvent } from "@agentry/core";
+import { parseAgentEvent, type AgentEvent, type RunExit } from "@agentry/core";
 
 // What the docker and process runtimes share once an agent process is started: NDJSON parsing,
 // the one-terminal-event rule, abort, and turning an exit into an AGENT_FAILED reason.
@@ -44,6 +44,23 @@ export function describeExitCode(code: number): string {
   return signal === undefined
     ? `exited with code ${code}`
     : `was killed by ${signal} (exit code ${code})`;
+}
+
+/**
+ * Why a run the agent host reported as ended failed: null when the agent program finished it
+ * itself; else its exit code or the signal that killed it.
+ */
+export function describeRunExit(exit: RunExit): string | null {
+  if (exit.finished) return null;
+  if (exit.cancelled) return "The run was aborted";
+  if (exit.signal !== null) {
+    const number = (constants.signals as Record<string, number | undefined>)[exit.signal];
+    return number === undefined
+      ? `The agent was killed by ${exit.signal}`
+      : `The agent ${describeExitCode(128 + number)}`;
+  }
+  if (exit.code !== null) return `The agent ${describeExitCode(exit.code)}`;
+  return "The agent ended with an unknown exit status";
 }
 
 export function redact(text: string, secret: string): string {

@@ -21,7 +21,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /**
    * Extra environment for this one run. Not for secrets: the credential travels inside the
-   * input on standard input, which appears in no inspect output, process listing or log.
+   * input, over the channel to the agent's host and on the agent program's standard input,
+   * which appear in no inspect output, process listing or log.
    */
   env?: Readonly<Record<string, string>>;
 }
@@ -56,8 +57,9 @@ export interface ListedAgent extends AgentRef {
 
 /**
  * Where agents live and run: a long-lived environment per agent (a container, or a directory
- * for the local-process runtime) holding its workspace, and one short-lived agent process per
- * message started in it.
+ * for the local-process runtime) holding its workspace and a resident agent host, which keeps
+ * the agent program loaded (restarting it when it dies) and takes each message over a channel
+ * the worker holds to it (core's agent channel protocol).
  *
  * The worker calls `ensure` then `run` for each message, and must run one message per agent at
  * a time. All methods are safe to call again after a worker restart: environments are found by
@@ -70,14 +72,16 @@ export interface AgentRuntime {
   ensure(agent: AgentRef): Promise<EnsuredAgent>;
 
   /**
-   * Runs one message: starts the agent program with `input` as JSON on its standard input and
-   * yields the events it prints, in order.
+   * Runs one message: hands `input` to the agent program resident in the environment and
+   * yields the events it prints, in order. The agent keeps running after a worker dies, so a
+   * run a dead worker started goes on; a new run waits for it to end.
    *
-   * The stream always ends with exactly one terminal event (`done` or `error`): when the agent
-   * exits without one (non-zero exit, killed, out of memory, environment gone, aborted through
-   * `signal`), the runtime yields an `error` event with code `AGENT_FAILED` whose message says
-   * why. Events after the agent's own terminal event, and lines that are not events, are
-   * dropped. Breaking out of the loop early kills the run.
+   * The stream always ends with exactly one terminal event (`done` or `error`): when the run
+   * ends without one (the agent exits or is killed, out of memory, environment gone, aborted
+   * through `signal`), the runtime yields an `error` event with code `AGENT_FAILED` whose
+   * message says why, and the host starts the agent program again for the next run. Events
+   * after the agent's own terminal event, and lines that are not events, are dropped. Breaking
+   * out of the loop early kills the run.
    *
    * It rejects only when the runtime itself fails (e.g. the Docker engine does not answer),
    * i.e. when retrying the message later may help.

@@ -10,6 +10,7 @@ import { AGENT_IMAGE_LAYOUT, ensureAgentImage } from "../../src/runtime/agent-im
 import { createAgentRuntime } from "../../src/runtime/create-runtime.js";
 import { DockerRuntime } from "../../src/runtime/docker-runtime.js";
 import type { AgentRuntime } from "../../src/runtime/runtime.js";
+import { buildHostForTests } from "./fixtures/agent-host.js";
 import { collect, runInput } from "./runtime.contract.js";
 
 // The agent CLIs where the runtimes run them: in an agent container (the docker runtime's own
@@ -51,6 +52,7 @@ async function cliVersion(runtime: AgentRuntime, agentId: string, cli: string) {
 }
 
 const clis = await ensureAgentClis();
+const hostBundle = await buildHostForTests();
 
 describe("the agent CLIs in an agent container", { timeout: 120_000 }, () => {
   const sessionId = randomUUID();
@@ -64,6 +66,7 @@ describe("the agent CLIs in an agent container", { timeout: 120_000 }, () => {
       repoRoot,
       agentClis: clis,
       agentBundle: standIn,
+      hostBundle,
     });
     runtime = new DockerRuntime({ docker, image, logger: silent, networkMode: "none" });
     await runtime.ensure({ agentId, sessionId, kind: "CLAUDE_CODE" });
@@ -97,6 +100,7 @@ describe("the agent CLIs under the process runtime", () => {
     repo = await mkdtemp(join(tmpdir(), "agentry-clis-process-"));
     await mkdir(join(repo, "agent", "dist"), { recursive: true });
     await copyFile(standIn, join(repo, "agent", "dist", "agent.mjs"));
+    await copyFile(hostBundle, join(repo, "agent", "dist", "agent-host.mjs"));
     runtime = await createAgentRuntime({
       kind: "process",
       docker,

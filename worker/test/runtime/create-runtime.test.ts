@@ -6,6 +6,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureAgentClis } from "@agentry/agent/clis";
 import { createAgentRuntime } from "../../src/runtime/create-runtime.js";
+import { buildHostForTests } from "./fixtures/agent-host.js";
 
 const silent = pino({ level: "silent" });
 const unreachable = new Docker({ socketPath: join(tmpdir(), "agentry-no-engine-here.sock") });
@@ -23,6 +24,7 @@ describe("createAgentRuntime", () => {
       join(import.meta.dirname, "fixtures", "stand-in-agent.mjs"),
       join(repoRoot, "agent", "dist", "agent.mjs"),
     );
+    await copyFile(await buildHostForTests(), join(repoRoot, "agent", "dist", "agent-host.mjs"));
   }, 10 * 60_000);
   afterAll(async () => {
     await rm(repoRoot, { recursive: true, force: true });

@@ -7,11 +7,13 @@ import { Writable } from "node:stream";
 import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { ProcessRuntime } from "../../src/runtime/process-runtime.js";
+import { buildHostForTests } from "./fixtures/agent-host.js";
 import { collect, describeRuntimeContract, runInput } from "./runtime.contract.js";
 
 const standIn = join(import.meta.dirname, "fixtures", "stand-in-agent.mjs");
 const realBundle = join(import.meta.dirname, "..", "..", "..", "agent", "dist", "agent.mjs");
 const dataDir = await mkdtemp(join(tmpdir(), "agentry-process-runtime-"));
+const hostScript = await buildHostForTests();
 const silent = pino({ level: "silent" });
 
 afterAll(async () => {
@@ -25,6 +27,7 @@ describeRuntimeContract({
     new ProcessRuntime({
       dataDir: join(dataDir, "stand-in"),
       agentScript: standIn,
+      hostScript,
       logger: silent,
       ...scope,
     }),
@@ -38,6 +41,7 @@ describe.runIf(existsSync(realBundle))("process runtime with the real agent bund
       new ProcessRuntime({
         dataDir: join(dataDir, "real"),
         agentScript: realBundle,
+        hostScript,
         logger: silent,
         ...scope,
       }),
@@ -61,7 +65,12 @@ describe("process runtime", () => {
         done();
       },
     });
-    new ProcessRuntime({ dataDir, agentScript: standIn, logger: pino({ level: "warn" }, sink) });
+    new ProcessRuntime({
+      dataDir,
+      agentScript: standIn,
+      hostScript,
+      logger: pino({ level: "warn" }, sink),
+    });
     expect(lines).toHaveLength(1);
     const logged = JSON.parse(lines[0]!) as { level: number; msg: string };
     expect(logged.level).toBe(40);
@@ -75,6 +84,7 @@ describe("process runtime", () => {
       const runtime = new ProcessRuntime({
         dataDir,
         agentScript: standIn,
+        hostScript,
         logger: silent,
         env: { EXTRA: "1" },
       });
