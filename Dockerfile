@@ -56,12 +56,13 @@ RUN npm install --ignore-scripts --no-audit --no-fund --loglevel=error \
  && mkdir /tmp/copilot-home \
  && HOME=/tmp/copilot-home COPILOT_CACHE_HOME=/opt/agentry/clis/copilot-cache node_modules/.bin/copilot --version \
  && rm -rf /tmp/copilot-home /root/.npm
-# Last, so a change to the agent rebuilds only this small layer.
-COPY --from=app /app/agent/dist/agent.mjs /opt/agentry/agent.mjs
+# Last, so a change to the agent rebuilds only this small layer. The worker starts each agent's
+# container with the resident host as its main process (worker/src/runtime/docker-container.ts).
+COPY --from=app /app/agent/dist/agent.mjs /app/agent/dist/agent-host.mjs /opt/agentry/
 ENV HOME=/home/agent AGENT_WORKSPACE=/workspace SHELL=/bin/bash LANG=C.UTF-8
 WORKDIR /workspace
 USER 10001:10001
-CMD ["sleep", "infinity"]
+CMD ["node", "/opt/agentry/agent-host.mjs", "--stdio", "--container", "--agent", "/opt/agentry/agent.mjs"]
 
 FROM app AS client-build
 USER root
