@@ -11,12 +11,21 @@ import { benchWarmDispatch, type DispatchSettings } from "./dispatch/warm-dispat
 import { benchEventFanout, type FanoutSettings } from "./fanout/event-fanout.bench.js";
 import { Cleanups } from "./lib/cleanup.js";
 import { formatSection, type SectionReport } from "./lib/report.js";
+import { benchReencrypt, type ReencryptSettings } from "./reencrypt/reencrypt.bench.js";
+import { benchUsageSeries, type UsageSeriesSettings } from "./usage/usage-series.bench.js";
 
 // `npm run bench`: every benchmark, one after another, each against a baseline measured in the
 // same run; a table on standard output and bench/results/latest.json. `--quick` runs small
 // sizes (a smoke run); names (fanout, credentials, dispatch, agents) pick benches.
 
-const BENCHES = ["fanout", "credentials", "dispatch", "agents"] as const;
+const BENCHES = [
+  "fanout",
+  "credentials",
+  "dispatch",
+  "agents",
+  "usage-series",
+  "reencrypt",
+] as const;
 type BenchName = (typeof BENCHES)[number];
 
 // The whole run stops by itself after this, cleaning up first. The agents bench cold-starts
@@ -56,7 +65,23 @@ function settingsFor(quick: boolean) {
     pauseMs: 150,
   };
   const agents: AgentsSettings = { warmMessages: quick ? 3 : 8, pauseMs: 150 };
-  return { fanout, credentials, dispatch, agents };
+  const usageSeries: UsageSeriesSettings = {
+    events: quick ? 100_000 : 1_000_000,
+    otherEvents: quick ? 20_000 : 200_000,
+    spanDays: 60,
+    iterations: quick ? 50 : 200,
+    baselineIterations: quick ? 3 : 10,
+    warmup: 5,
+    plannerSample: !quick,
+  };
+  const reencrypt: ReencryptSettings = {
+    credentials: quick ? 5_000 : 100_000,
+    agents: 4,
+    messagesBefore: quick ? 3 : 10,
+    batchSize: 1000,
+    baselineCredentials: quick ? 100 : 500,
+  };
+  return { fanout, credentials, dispatch, agents, usageSeries, reencrypt };
 }
 
 async function main(): Promise<number> {
@@ -102,6 +127,8 @@ async function main(): Promise<number> {
     credentials: () => benchCredentialResolve(cleanups, settings.credentials),
     dispatch: () => benchWarmDispatch(cleanups, settings.dispatch),
     agents: () => benchAgentKinds(cleanups, settings.agents),
+    "usage-series": () => benchUsageSeries(cleanups, settings.usageSeries),
+    reencrypt: () => benchReencrypt(cleanups, settings.reencrypt),
   };
   // Once stopping, the clean-up exits the process; nothing more is run or written.
   const halted = () => new Promise<number>(() => undefined);

@@ -45,7 +45,7 @@ export async function seedSealedCredentials(
     const sessions = sessionIds.slice(start, start + chunk);
     await prisma.$executeRaw`
       INSERT INTO "User" ("id", "email", "passwordHash", "updatedAt")
-      SELECT id, 'rotation-' || ${tag} || '-' || n || '@example.test', 'not-used', now()
+      SELECT id, 'rotation-' || ${tag} || '-' || (${start}::int + n) || '@example.test', 'not-used', now()
       FROM unnest(${users}::uuid[]) WITH ORDINALITY AS t(id, n)`;
     await prisma.$executeRaw`
       INSERT INTO "Session" ("id", "ownerId", "name", "updatedAt")
