@@ -12,6 +12,7 @@ import {
   type OutageLog,
 } from "@agentry/core";
 import { Queue } from "bullmq";
+import { Redis } from "ioredis";
 
 /** What the api hands the worker: message runs and housekeeping. Ids only, never a secret. */
 export interface AgentQueues {
@@ -49,9 +50,11 @@ async function withinTimeout(work: Promise<unknown>): Promise<void> {
 }
 
 /**
- * BullMQ producers (with connections of their own), under the namespace's prefix. Their
- * connections keep no offline queue: while Redis is down an enqueue fails at once (and the
- * sender hears so) instead of waiting, unseen, for Redis to come back.
+ * BullMQ producers on a connection of their own, under the namespace's prefix. It keeps no
+ * offline queue: while Redis is down an enqueue fails at once (and the sender hears so) instead
+ * of waiting, unseen, for Redis to come back. The connection is this module's, not BullMQ's, so
+ * that closing works whatever state an outage left it in (BullMQ's own close sends QUIT, which
+ * fails on a connection between reconnection attempts, and its disconnect waits forever there).
  */
 export function createAgentQueues(
   redisUrl: string,
@@ -59,7 +62,7 @@ export function createAgentQueues(
   outages?: OutageLog,
 ): AgentQueues {
   const prefix = queuePrefix(namespace);
-  const connection = { ...bullConnection(redisUrl), enableOfflineQueue: false };
+  const connection = new Redis({ ...bullConnection(redisUrl), enableOfflineQueue: false });
   const messages = new Queue(MESSAGE_QUEUE, { connection, prefix });
   const control = new Queue(AGENT_CONTROL_QUEUE, { connection, prefix });
   for (const [name, queue] of [
@@ -78,6 +81,9 @@ export function createAgentQueues(
     },
     async close() {
       await Promise.all([messages.close(), control.close()]);
+      if (connection.status === "ready") await connection.quit().catch(() => undefined);
+      // Between reconnection attempts (or gone again): stop trying.
+      if (connection.status !== "end") connection.disconnect();
     },
   };
 }

@@ -29,6 +29,13 @@ export interface TopicPubSub {
   settle(): Promise<void>;
   /** Listens to `topic` for `id` until the returned function is called. */
   listen<K extends Topic>(topic: K, id: string, listener: TopicListener<K>): () => void;
+  /**
+   * Calls `listener` each time the subscribing connection is back after it was lost, once the
+   * channels are subscribed again: what was published meanwhile never arrived, and listeners
+   * catch up on it (agent events from their history, usage totals from the database). Until the
+   * returned function is called.
+   */
+  onReconnect(listener: () => void): () => void;
 }
 
 /** How long settle() waits for Redis before giving up. */
@@ -112,8 +119,34 @@ export function createTopicPubSub(options: TopicPubSubOptions): TopicPubSub {
   };
 
   const available = (): boolean => subscribeClient.status === "ready";
-  return {
+
+  // ioredis subscribes to every channel again before it says "ready" (the SUBSCRIBEs are sent
+  // first): once a PING after them answers, nothing published from then on is missed.
+  const reconnectListeners = new Set<() => void>();
+  let lost = false;
+  subscribeClient.on("close", () => {
+    lost = true;
+  });
+  subscribeClient.on("ready", () => {
+    if (!lost) return;
+    void pubsub.settle().then(
+      () => {
+        lost = false;
+        for (const listener of reconnectListeners) listener();
+      },
+      // Gone again: the next "ready" tries again.
+      () => undefined,
+    );
+  });
+
+  const pubsub: TopicPubSub = {
     available,
+    onReconnect(listener) {
+      reconnectListeners.add(listener);
+      return () => {
+        reconnectListeners.delete(listener);
+      };
+    },
     listen(topic, id, listener) {
       const name = topicChannel(topic, id, namespace);
       let channel = channels.get(name);
@@ -153,4 +186,5 @@ export function createTopicPubSub(options: TopicPubSubOptions): TopicPubSub {
       }
     },
   };
+  return pubsub;
 }

@@ -34,6 +34,8 @@ export class EventStream<T> implements AsyncIterableIterator<T> {
   #waiters: Waiter<T>[] = [];
   #ended = false;
   #failure: Error | undefined = undefined;
+  /** While set, live events wait here (a catch-up is being read; it goes before them). */
+  #held: T[] | undefined = undefined;
 
   constructor(options: EventStreamOptions<T>) {
     this.#options = options;
@@ -44,9 +46,42 @@ export class EventStream<T> implements AsyncIterableIterator<T> {
     this.#preface.push(...events);
   }
 
+  /**
+   * Catches up on events that were published while the topic was not heard (Redis was away):
+   * live events that come in while `read` runs wait, then what it read goes after the events
+   * already queued and before those. `accept` drops what is there twice. When `read` fails the
+   * stream fails with UNAVAILABLE (the subscriber subscribes again, agentEvents with afterSeq).
+   */
+  catchUp(read: () => Promise<readonly T[]>): void {
+    if (this.#ended || this.#held !== undefined) return;
+    const held: T[] = [];
+    this.#held = held;
+    void read().then(
+      (events) => {
+        if (this.#ended) return;
+        this.#held = undefined;
+        for (const event of [...events, ...held]) this.#queue(event);
+        this.#wakeWaiters();
+      },
+      () => {
+        this.#held = undefined;
+        this.#fail(
+          new AppError(
+            "UNAVAILABLE",
+            "Live updates were interrupted (the event bus was unreachable) and could not be caught up; subscribe again (agentEvents: with afterSeq, to resume)",
+          ),
+        );
+      },
+    );
+  }
+
   /** A live event, from the topic's listener. */
   push(event: T): void {
     if (this.#ended) return;
+    if (this.#held !== undefined) {
+      this.#held.push(event);
+      return;
+    }
     if (
       this.#waiters.length > 0 &&
       this.#preface.length === 0 &&
@@ -58,6 +93,10 @@ export class EventStream<T> implements AsyncIterableIterator<T> {
       waiter?.resolve(this.#admit(event));
       return;
     }
+    this.#queue(event);
+  }
+
+  #queue(event: T): void {
     if (this.#live.length - this.#head >= this.#options.maxQueued) {
       this.#fail(
         new AppError(
@@ -68,6 +107,14 @@ export class EventStream<T> implements AsyncIterableIterator<T> {
       return;
     }
     this.#live.push(event);
+  }
+
+  /** Hands queued events to subscribers waiting for one (after a catch-up filled the queue). */
+  #wakeWaiters(): void {
+    while (this.#waiters.length > 0 && this.#head < this.#live.length) {
+      const waiter = this.#waiters.shift();
+      waiter?.resolve(this.next());
+    }
   }
 
   next(): Promise<IteratorResult<T>> {

@@ -6,6 +6,7 @@ import {
   type SessionUsagePayload,
   type TopicPayloads,
 } from "@agentry/core";
+import { isDatabaseUnreachable } from "@agentry/prisma";
 import type { Logger } from "pino";
 import type { AuthService } from "../auth/auth.service.js";
 import type { Viewer } from "../graphql/context.js";
@@ -58,7 +59,9 @@ function usageUpdate(payload: SessionUsagePayload): SessionUsageUpdate {
 /**
  * The subscriptions' streams. Authorization happens before anything is subscribed (not a
  * member → NOT_FOUND, no data) and again every `recheckMs` while events flow, so a revoked
- * token or a removed member stops receiving. Live payloads arrive parsed and validated once per
+ * token or a removed member stops receiving. Open streams live through outages: after Redis
+ * was away they catch up on what they missed, and while the database is away the re-checks
+ * wait for it. Live payloads arrive parsed and validated once per
  * api process (pubsub.ts); every subscriber of a topic gets the same object.
  */
 export class RealtimeService {
@@ -93,6 +96,8 @@ export class RealtimeService {
       sessionId,
       usageUpdate,
       (update) => update.sessionId === sessionId,
+      // Back from a Redis outage: the totals as they are now.
+      async () => [{ sessionId, stats: await this.usage.stats(sessionId) }],
     );
     try {
       stream.prepend([{ sessionId, stats: await this.usage.stats(sessionId) }]);
@@ -114,6 +119,7 @@ export class RealtimeService {
   ): Promise<AsyncIterable<AgentEventPayload>> {
     const { session } = await this.access.requireAgent(viewer.userId, agentId, "read");
     let lastSeq = afterSeq ?? -1;
+    const subscribedAt = new Date().toISOString();
     const stream = await this.listen(
       Topic.AgentEvents,
       agentId,
@@ -126,6 +132,12 @@ export class RealtimeService {
         lastSeq = event.seq;
         return true;
       },
+      // Back from a Redis outage: what was published meanwhile, from the history (for a live-only
+      // subscriber that has seen nothing yet: what is stamped since it subscribed).
+      async () => {
+        const missed = this.parseHistory(await this.history.replay(agentId, Math.max(lastSeq, 0)));
+        return lastSeq >= 0 ? missed : missed.filter((event) => event.at >= subscribedAt);
+      },
     );
     let replayed: string[];
     try {
@@ -134,18 +146,21 @@ export class RealtimeService {
       await stream.return();
       throw isConnectionError(error) ? eventsUnavailable() : error;
     }
-    stream.prepend(
-      replayed.flatMap((json) => {
-        const event = this.parseJson(json, Topic.AgentEvents);
-        return event === undefined ? [] : [event];
-      }),
-    );
+    stream.prepend(this.parseHistory(replayed));
     return stream;
+  }
+
+  private parseHistory(replayed: readonly string[]): AgentEventPayload[] {
+    return replayed.flatMap((json) => {
+      const event = this.parseJson(json, Topic.AgentEvents);
+      return event === undefined ? [] : [event];
+    });
   }
 
   /**
    * A stream fed by the topic, waiting until Redis has the subscription, so nothing published
-   * after it returns is missed.
+   * after it returns is missed. When the subscribing connection comes back after an outage,
+   * the stream catches up with `missed` (what was published meanwhile) before going on live.
    */
   private async listen<K extends Topic, T>(
     topic: K,
@@ -154,20 +169,26 @@ export class RealtimeService {
     sessionId: string,
     map: (payload: TopicPayloads[K]) => T,
     accept: (event: T) => boolean,
+    missed: () => Promise<readonly T[]>,
   ): Promise<EventStream<T>> {
     // With Redis down a SUBSCRIBE would wait, unseen, for its return: say so at once instead.
     if (!this.pubsub.available()) throw eventsUnavailable();
     let stop = (): void => undefined;
+    let stopCatchingUp = (): void => undefined;
     const stream = new EventStream<T>({
       maxQueued: this.maxQueued,
       accept,
       allowed: this.stillAllowed(viewer, sessionId),
       onEnd: () => {
         stop();
+        stopCatchingUp();
       },
     });
     stop = this.pubsub.listen(topic, id, (payload) => {
       stream.push(map(payload));
+    });
+    stopCatchingUp = this.pubsub.onReconnect(() => {
+      stream.catchUp(missed);
     });
     try {
       await this.pubsub.settle();
@@ -199,7 +220,13 @@ export class RealtimeService {
       const now = Date.now();
       if (now - checkedAt < this.recheckMs) return true;
       checkedAt = now;
-      return this.rechecks.allowed(viewer, sessionId);
+      return this.rechecks.allowed(viewer, sessionId).catch((error: unknown) => {
+        // The database is away (a restart): the last answer stands, and the next event asks
+        // again. (A revocation still ends the socket: it is told through Redis.)
+        if (!isDatabaseUnreachable(error)) throw error;
+        checkedAt = 0;
+        return true;
+      });
     };
   }
 }
