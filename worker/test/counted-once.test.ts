@@ -82,6 +82,27 @@ describe("a provider call reported twice", () => {
     expect(await db.prisma.usageEvent.count({ where: { messageId } })).toBe(1);
   });
 
+  it("adds to its hour in the hourly rollup once, even when reported again in a later hour", async () => {
+    const { sessionId, agentId, messageId } = await runningMessage();
+    const context = { sessionId, agentId, messageId, attempt: 1, keySource: "SESSION" as const };
+    const at = new Date("2026-07-01T10:59:59.999Z");
+
+    await recordUsage(db.prisma, context, call(0), at);
+    await recordUsage(db.prisma, context, call(0), at);
+    await recordUsage(db.prisma, context, call(0), new Date("2026-07-01T11:00:00.000Z"));
+
+    const hours = await db.prisma.sessionUsageHour.findMany({ where: { sessionId } });
+    expect(hours).toHaveLength(1);
+    expect(hours[0]).toMatchObject({
+      hour: new Date("2026-07-01T10:00:00.000Z"),
+      apiCalls: 1,
+      inputTokens: 1000n,
+      outputTokens: 200n,
+      unpricedCalls: 0,
+    });
+    expect(hours[0]?.costUsd.toString()).toBe((await rollup(sessionId)).costUsd.toString());
+  });
+
   it("counts the same call of a re-run (a new attempt) again: it was a new, billed call", async () => {
     const { sessionId, agentId, messageId } = await runningMessage();
     const base = { sessionId, agentId, messageId, keySource: "SESSION" as const };
