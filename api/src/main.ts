@@ -23,7 +23,7 @@ import { startApi } from "./server.js";
 // check → metrics → services → schema → HTTP + WebSocket server, and a graceful shutdown.
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
-// Longer than Apollo's drain grace period (10 s), so in-flight requests finish first.
+// Longer than the HTTP drain's grace period (10 s, server.ts), so in-flight requests finish first.
 const SHUTDOWN_TIMEOUT_MS = 15_000;
 
 async function main(): Promise<void> {

@@ -1,9 +1,6 @@
-import { ApolloServer, HeaderMap, type HTTPGraphQLResponse } from "@apollo/server";
-import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import type { PrismaClient } from "@agentry/prisma";
-import { GraphQLError, OperationTypeNode, type GraphQLSchema } from "graphql";
+import type { GraphQLSchema } from "graphql";
 import type { Redis } from "ioredis";
-import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
@@ -11,19 +8,16 @@ import { WebSocketServer } from "ws";
 import { bearerToken } from "./auth/token.js";
 import type { TokenRevocations } from "./auth/token-revocations.js";
 import type { CostPolicy } from "./graphql/complexity.js";
-import type { RequestContext } from "./graphql/context.js";
-import { formatApolloError } from "./graphql/errors.js";
-import { depthLimitRule, LIMITS } from "./graphql/limits.js";
-import { loggingPlugin } from "./graphql/logging.js";
-import { operationChecksPlugin } from "./graphql/operation-checks.js";
+import { LIMITS } from "./graphql/limits.js";
+import { OperationPipeline, type Caller } from "./graphql/operation-pipeline.js";
 import { attachGraphQLWs } from "./graphql/ws.js";
 import type { SocketLimits } from "./graphql/ws-limits.js";
 import { clientAddress, type TrustedProxies } from "./http/client-address.js";
+import { createGraphQLHttpHandler } from "./http/graphql-http.js";
 import { checkReadiness } from "./health/readiness.js";
 import { applyCors } from "./http/cors.js";
 import type { ApiMetrics } from "./metrics/api-metrics.js";
 import { writeMetrics } from "./metrics/metrics-listener.js";
-import { metricsPlugin } from "./metrics/metrics.plugin.js";
 import type { AgentQueues } from "./agents/agent-queues.js";
 import type { Services } from "./services.js";
 
@@ -70,33 +64,11 @@ export interface RunningApi {
   readonly url: string;
   /** The same endpoint for graphql-ws, e.g. ws://127.0.0.1:4000/graphql. */
   readonly wsUrl: string;
-  /** Stops accepting, drains graphql-ws and in-flight requests, stops Apollo. Leaves Prisma/Redis open. */
+  /** Stops accepting, drains graphql-ws and in-flight requests. Leaves Prisma/Redis open. */
   close(): Promise<void>;
 }
 
 const GRAPHQL_PATH = "/graphql";
-
-class BodyTooLargeError extends Error {}
-
-/** Reads a request body up to `max` bytes; past that, drains (bounded) and throws BodyTooLargeError. */
-async function readBody(req: IncomingMessage, max: number): Promise<string> {
-  const declared = Number(req.headers["content-length"] ?? "0");
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let tooLarge = declared > max;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) tooLarge = true;
-    // A client that keeps sending far past the cap is cut off instead of drained.
-    if (size > max * 8) {
-      req.destroy();
-      break;
-    }
-    if (!tooLarge) chunks.push(chunk);
-  }
-  if (tooLarge) throw new BodyTooLargeError();
-  return Buffer.concat(chunks).toString("utf8");
-}
 
 function sendJson(
   res: ServerResponse,
@@ -109,27 +81,31 @@ function sendJson(
   res.end(text);
 }
 
-const requestError = (message: string) => ({
-  errors: [{ message, extensions: { code: "BAD_USER_INPUT" } }],
-});
+/** How long a stop waits for requests in flight before it closes their connections. */
+const DRAIN_GRACE_MS = 10_000;
 
-async function writeApolloResponse(
-  res: ServerResponse,
-  response: HTTPGraphQLResponse,
-): Promise<void> {
-  for (const [key, value] of response.headers) res.setHeader(key, value);
-  res.statusCode = response.status ?? 200;
-  if (response.body.kind === "complete") {
-    res.end(response.body.string);
-    return;
+/** Stops accepting, lets requests in flight finish (closing idle connections), then closes the rest. */
+async function drainHttp(httpServer: ReturnType<typeof createServer>): Promise<void> {
+  const closed = new Promise<void>((resolve) => {
+    httpServer.close(() => {
+      resolve();
+    });
+  });
+  httpServer.closeIdleConnections();
+  const force = setTimeout(() => {
+    httpServer.closeAllConnections();
+  }, DRAIN_GRACE_MS);
+  try {
+    await closed;
+  } finally {
+    clearTimeout(force);
   }
-  for await (const chunk of response.body.asyncIterator) res.write(chunk);
-  res.end();
 }
 
 /**
- * Starts the api: one node:http server with GraphQL (Apollo) over HTTP and graphql-ws on the
- * same port and path, plus /healthz (liveness) and /readyz (Postgres and Redis answer).
+ * Starts the api: one node:http server with GraphQL over HTTP and graphql-ws on the same port
+ * and path, both on one operation pipeline, plus /healthz (liveness) and /readyz (Postgres and
+ * Redis answer).
  */
 export async function startApi(deps: ApiDeps, options: StartOptions): Promise<RunningApi> {
   const { logger, schema, services } = deps;
@@ -139,117 +115,35 @@ export async function startApi(deps: ApiDeps, options: StartOptions): Promise<Ru
     path: GRAPHQL_PATH,
     maxPayload: LIMITS.maxBodyBytes,
   });
-  const ws = attachGraphQLWs(wsServer, {
+  const pipeline = new OperationPipeline({
     schema,
+    services,
+    logger,
+    cost: deps.limits.cost,
+    schemaOpen: deps.limits.schemaOpen,
+    metrics: deps.metrics,
+  });
+  const ws = attachGraphQLWs(wsServer, {
+    pipeline,
     services,
     logger,
     limits: deps.limits,
     revocations: deps.revocations,
     metrics: deps.metrics,
   });
-
-  const apollo = new ApolloServer<RequestContext>({
-    schema,
-    introspection: deps.limits.schemaOpen,
-    hideSchemaDetailsFromClientErrors: !deps.limits.schemaOpen,
-    csrfPrevention: true,
-    includeStacktraceInErrorResponses: false,
-    // main.ts owns shutdown (Apollo's own signal handlers would race it and re-raise the signal).
-    stopOnTerminationSignals: false,
-    formatError: formatApolloError,
-    validationRules: [depthLimitRule()],
-    logger: logger.child({ component: "apollo" }),
-    plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
-      {
-        serverWillStart() {
-          return Promise.resolve({
-            async drainServer() {
-              await ws.dispose();
-            },
-          });
-        },
-      },
-      operationChecksPlugin(schema, deps.limits.cost),
-      {
-        // Subscriptions are served over graphql-ws. Over HTTP one would run as a query with no
-        // event to resolve and fail as INTERNAL: refuse it as the client's mistake instead.
-        requestDidStart() {
-          return Promise.resolve({
-            didResolveOperation({ operation }) {
-              if (operation?.operation === OperationTypeNode.SUBSCRIPTION) {
-                throw new GraphQLError(
-                  "Subscriptions are served over graphql-ws (a WebSocket to this same URL), not over HTTP",
-                  { extensions: { code: "BAD_USER_INPUT", http: { status: 400 } } },
-                );
-              }
-              return Promise.resolve();
-            },
-          });
-        },
-      },
-      loggingPlugin(),
-      metricsPlugin(deps.metrics),
-    ],
+  const handleGraphQL = createGraphQLHttpHandler({
+    pipeline,
+    callerOf: async (req: IncomingMessage): Promise<Caller> => {
+      const authorization = req.headers.authorization;
+      const token = bearerToken(authorization);
+      const viewer = token === undefined ? null : await services.auth.authenticate(token);
+      return {
+        viewer,
+        tokenRefused: authorization !== undefined && viewer === null,
+        clientAddress: clientAddress(req, deps.limits.trustedProxies),
+      };
+    },
   });
-  await apollo.start();
-
-  const contextFor = async (req: IncomingMessage, requestId: string): Promise<RequestContext> => {
-    const authorization = req.headers.authorization;
-    const token = bearerToken(authorization);
-    const viewer = token === undefined ? null : await services.auth.authenticate(token);
-    return {
-      requestId,
-      viewer,
-      tokenRefused: authorization !== undefined && viewer === null,
-      clientAddress: clientAddress(req, deps.limits.trustedProxies),
-      logger: logger.child({ requestId }),
-      realtime: services.realtime,
-    };
-  };
-
-  const handleGraphQL = async (
-    req: IncomingMessage,
-    res: ServerResponse,
-    url: URL,
-  ): Promise<void> => {
-    const requestId = randomUUID();
-    res.setHeader("x-request-id", requestId);
-    const method = (req.method ?? "GET").toUpperCase();
-    let body: unknown;
-    if (method === "POST") {
-      let text: string;
-      try {
-        text = await readBody(req, LIMITS.maxBodyBytes);
-      } catch (error) {
-        if (!(error instanceof BodyTooLargeError)) throw error;
-        sendJson(res, 413, requestError("The request body is too large (at most 1 MB)"), {
-          connection: "close",
-        });
-        return;
-      }
-      const type = req.headers["content-type"] ?? "";
-      if (/^application\/(graphql-response\+)?json/i.test(type)) {
-        try {
-          body = text === "" ? undefined : JSON.parse(text);
-        } catch {
-          sendJson(res, 400, requestError("The request body is not valid JSON"));
-          return;
-        }
-      } else {
-        body = text;
-      }
-    }
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
-    }
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method, headers, search: url.search, body },
-      context: () => contextFor(req, requestId),
-    });
-    await writeApolloResponse(res, response);
-  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://localhost");
@@ -316,8 +210,9 @@ export async function startApi(deps: ApiDeps, options: StartOptions): Promise<Ru
     url: `http://${base}`,
     wsUrl: `ws://${base}`,
     close: () => {
-      // Apollo's drain plugins close the HTTP server (waiting for in-flight requests) and graphql-ws.
-      closing ??= apollo.stop().then(() => deps.queues.close());
+      closing ??= Promise.all([ws.dispose(), drainHttp(httpServer)]).then(() =>
+        deps.queues.close(),
+      );
       return closing;
     },
   };

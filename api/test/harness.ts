@@ -148,7 +148,7 @@ export interface TestApi {
   /** Every log line so far, as written (JSON text). */
   logs(): readonly string[];
   /**
-   * Stops the api server the way SIGTERM does (drains graphql-ws, stops Apollo, closes the
+   * Stops the api server the way SIGTERM does (drains graphql-ws and in-flight requests, closes the
    * port), leaving database and Redis up for inspection. close() is still needed afterwards.
    */
   stopServer(): Promise<void>;
@@ -255,7 +255,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     try {
       body = JSON.parse(text) as typeof body;
     } catch {
-      // not JSON (e.g. Apollo's plain-text 400s); `text` has it
+      // not JSON; `text` has it
     }
     return {
       status: response.status,

@@ -15,7 +15,7 @@ import type { RequestContext } from "./context.js";
 import type { QueryCostLimiter } from "./query-cost-limiter.js";
 
 // graphql-query-complexity's ESM build imports graphql's ESM files (graphql/index.mjs), while
-// everything else here (type-graphql, Apollo) gets graphql's CommonJS build; graphql refuses a
+// everything else here (type-graphql, graphql-ws) gets graphql's CommonJS build; graphql refuses a
 // schema from the "other" copy. Its CommonJS build shares the one graphql everything else uses.
 const { fieldExtensionsEstimator, getComplexity, simpleEstimator } = createRequire(import.meta.url)(
   "graphql-query-complexity",
@@ -93,16 +93,9 @@ const refusal = (error: AppError, status: number, headers?: Record<string, strin
     },
   });
 
-/** Throws BAD_USER_INPUT when the operation costs more than `max`; returns the cost. */
-export function assertComplexity(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operationName: string | undefined,
-  variables: Record<string, unknown> | undefined,
-  max: number,
-): number {
-  const cost = operationComplexity(schema, document, operationName, variables);
-  if (cost === undefined || cost <= max) return cost ?? 0;
+/** Throws BAD_USER_INPUT (HTTP 400) when `cost` (undefined: not counted) is more than `max`. */
+export function assertWithinCost(cost: number | undefined, max: number): void {
+  if (cost === undefined || cost <= max) return;
   const error = Number.isFinite(cost)
     ? new AppError(
         "BAD_USER_INPUT",
@@ -129,28 +122,11 @@ export interface CostPolicy {
 }
 
 /**
- * Refuses an operation before it executes when it costs more than `maxCost` (BAD_USER_INPUT),
- * or when its caller has spent their per-minute allowance of expensive operations (RATE_LIMITED,
- * with retryAfter).
+ * Spends `cost` of the payer's per-minute allowance of expensive operations; RATE_LIMITED (HTTP
+ * 429, with retryAfter) when it is used up.
  */
-export async function checkOperationCost(
-  schema: GraphQLSchema,
-  policy: CostPolicy,
-  request: {
-    readonly document: DocumentNode;
-    readonly operationName: string | undefined;
-    readonly variables: Record<string, unknown> | undefined;
-    readonly payer: string;
-  },
-): Promise<void> {
-  const cost = assertComplexity(
-    schema,
-    request.document,
-    request.operationName,
-    request.variables,
-    policy.maxCost,
-  );
-  const refused = await policy.limiter.charge(request.payer, cost);
+export async function chargeCost(policy: CostPolicy, payer: string, cost: number): Promise<void> {
+  const refused = await policy.limiter.charge(payer, cost);
   if (refused !== undefined) {
     throw refusal(refused, 429, { "retry-after": String(refused.details["retryAfter"]) });
   }

@@ -34,7 +34,8 @@ export const INTERNAL_MESSAGE = "Internal server error";
 export const DATABASE_UNAVAILABLE =
   "The database cannot be reached right now; try again in a moment";
 
-// Codes graphql-js / Apollo give errors in the request itself: the client sent something wrong.
+// Codes given to errors in the request itself (graphql-http.ts, document-cache.ts, the pipeline):
+// the client sent something wrong.
 const REQUEST_ERROR_CODES: ReadonlySet<unknown> = new Set([
   "GRAPHQL_PARSE_FAILED",
   "GRAPHQL_VALIDATION_FAILED",
@@ -105,7 +106,7 @@ const onlyNames = (text: string): string =>
 
 /** Cuts user-sent values out of a graphql-js request error message (see above). */
 export function redactValues(message: string): string {
-  // Apollo's CSRF refusal is all its own words, and it says which headers unblock a request.
+  // The CSRF refusal is all the server's own words, and it says which headers unblock a request.
   if (message.startsWith("This operation has been blocked as a potential Cross-Site Request")) {
     return message.trim();
   }
@@ -151,8 +152,8 @@ export function classifyError(error: unknown): ClassifiedError {
         }
       : { code: "INTERNAL", message: INTERNAL_MESSAGE, details: {}, unexpected: true };
   }
-  // A request error: graphql-js' own (parse, validation, coercion; Apollo wraps them with a code
-  // and the original as originalError) or a scalar's. Never one a resolver's exception caused.
+  // A request error: graphql-js' own (parse, validation, coercion; the pipeline wraps them with a
+  // code and the original as originalError) or a scalar's. Never one a resolver's exception caused.
   if (
     error instanceof GraphQLError &&
     REQUEST_ERROR_CODES.has(error.extensions["code"]) &&
@@ -194,9 +195,3 @@ export function toFormattedError(
     },
   };
 }
-
-/** Apollo's `formatError`. */
-export const formatApolloError = (
-  formatted: GraphQLFormattedError,
-  error: unknown,
-): GraphQLFormattedError => toFormattedError(error, formatted);

@@ -1,12 +1,12 @@
-import type { ApolloServerPlugin } from "@apollo/server";
 import type { Logger } from "pino";
-import { classifyError, ERROR_POLICY, type ClassifiedError } from "./errors.js";
-import type { RequestContext } from "./context.js";
+import { ERROR_POLICY, type ClassifiedError } from "./errors.js";
 
 // One log line per operation: its name and type, duration, outcome and error codes. Never the
-// variables (they hold passwords and secrets) and never the Authorization header.
+// variables (they hold passwords and secrets) and never the Authorization header: the line's
+// fields are the ones below and nothing else, so it can skip the logger's redaction.
 
 export interface OperationLog {
+  readonly requestId: string;
   readonly transport: "http" | "ws";
   readonly operationName: string | null;
   readonly operationType: string | null;
@@ -25,6 +25,7 @@ export function logOperation(logger: Logger, entry: OperationLog): void {
   }, "info");
   logger[level](
     {
+      requestId: entry.requestId,
       transport: entry.transport,
       operationName: entry.operationName,
       operationType: entry.operationType,
@@ -71,35 +72,4 @@ function rootCause(error: unknown): unknown {
     current = next;
   }
   return current;
-}
-
-/** Apollo plugin: the operation log line, and the full story of unexpected errors. */
-export function loggingPlugin(): ApolloServerPlugin<RequestContext> {
-  return {
-    requestDidStart({ contextValue }) {
-      const started = performance.now();
-      let errors: ClassifiedError[] = [];
-      return Promise.resolve({
-        didEncounterErrors({ errors: raised }) {
-          errors = raised.map((error) => {
-            const classified = classifyError(error);
-            if (classified.unexpected) logUnexpected(contextValue.logger, error);
-            return classified;
-          });
-          return Promise.resolve();
-        },
-        willSendResponse({ operationName, operation }) {
-          logOperation(contextValue.logger, {
-            transport: "http",
-            operationName: operationName ?? null,
-            operationType: operation?.operation ?? null,
-            userId: contextValue.viewer?.userId ?? null,
-            durationMs: performance.now() - started,
-            errors,
-          });
-          return Promise.resolve();
-        },
-      });
-    },
-  };
 }

@@ -56,24 +56,58 @@ function badInNode(
   }
 }
 
-/** Throws BAD_USER_INPUT (HTTP 400) when any argument in the document holds bad text. */
-export function assertTextInput(
-  document: DocumentNode,
-  variables: Readonly<Record<string, unknown>> | undefined,
-): void {
-  let found: string | undefined;
+function usesVariables(node: ValueNode): boolean {
+  switch (node.kind) {
+    case Kind.VARIABLE:
+      return true;
+    case Kind.LIST:
+      return node.values.some(usesVariables);
+    case Kind.OBJECT:
+      return node.fields.some((field) => usesVariables(field.value));
+    default:
+      return false;
+  }
+}
+
+/** Which argument (its field name) first holds bad text, given the operation's variables. */
+export type TextCheck = (variables: Readonly<Record<string, unknown>>) => string | undefined;
+
+const FINE: TextCheck = () => undefined;
+
+/**
+ * The argument-text check of a document, compiled once: literals are checked now, and only the
+ * arguments that use variables are looked at per operation (in document order, as before).
+ */
+export function compileTextCheck(document: DocumentNode): TextCheck {
+  const probes: TextCheck[] = [];
   visit(document, {
     Argument(node) {
-      found ??= badInNode(node.value, node.name.value, variables ?? {});
+      if (usesVariables(node.value)) {
+        probes.push((variables) => badInNode(node.value, node.name.value, variables));
+        return;
+      }
+      const found = badInNode(node.value, node.name.value, {});
+      if (found !== undefined) probes.push(() => found);
     },
   });
-  if (found === undefined) return;
+  if (probes.length === 0) return FINE;
+  return (variables) => {
+    for (const probe of probes) {
+      const found = probe(variables);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+}
+
+/** BAD_USER_INPUT (HTTP 400) naming the argument that holds bad text. */
+export function badTextError(field: string): GraphQLError {
   const error = new AppError(
     "BAD_USER_INPUT",
-    `${found} holds a NUL character or an unpaired UTF-16 surrogate, which is not text`,
-    { field: found },
+    `${field} holds a NUL character or an unpaired UTF-16 surrogate, which is not text`,
+    { field },
   );
-  throw new GraphQLError(error.message, {
+  return new GraphQLError(error.message, {
     originalError: error,
     extensions: { code: error.code, http: { status: 400 } },
   });
