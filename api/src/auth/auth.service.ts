@@ -49,6 +49,8 @@ export class AuthService {
   private readonly decoyHash: Promise<string>;
   // Who each recently used token stands for: most requests need no database read to know.
   private readonly tokens: TokenCache;
+  /** Token reads under way, by token hash. */
+  private readonly lookups = new Map<string, Promise<CachedToken | null>>();
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -157,11 +159,23 @@ export class AuthService {
   async authenticate(token: string): Promise<Viewer | null> {
     if (!isTokenShaped(token)) return null;
     const tokenHash = hashToken(token);
-    const cached = this.tokens.get(tokenHash);
-    if (cached !== undefined) {
-      await this.stampLastUsed(cached);
-      return cached.viewer;
+    let found: CachedToken | null | undefined = this.tokens.get(tokenHash);
+    if (found === undefined) {
+      // Requests that miss together (a busy client when its entry expires) share one read.
+      let lookup = this.lookups.get(tokenHash);
+      if (lookup === undefined) {
+        lookup = this.readToken(tokenHash).finally(() => this.lookups.delete(tokenHash));
+        this.lookups.set(tokenHash, lookup);
+      }
+      found = await lookup;
     }
+    if (found === null) return null;
+    await this.stampLastUsed(found);
+    return found.viewer;
+  }
+
+  /** The token's row as a cache entry (cached when still valid); null when refused. */
+  private async readToken(tokenHash: string): Promise<CachedToken | null> {
     const ticket = this.tokens.ticket();
     const row = await this.prisma.apiToken.findUnique({
       where: { tokenHash },
@@ -187,9 +201,8 @@ export class AuthService {
       expiresAt: row.expiresAt?.getTime() ?? null,
       lastUsedAt: row.lastUsedAt?.getTime() ?? null,
     };
-    await this.stampLastUsed(found);
     this.tokens.set(tokenHash, found, ticket);
-    return found.viewer;
+    return found;
   }
 
   /** Writes the token's lastUsedAt when the stored one is older than LAST_USED_RESOLUTION_MS. */
