@@ -8,6 +8,9 @@ import { BlockList, isIP } from "node:net";
 /** "::ffff:10.0.0.1" (IPv4 on an IPv6 socket) and "10.0.0.1" are one client. */
 const normalize = (address: string): string => address.trim().replace(/^::ffff:(?=\d+\.)/i, "");
 
+/** Peers whose trust is remembered at most (then the memo starts over). */
+const KNOWN_PEERS_MAX = 10_000;
+
 /** Which addresses are trusted proxies. */
 export interface TrustedProxies {
   has(address: string): boolean;
@@ -27,10 +30,19 @@ export function parseTrustedProxies(list: string): TrustedProxies {
     if (bits === undefined) trusted.addAddress(address, type);
     else if (/^\d{1,3}$/.test(bits)) trusted.addSubnet(address, Number(bits), type);
   }
+  // Every request asks about its peer, and BlockList's check costs more than the rest of a
+  // small request's bookkeeping: the answers are remembered (a bounded set of peers).
+  const known = new Map<string, boolean>();
   return {
     has: (address) => {
-      const family = isIP(address);
-      return family !== 0 && trusted.check(address, family === 4 ? "ipv4" : "ipv6");
+      let trustedHere = known.get(address);
+      if (trustedHere === undefined) {
+        const family = isIP(address);
+        trustedHere = family !== 0 && trusted.check(address, family === 4 ? "ipv4" : "ipv6");
+        if (known.size >= KNOWN_PEERS_MAX) known.clear();
+        known.set(address, trustedHere);
+      }
+      return trustedHere;
     },
   };
 }
