@@ -1,12 +1,13 @@
-import type { Duplex } from "node:stream";
+import { PassThrough, type Duplex } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import type Docker from "dockerode";
 import type { SectionReport } from "../lib/report.js";
 
-// The dispatch bench's baselines: a bare docker exec into the agent's container, and the fake
-// provider's streaming call made directly.
+// The dispatch bench's baselines: the channel's round trip to the agent's resident host, a bare
+// docker exec into the agent's container (what every message paid before the resident agent),
+// and the fake provider's streaming call made directly.
 
-// The agent program inside the image (the worker's AGENT_IMAGE_LAYOUT.agentScript).
+// The agent program inside the image (the worker's AGENT_IMAGE_LAYOUT.agentScript), run once.
 export const AGENT_SCRIPT = "/opt/agentry/agent.mjs";
 
 /** How long an exec took: until its first output (NaN when it printed nothing) and its end. */
@@ -117,4 +118,50 @@ export function noEngineSection(id: string, title: string): SectionReport {
     data: null,
     skipped: "no Docker engine answers (start dockerd; see the platform notes)",
   };
+}
+
+/**
+ * The channel's own round trip: a `hello` frame to the agent's resident host over an attach to
+ * its container, held open as the worker holds it, until the host's `ready` comes back. The
+ * floor of handing a message to a resident agent, before any work on it.
+ */
+export async function channelRoundTrips(
+  docker: Docker,
+  container: Docker.Container,
+  iterations: number,
+): Promise<number[]> {
+  const stream = await container.attach({
+    stream: true,
+    stdin: true,
+    stdout: true,
+    stderr: true,
+    hijack: true,
+  });
+  const stdout = new PassThrough();
+  docker.modem.demuxStream(stream, stdout, new PassThrough().resume());
+  const waiting = new Map<string, () => void>();
+  let pending = "";
+  stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    pending += chunk;
+    for (let at = pending.indexOf("\n"); at !== -1; at = pending.indexOf("\n")) {
+      const line = pending.slice(0, at);
+      pending = pending.slice(at + 1);
+      const nonce = /"op":"ready","nonce":"([^"]+)"/.exec(line)?.[1];
+      if (nonce !== undefined) waiting.get(nonce)?.();
+    }
+  });
+  const samples: number[] = [];
+  try {
+    for (let index = 0; index < iterations + 3; index += 1) {
+      const nonce = `bench-${index}`;
+      const started = performance.now();
+      const answered = new Promise<void>((resolve) => waiting.set(nonce, resolve));
+      stream.write(`\n${JSON.stringify({ op: "hello", nonce })}\n`);
+      await answered;
+      if (index >= 3) samples.push(performance.now() - started);
+    }
+  } finally {
+    (stream as NodeJS.ReadWriteStream & { destroy?: () => void }).destroy?.();
+  }
+  return samples;
 }
