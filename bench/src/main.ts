@@ -12,6 +12,7 @@ import { benchEventFanout, type FanoutSettings } from "./fanout/event-fanout.ben
 import { Cleanups } from "./lib/cleanup.js";
 import { formatSection, type SectionReport } from "./lib/report.js";
 import { benchReencrypt, type ReencryptSettings } from "./reencrypt/reencrypt.bench.js";
+import { benchIdleRss, type RssSettings } from "./rss/idle-rss.bench.js";
 import { benchUsageSeries, type UsageSeriesSettings } from "./usage/usage-series.bench.js";
 
 // `npm run bench`: every benchmark, one after another, each against a baseline measured in the
@@ -25,6 +26,7 @@ const BENCHES = [
   "agents",
   "usage-series",
   "reencrypt",
+  "rss",
 ] as const;
 type BenchName = (typeof BENCHES)[number];
 
@@ -81,7 +83,13 @@ function settingsFor(quick: boolean) {
     batchSize: 1000,
     baselineCredentials: quick ? 100 : 500,
   };
-  return { fanout, credentials, dispatch, agents, usageSeries, reencrypt };
+  const rss: RssSettings = {
+    runs: quick ? 1 : 2,
+    settleMs: quick ? 2000 : 4000,
+    samples: quick ? 3 : 5,
+    sampleEveryMs: quick ? 500 : 1000,
+  };
+  return { fanout, credentials, dispatch, agents, usageSeries, reencrypt, rss };
 }
 
 async function main(): Promise<number> {
@@ -129,6 +137,7 @@ async function main(): Promise<number> {
     agents: () => benchAgentKinds(cleanups, settings.agents),
     "usage-series": () => benchUsageSeries(cleanups, settings.usageSeries),
     reencrypt: () => benchReencrypt(cleanups, settings.reencrypt),
+    rss: () => benchIdleRss(cleanups, settings.rss),
   };
   // Once stopping, the clean-up exits the process; nothing more is run or written.
   const halted = () => new Promise<number>(() => undefined);
