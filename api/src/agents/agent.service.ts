@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@agentry/prisma";
 import type { AgentKind, KeySource, Provider } from "@agentry/core";
+import { distinct, groupBy } from "../graphql/batching.js";
 import type { AgentStatus, MessageStatus } from "../graphql/enums.js";
 
 export interface AgentRecord {
@@ -52,12 +53,14 @@ export const messageSelect = {
 export class AgentService {
   constructor(private readonly prisma: PrismaClient) {}
 
-  forSession(sessionId: string): Promise<AgentRecord[]> {
-    return this.prisma.agent.findMany({
-      where: { sessionId },
+  /** Each session's agents, oldest first, in one query for all the sessions. */
+  async forSessions(sessionIds: readonly string[]): Promise<Map<string, AgentRecord[]>> {
+    const rows = await this.prisma.agent.findMany({
+      where: { sessionId: { in: distinct(sessionIds) } },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
       select: agentSelect,
     });
+    return groupBy(sessionIds, rows, (row) => row.sessionId);
   }
 
   /** The agent's messages, oldest first; only the last `last` when given. */

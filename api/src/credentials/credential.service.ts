@@ -1,11 +1,12 @@
 import {
   byProvider,
+  chooseCredential,
   credentialStatus,
   firstAgentKindFor,
   hintFor,
   inferCredentialKind,
   refuseWrongProvider,
-  resolveCredential,
+  toResolution,
   tokenLifetime,
   validateSecret,
   type AgentKind,
@@ -22,6 +23,7 @@ import {
 import type { Prisma, PrismaClient } from "@agentry/prisma";
 import { randomUUID } from "node:crypto";
 import type { AuditService } from "../audit/audit.service.js";
+import { distinct, groupBy } from "../graphql/batching.js";
 import { checkSecretSize } from "../graphql/limits.js";
 import type { SessionAccessService } from "../sessions/session-access.service.js";
 
@@ -53,6 +55,27 @@ export const credentialInfoSelect = {
   expiresAt: true,
   refreshable: true,
   refusedAt: true,
+} as const satisfies Prisma.CredentialSelect;
+
+/** Which credential the viewer's next message to an agent of `agentKind` in the session would use. */
+export interface CredentialQuery {
+  readonly viewerId: string;
+  readonly sessionId: string;
+  readonly provider: Provider;
+  /** Default: DEFAULT_AGENT_KIND of the provider. */
+  readonly agentKind?: AgentKind | undefined;
+}
+
+/** The columns of a Credential row the decision reads (core's CandidateCredential). */
+const candidateSelect = {
+  id: true,
+  userId: true,
+  sessionId: true,
+  provider: true,
+  kind: true,
+  version: true,
+  hint: true,
+  expiresAt: true,
 } as const satisfies Prisma.CredentialSelect;
 
 /** Which credential a message would run with, without the secret. */
@@ -106,13 +129,19 @@ export class CredentialService {
     return credentialStatus(record, now, this.status.expiringDays * DAY_MS);
   }
 
-  /** A session's own keys (the caller has checked the viewer may read the session). */
-  sessionKeys(sessionId: string): Promise<CredentialRecord[]> {
-    return this.prisma.credential.findMany({
-      where: { sessionId, userId: null },
+  /**
+   * Each session's own keys, in one query for all the sessions (the caller has checked the
+   * viewer may read them).
+   */
+  async sessionKeysFor(sessionIds: readonly string[]): Promise<Map<string, CredentialRecord[]>> {
+    const rows = await this.prisma.credential.findMany({
+      where: { sessionId: { in: distinct(sessionIds) }, userId: null },
       orderBy: [{ provider: "asc" }, { kind: "asc" }],
-      select: credentialInfoSelect,
+      select: { ...credentialInfoSelect, sessionId: true },
     });
+    const records = rows.map(({ sessionId, ...key }) => ({ sessionId, key }));
+    const keys = groupBy(sessionIds, records, (record) => record.sessionId ?? "");
+    return new Map([...keys].map(([id, group]) => [id, group.map((record) => record.key)]));
   }
 
   /** A user's account credentials. */
@@ -301,43 +330,46 @@ export class CredentialService {
   }
 
   /**
-   * Which key the viewer's next message in the session would run with (core's resolution, no
-   * decryption): SESSION, ACCOUNT, SYSTEM, or null when none.
+   * For each query, the credential the viewer's next message in the session would run with
+   * (core's decision, no decryption): where it comes from, its kind, and its hint (none for a
+   * system key, which is the operator's); null when none. One query for all: every candidate
+   * row of every session and viewer asked about.
    */
-  async keySource(
-    viewerId: string,
-    sessionId: string,
-    provider: Provider,
-    agentKind: AgentKind = DEFAULT_AGENT_KIND[provider],
-  ): Promise<KeySource | null> {
-    return (await this.nextCredential(viewerId, sessionId, provider, agentKind))?.source ?? null;
-  }
-
-  /**
-   * The credential the viewer's next message in the session would run with: where it comes
-   * from, its kind, and its hint (none for a system key, which is the operator's); null when none.
-   */
-  async nextCredential(
-    viewerId: string,
-    sessionId: string,
-    provider: Provider,
-    agentKind: AgentKind = DEFAULT_AGENT_KIND[provider],
-  ): Promise<CredentialChoice | null> {
-    const resolution = await resolveCredential(
-      {
-        prisma: this.prisma,
+  async nextCredentials(queries: readonly CredentialQuery[]): Promise<(CredentialChoice | null)[]> {
+    const candidates = await this.prisma.credential.findMany({
+      where: {
+        provider: { in: distinct(queries.map((query) => query.provider)) },
+        OR: [
+          { sessionId: { in: distinct(queries.map((query) => query.sessionId)) }, userId: null },
+          { userId: { in: distinct(queries.map((query) => query.viewerId)) }, sessionId: null },
+        ],
+      },
+      select: candidateSelect,
+    });
+    const now = new Date();
+    return queries.map(({ viewerId, sessionId, provider, agentKind }) => {
+      // chooseCredential takes only the rows of this session, viewer and provider.
+      const choice = chooseCredential({
+        query: {
+          sessionId,
+          actingUserId: viewerId,
+          provider,
+          agentKind: agentKind ?? DEFAULT_AGENT_KIND[provider],
+        },
+        candidates,
         systemKeys: this.resolve.systemKeys,
         allowSystemKeys: this.resolve.allowSystemKeys,
-      },
-      { sessionId, actingUserId: viewerId, provider, agentKind },
-    );
-    if (resolution === null) return null;
-    return {
-      source: resolution.source,
-      provider,
-      kind: resolution.kind,
-      hint: resolution.source === "SYSTEM" ? null : resolution.hint,
-    };
+        now,
+      });
+      if (choice === null) return null;
+      const resolution = toResolution(provider, choice);
+      return {
+        source: resolution.source,
+        provider,
+        kind: resolution.kind,
+        hint: resolution.source === "SYSTEM" ? null : resolution.hint,
+      };
+    });
   }
 }
 

@@ -2,6 +2,7 @@ import { AppError } from "@agentry/core";
 import type { Logger } from "pino";
 import type { Role } from "./enums.js";
 import type { RealtimeService } from "../realtime/realtime.service.js";
+import type { RequestLoaders } from "./request-loaders.js";
 
 /** Who is calling: the user behind a valid bearer token. */
 export interface Viewer {
@@ -28,6 +29,8 @@ export interface RequestContext {
    * the context only (not the resolver instance), so the service it needs rides here.
    */
   readonly realtime: RealtimeService;
+  /** This operation's batch loaders (a page of sessions' fields in one query per field). */
+  readonly loaders: RequestLoaders;
 }
 
 /** The viewer, or UNAUTHENTICATED. */

@@ -21,6 +21,7 @@ import { classifyError, toFormattedError, type ClassifiedError } from "./errors.
 import { depthLimitRule } from "./limits.js";
 import { logOperation, logUnexpected } from "./logging.js";
 import { checkOperation } from "./operation-checks.js";
+import { RequestLoaders } from "./request-loaders.js";
 
 // The one path every GraphQL operation takes, over HTTP (graphql-http.ts) and graphql-ws
 // (ws.ts) alike: document (parsed and validated once per text, then cached) → operation →
@@ -236,6 +237,7 @@ export class OperationPipeline {
         return trace.logger;
       },
       realtime: this.deps.services.realtime,
+      loaders: new RequestLoaders(this.deps.services),
     };
     return {
       ok: true,

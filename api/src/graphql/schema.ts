@@ -33,10 +33,7 @@ const bind = <T extends object>(
 const RESOLVERS = [
   bind(AuthResolver, (s) => new AuthResolver(s.auth, s.apiTokens)),
   bind(SessionResolver, (s) => new SessionResolver(s.sessions, s.members)),
-  bind(
-    SessionFieldsResolver,
-    (s) => new SessionFieldsResolver(s.credentials, s.agents, s.usage, s.members),
-  ),
+  bind(SessionFieldsResolver, (s) => new SessionFieldsResolver(s.usage)),
   bind(CredentialResolver, (s) => new CredentialResolver(s.credentials, s.access)),
   bind(AgentResolver, (s) => new AgentResolver(s.agents)),
   bind(AgentCommandResolver, (s) => new AgentCommandResolver(s.agentCommands, s.access)),

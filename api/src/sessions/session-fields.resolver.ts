@@ -1,16 +1,13 @@
 import { AgentKind, KeySource, Provider } from "@agentry/core";
 import { AppError } from "@agentry/core";
-import { Arg, FieldResolver, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import { AgentType } from "../agents/agent.types.js";
-import type { AgentRecord, AgentService } from "../agents/agent.service.js";
+import type { AgentRecord } from "../agents/agent.service.js";
 import { CredentialChoiceType } from "../credentials/credential-choice.types.js";
 import { CredentialInfoType } from "../credentials/credential.types.js";
-import type {
-  CredentialChoice,
-  CredentialRecord,
-  CredentialService,
-} from "../credentials/credential.service.js";
+import type { CredentialChoice, CredentialRecord } from "../credentials/credential.service.js";
 import { listComplexity } from "../graphql/complexity.js";
+import type { RequestContext } from "../graphql/context.js";
 import { UsageBucketSize } from "../graphql/enums.js";
 import { DateTimeScalar } from "../graphql/scalars.js";
 import { UsageBucketType, UsageStatsType } from "../usage/usage.types.js";
@@ -22,11 +19,12 @@ import {
   type UsageStats,
 } from "../usage/usage.service.js";
 import type { SessionView } from "./session-access.service.js";
-import type { MemberRecord, SessionMemberService } from "./session-member.service.js";
+import type { MemberRecord } from "./session-member.service.js";
 import { SessionMemberType, SessionType } from "./session.types.js";
 
 // A Session object only exists once SessionAccessService has let the viewer read it, so these
-// fields need no further check: they read what belongs to that session.
+// fields need no further check: they read what belongs to that session. They read through the
+// operation's loaders, so a page of sessions costs one query per field, not one per session.
 
 /** A series' length for its cost: its bucket count, the cap when the range makes no sense. */
 const seriesLength = (args: Readonly<Record<string, unknown>>): number => {
@@ -38,18 +36,13 @@ const seriesLength = (args: Readonly<Record<string, unknown>>): number => {
 
 @Resolver(() => SessionType)
 export class SessionFieldsResolver {
-  constructor(
-    private readonly credentialService: CredentialService,
-    private readonly agentService: AgentService,
-    private readonly usageService: UsageService,
-    private readonly memberService: SessionMemberService,
-  ) {}
+  constructor(private readonly usageService: UsageService) {}
 
   @FieldResolver(() => [CredentialInfoType], {
     description: "The session's own keys (metadata only, one per provider).",
   })
-  keys(@Root() session: SessionView): Promise<CredentialRecord[]> {
-    return this.credentialService.sessionKeys(session.id);
+  keys(@Root() session: SessionView, @Ctx() ctx: RequestContext): Promise<CredentialRecord[]> {
+    return ctx.loaders.sessionKeys.load(session.id);
   }
 
   @FieldResolver(() => KeySource, {
@@ -57,8 +50,9 @@ export class SessionFieldsResolver {
     description:
       "Which key your next message to an agent of `agentKind` would use: the session's key, else your own account credential, else the system key (where allowed); null = none. agentKind defaults to CHAT (API keys only), and to COPILOT for GITHUB_COPILOT.",
   })
-  keySource(
+  async keySource(
     @Root() session: SessionView,
+    @Ctx() ctx: RequestContext,
     @Arg("provider", () => Provider, { description: "The provider." }) provider: Provider,
     @Arg("agentKind", () => AgentKind, {
       nullable: true,
@@ -66,12 +60,13 @@ export class SessionFieldsResolver {
     })
     agentKind?: AgentKind | null,
   ): Promise<KeySource | null> {
-    return this.credentialService.keySource(
-      session.viewerId,
-      session.id,
+    const choice = await ctx.loaders.nextCredential.load({
+      viewerId: session.viewerId,
+      sessionId: session.id,
       provider,
-      agentKind ?? undefined,
-    );
+      agentKind: agentKind ?? undefined,
+    });
+    return choice?.source ?? null;
   }
 
   @FieldResolver(() => CredentialChoiceType, {
@@ -81,6 +76,7 @@ export class SessionFieldsResolver {
   })
   nextCredential(
     @Root() session: SessionView,
+    @Ctx() ctx: RequestContext,
     @Arg("provider", () => Provider, { description: "The provider." }) provider: Provider,
     @Arg("agentKind", () => AgentKind, {
       nullable: true,
@@ -89,22 +85,22 @@ export class SessionFieldsResolver {
     })
     agentKind?: AgentKind | null,
   ): Promise<CredentialChoice | null> {
-    return this.credentialService.nextCredential(
-      session.viewerId,
-      session.id,
+    return ctx.loaders.nextCredential.load({
+      viewerId: session.viewerId,
+      sessionId: session.id,
       provider,
-      agentKind ?? undefined,
-    );
+      agentKind: agentKind ?? undefined,
+    });
   }
 
   @FieldResolver(() => [AgentType], { description: "The session's agents, oldest first." })
-  agents(@Root() session: SessionView): Promise<AgentRecord[]> {
-    return this.agentService.forSession(session.id);
+  agents(@Root() session: SessionView, @Ctx() ctx: RequestContext): Promise<AgentRecord[]> {
+    return ctx.loaders.sessionAgents.load(session.id);
   }
 
   @FieldResolver(() => UsageStatsType, { description: "The session's usage totals." })
-  usage(@Root() session: SessionView): Promise<UsageStats> {
-    return this.usageService.stats(session.id);
+  usage(@Root() session: SessionView, @Ctx() ctx: RequestContext): Promise<UsageStats> {
+    return ctx.loaders.sessionUsage.load(session.id);
   }
 
   @FieldResolver(() => [UsageBucketType], {
@@ -129,7 +125,7 @@ export class SessionFieldsResolver {
   @FieldResolver(() => [SessionMemberType], {
     description: "Everyone with access: the owner, then members.",
   })
-  members(@Root() session: SessionView): Promise<MemberRecord[]> {
-    return this.memberService.list(session.id);
+  members(@Root() session: SessionView, @Ctx() ctx: RequestContext): Promise<MemberRecord[]> {
+    return ctx.loaders.sessionMembers.load(session.id);
   }
 }

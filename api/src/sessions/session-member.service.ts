@@ -2,6 +2,7 @@ import { AppError } from "@agentry/core";
 import type { PrismaClient } from "@agentry/prisma";
 import type { AuditService } from "../audit/audit.service.js";
 import { normalizeEmail } from "../auth/email.js";
+import { distinct, groupBy } from "../graphql/batching.js";
 import type { MemberRole, SessionRole } from "../graphql/enums.js";
 import type { SessionAccessService } from "./session-access.service.js";
 
@@ -20,34 +21,32 @@ export class SessionMemberService {
     private readonly audit: AuditService,
   ) {}
 
-  /** Everyone with access to the session: its owner first, then members by when they joined. */
-  async list(sessionId: string): Promise<MemberRecord[]> {
-    const session = await this.prisma.session.findUnique({
-      where: { id: sessionId },
-      select: {
-        createdAt: true,
-        owner: { select: { id: true, email: true } },
-        members: {
-          orderBy: [{ createdAt: "asc" }, { userId: "asc" }],
-          select: { role: true, createdAt: true, user: { select: { id: true, email: true } } },
-        },
-      },
-    });
-    if (session === null) return [];
-    return [
-      {
-        userId: session.owner.id,
-        email: session.owner.email,
-        role: "OWNER",
-        since: session.createdAt,
-      },
-      ...session.members.map((member) => ({
-        userId: member.user.id,
-        email: member.user.email,
-        role: member.role,
-        since: member.createdAt,
-      })),
-    ];
+  /**
+   * Everyone with access to each session: its owner first, then members by when they joined
+   * (ties by user id). One statement for all the sessions (Prisma would read sessions, owners,
+   * members and their users separately).
+   */
+  async listFor(sessionIds: readonly string[]): Promise<Map<string, MemberRecord[]>> {
+    const ids = distinct(sessionIds);
+    const rows = await this.prisma.$queryRaw<(MemberRecord & { sessionId: string })[]>`
+      SELECT "sessionId", "userId", email, role, since FROM (
+        SELECT s.id::text AS "sessionId", u.id::text AS "userId", u.email, 'OWNER' AS role,
+               s."createdAt" AS since, 0 AS rank
+        FROM "Session" s JOIN "User" u ON u.id = s."ownerId"
+        WHERE s.id = ANY(${ids}::uuid[])
+        UNION ALL
+        SELECT m."sessionId"::text, u.id::text, u.email, m.role::text, m."createdAt", 1
+        FROM "SessionMember" m JOIN "User" u ON u.id = m."userId"
+        WHERE m."sessionId" = ANY(${ids}::uuid[])
+      ) AS everyone
+      ORDER BY "sessionId", rank, since, "userId"`;
+    const lists = groupBy(sessionIds, rows, (row) => row.sessionId);
+    return new Map(
+      [...lists].map(([id, members]) => [
+        id,
+        members.map(({ userId, email, role, since }) => ({ userId, email, role, since })),
+      ]),
+    );
   }
 
   /** Gives the user with `email` a role in the session (or changes it). Owner only. */

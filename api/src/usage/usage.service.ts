@@ -1,5 +1,6 @@
 import { AppError, type SessionUsagePayload } from "@agentry/core";
 import { Prisma, type PrismaClient } from "@agentry/prisma";
+import { distinct } from "../graphql/batching.js";
 import type { UsageBucketSize } from "../graphql/enums.js";
 
 /** Totals as the api shows them (UsageStats). */
@@ -100,6 +101,23 @@ export class UsageService {
   async stats(sessionId: string): Promise<UsageStats> {
     const row = await this.prisma.sessionUsage.findUnique({ where: { sessionId } });
     return toUsageStats(row === null ? ZERO : { ...row, costUsd: row.costUsd.toNumber() });
+  }
+
+  /** Each session's totals, in one query for all the sessions. */
+  async statsFor(sessionIds: readonly string[]): Promise<Map<string, UsageStats>> {
+    const rows = await this.prisma.sessionUsage.findMany({
+      where: { sessionId: { in: distinct(sessionIds) } },
+    });
+    const bySession = new Map(rows.map((row) => [row.sessionId, row]));
+    return new Map(
+      sessionIds.map((id) => {
+        const row = bySession.get(id);
+        return [
+          id,
+          toUsageStats(row === undefined ? ZERO : { ...row, costUsd: row.costUsd.toNumber() }),
+        ];
+      }),
+    );
   }
 
   /**
