@@ -39,25 +39,41 @@ class HttpRefusal extends Error {
 class BodyTooLargeError extends Error {}
 
 /** Reads a request body up to `max` bytes; past that, drains (bounded) and throws BodyTooLargeError. */
-async function readBody(req: IncomingMessage, max: number): Promise<string> {
-  const declared = Number(req.headers["content-length"] ?? "0");
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let tooLarge = declared > max;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) tooLarge = true;
-    // A client that keeps sending far past the cap is cut off instead of drained.
-    if (size > max * 8) {
-      req.destroy();
-      break;
-    }
-    if (!tooLarge) chunks.push(chunk);
-  }
-  if (tooLarge) throw new BodyTooLargeError();
-  return chunks.length === 1
-    ? (chunks[0]?.toString("utf8") ?? "")
-    : Buffer.concat(chunks).toString("utf8");
+function readBody(req: IncomingMessage, max: number): Promise<string> {
+  // Events rather than the stream's async iterator: cheaper for the one chunk most bodies are.
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"] ?? "0");
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = declared > max;
+    let ended = false;
+    const done = (): void => {
+      ended = true;
+      req.off("data", onData);
+      req.off("error", reject);
+      if (tooLarge) reject(new BodyTooLargeError());
+      else
+        resolve(chunks.length === 1 ? String(chunks[0]) : Buffer.concat(chunks).toString("utf8"));
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > max) tooLarge = true;
+      // A client that keeps sending far past the cap is cut off instead of drained.
+      if (size > max * 8) {
+        req.off("end", done);
+        req.destroy();
+        done();
+        return;
+      }
+      if (!tooLarge) chunks.push(chunk);
+    };
+    req.on("data", onData);
+    req.once("end", done);
+    req.once("error", reject);
+    req.once("close", () => {
+      if (!ended) reject(new Error("The client closed the request before sending all of it"));
+    });
+  });
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
