@@ -80,15 +80,9 @@ describe("credentialStatus", () => {
   });
 
   it("tells a run that cannot succeed", () => {
-    expect(
-      isExpiredUnrefreshable({ expiresAt: at(-1), refreshable: false }, now),
-    ).toBe(true);
-    expect(
-      isExpiredUnrefreshable({ expiresAt: at(-1), refreshable: true }, now),
-    ).toBe(false);
-    expect(
-      isExpiredUnrefreshable({ expiresAt: null, refreshable: false }, now),
-    ).toBe(false);
+    expect(isExpiredUnrefreshable({ expiresAt: at(-1), refreshable: false }, now)).toBe(true);
+    expect(isExpiredUnrefreshable({ expiresAt: at(-1), refreshable: true }, now)).toBe(false);
+    expect(isExpiredUnrefreshable({ expiresAt: null, refreshable: false }, now)).toBe(false);
   });
 
   it("takes the fix from the registry", () => {

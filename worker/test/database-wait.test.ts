@@ -99,7 +99,9 @@ describe("a client that waits out database outages", () => {
     const prisma = waitingOutOutages(raw, { logger, maxWaitMs: 1_000 });
     open = false;
     const started = Date.now();
-    await expect(prisma.user.count()).rejects.toThrow(/Connection terminated|Can't reach database server/);
+    await expect(prisma.user.count()).rejects.toThrow(
+      /Connection terminated|Can't reach database server/,
+    );
     expect(Date.now() - started).toBeLessThan(5_000);
     open = true;
     const failedAt = Date.now();
