@@ -2,5 +2,7 @@
 export { startWorker, type RunningWorker, type WorkerOptions } from "./worker.js";
 export { loadWorkerConfig, type WorkerConfig } from "./config.js";
 export { createAgentRuntime, type AgentRuntime } from "./runtime/index.js";
+// The agent image's layering, for tests that build it into an engine of their own.
+export { baseImageTag, ensureAgentImage } from "./runtime/index.js";
 // The usage recorder, for system tests and benches that record calls as a run does.
 export { recordUsage, type UsageContext } from "./usage/usage.recorder.js";

@@ -127,7 +127,9 @@ describe("a takeover replaying a journal whose usage is already recorded", () =>
     ];
     // Only the journal is read in a takeover: a runtime whose environment holds this journal.
     const runtime: MessageRuntime = {
+      name: "process",
       ensure: () => Promise.resolve(undefined),
+      inspect: () => Promise.resolve({ state: "running" }),
       run: () => {
         throw new Error("a takeover never runs the message again");
       },

@@ -7,8 +7,8 @@ import { ingestUsage, type MessageProcessorDeps } from "./message.processor.js";
 const TERMINAL = new Set<AgentEvent["type"]>(["done", "error"]);
 
 /**
- * A worker died while this message ran. The agent process may have outlived it (a `docker
- * exec` or child process keeps going), so its journal is the record of what happened: every
+ * A worker died while this message ran. The agent process may have outlived it (the resident
+ * agent in its environment keeps going), so its journal is the record of what happened: every
  * provider call in it is counted (idempotently — some may have been counted before the crash),
  * and the message ends as the journal ends. A run whose journal never reached `done` is failed
  * as interrupted rather than re-run: an agent's tools may have side effects, and a silent re-run
@@ -18,7 +18,11 @@ export async function recoverInterruptedRun(
   deps: MessageProcessorDeps,
   messageId: string,
   attempt: number,
-  options: { readonly settleMs: number } = { settleMs: 30_000 },
+  options: {
+    readonly settleMs: number;
+    /** What interrupted the run, for its failure message (default: the worker stopped). */
+    readonly interruption?: string;
+  } = { settleMs: 30_000 },
 ): Promise<void> {
   const message = await deps.prisma.message.findUnique({
     where: { id: messageId },
@@ -32,11 +36,15 @@ export async function recoverInterruptedRun(
   // journal at all means the run never started.
   const deadline = Date.now() + options.settleMs;
   let journal = await readJournal(deps, message.agentId, messageId, attempt);
+  let environmentStopped = false;
   while (journal !== null && !journal.some((e) => TERMINAL.has(e.type)) && Date.now() < deadline) {
+    // An environment that is not running has no run going on in it: nothing more will come.
+    environmentStopped = !(await environmentRuns(deps, message.agentId));
+    if (environmentStopped) break;
     await sleep(250);
     journal = await readJournal(deps, message.agentId, messageId, attempt);
   }
-  if (journal !== null && !journal.some((e) => TERMINAL.has(e.type))) {
+  if (!environmentStopped && journal !== null && !journal.some((e) => TERMINAL.has(e.type))) {
     // Still going past the wait: stop it, so it cannot make a call nobody counts, and take
     // whatever it journaled up to the stop.
     log.warn("the orphaned run outlived the wait; stopping the agent's environment");
@@ -69,7 +77,7 @@ export async function recoverInterruptedRun(
       message,
       new AppError(
         "AGENT_FAILED",
-        "Interrupted: the worker stopped during this message; send it again",
+        `Interrupted: ${options.interruption ?? "the worker stopped during this message"}; send it again`,
       ),
       reply,
     );
@@ -88,4 +96,12 @@ async function readJournal(
     const event = line === "" ? null : parseAgentEvent(line);
     return event === null ? [] : [event];
   });
+}
+
+/** Whether the agent's environment is running (or the runtime cannot say: assume it is). */
+async function environmentRuns(deps: MessageProcessorDeps, agentId: string): Promise<boolean> {
+  return deps.runtime.inspect(agentId).then(
+    (inspection) => inspection.state === "running",
+    () => true,
+  );
 }

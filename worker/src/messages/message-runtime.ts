@@ -7,6 +7,8 @@ import type { AgentEvent, AgentKind, AgentRunInput } from "@agentry/core";
  * worker died mid-run so no provider call goes uncounted.
  */
 export interface MessageRuntime {
+  /** "docker" or "process": says what went away when a run loses its environment. */
+  readonly name: string;
   ensure(agent: { agentId: string; sessionId: string; kind: AgentKind }): Promise<unknown>;
   run(
     agentId: string,
@@ -21,4 +23,9 @@ export interface MessageRuntime {
   readJournal(agentId: string, messageId: string, attempt: number): Promise<string | null>;
   /** Stops the agent's environment and any run in it (the next ensure revives it). */
   stop(agentId: string): Promise<void>;
+  /**
+   * Whether the agent's environment is running; rejects when the runtime itself does not answer
+   * (the Docker engine is down).
+   */
+  inspect(agentId: string): Promise<{ readonly state: "running" | "stopped" | "missing" }>;
 }

@@ -68,6 +68,14 @@ async function processMessage(
       );
       // Keep the slot: the retry runs before this agent's later messages.
       if (outcome.kind === "retry") throw new Error(outcome.error.message);
+      if (outcome.kind === "interrupted") {
+        await runningHere(deps, messageId, () =>
+          recoverInterruptedRun(deps, messageId, claim.attempt, {
+            settleMs: deps.recoverySettleMs ?? 30_000,
+            interruption: outcome.reason,
+          }),
+        );
+      }
       break;
     }
   }

@@ -23,6 +23,13 @@ import { recordUsage } from "../usage/usage.recorder.js";
 import { agentErrorToAppError } from "./message-errors.js";
 import { completeMessage, failMessage, setAgentStatus } from "./message-outcome.js";
 import type { MessageRuntime } from "./message-runtime.js";
+import {
+  RUNTIME_WAIT_MS,
+  runtimeAnswers,
+  runtimeWhat,
+  waitForRuntime,
+  withRuntime,
+} from "./runtime-wait.js";
 
 export interface MessageProcessorDeps {
   readonly prisma: PrismaClient;
@@ -40,9 +47,14 @@ export interface MessageProcessorDeps {
   readonly metrics?: WorkerMetrics;
 }
 
-/** How a run ended, for the job layer: retry later (rate limit) or done either way. */
+/**
+ * How a run ended, for the job layer: done either way, retry later (a rate limit), or
+ * interrupted (the runtime went away under the run and is back: settle it from its journal).
+ */
 export type RunOutcome =
-  { readonly kind: "done" } | { readonly kind: "retry"; readonly error: AppError };
+  | { readonly kind: "done" }
+  | { readonly kind: "retry"; readonly error: AppError }
+  | { readonly kind: "interrupted"; readonly reason: string };
 
 type LoadedMessage = NonNullable<Awaited<ReturnType<typeof loadMessage>>>;
 
@@ -78,6 +90,7 @@ export async function runClaimedMessage(
     return { kind: "done" };
   }
   const authorId = message.authorId;
+  let runStarted = false;
   try {
     checkBudget(message);
     const { resolution: resolved, secret } = await resolveForRun(deps.resolve, {
@@ -100,11 +113,22 @@ export async function runClaimedMessage(
     );
 
     await setAgentStatus(deps, message, "STARTING");
-    await deps.runtime.ensure({
-      agentId: message.agentId,
-      sessionId: message.agent.sessionId,
-      kind: message.agent.kind,
-    });
+    await withRuntime(
+      deps.runtime,
+      message.agentId,
+      () =>
+        deps.runtime.ensure({
+          agentId: message.agentId,
+          sessionId: message.agent.sessionId,
+          kind: message.agent.kind,
+        }),
+      (error) => {
+        log.warn(
+          { err: { message: error instanceof Error ? error.message : String(error) } },
+          `${runtimeWhat(deps.runtime)} does not answer; the message waits for it`,
+        );
+      },
+    );
     await setAgentStatus(deps, message, "BUSY");
 
     const input: AgentRunInput = {
@@ -119,6 +143,7 @@ export async function runClaimedMessage(
       maxCalls: null,
       timeLimitMs: deps.runTimeLimitMs,
     };
+    runStarted = true;
     const result = await streamRun(deps, message, input, resolved);
     if (result.error?.code === "RATE_LIMITED" && canRetry) {
       await deps.prisma.message.update({ where: { id: messageId }, data: { status: "QUEUED" } });
@@ -138,6 +163,22 @@ export async function runClaimedMessage(
       await completeMessage(deps, message, result.reply);
     }
   } catch (error) {
+    if (
+      runStarted &&
+      !isAppError(error) &&
+      !(await runtimeAnswers(deps.runtime, message.agentId))
+    ) {
+      // The runtime went away under the run (the Docker engine stopped): what the run did is
+      // in its journal, readable once the runtime is back.
+      const what = runtimeWhat(deps.runtime);
+      log.warn(
+        { err: { message: error instanceof Error ? error.message : String(error) } },
+        `${what} went away during the run; it is settled from its journal once ${what} is back`,
+      );
+      if (await waitForRuntime(deps.runtime, message.agentId, Date.now() + RUNTIME_WAIT_MS)) {
+        return { kind: "interrupted", reason: `${what} stopped during this message` };
+      }
+    }
     const appError = isAppError(error)
       ? error
       : new AppError("AGENT_FAILED", "The agent could not run this message");

@@ -7,4 +7,5 @@ export {
   type AgentClisInstall,
   type EnsureAgentImageOptions,
 } from "./agent-image.js";
+export { baseImageTag } from "./agent-image-base.js";
 export { createAgentRuntime, type CreateAgentRuntimeOptions } from "./create-runtime.js";
