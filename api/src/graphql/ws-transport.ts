@@ -8,8 +8,9 @@ import {
 } from "graphql-ws";
 import type { FormattedExecutionResult } from "graphql";
 import type { Extra } from "graphql-ws/use/ws";
+import type { IncomingMessage } from "node:http";
 import type { Logger } from "pino";
-import type { WebSocketServer } from "ws";
+import type { WebSocket, WebSocketServer } from "ws";
 
 // graphql-ws on a `ws` server: graphql-ws' own `useServer` (graphql-ws/use/ws, which invites
 // copying it), with one change on the way out. graphql-ws serializes every `next` message
@@ -72,13 +73,86 @@ export interface TransportOptions {
    * production, as useServer decides.
    */
   readonly isProd?: boolean;
-  /** Ping every this many ms; a socket whose pong is not back by the next one is terminated. */
+  /** Ping every this many ms; a socket whose pong is not back by the next ping is terminated. */
   readonly keepAliveMs?: number;
 }
 
 /**
+ * The `extra` of a connection: its socket, and the upgrade request while onConnect runs (only
+ * then: an idle connection does not keep the request, its headers and its stream state).
+ */
+class ConnectionExtra {
+  #request: IncomingMessage | undefined;
+
+  constructor(
+    readonly socket: WebSocket,
+    request: IncomingMessage,
+  ) {
+    this.#request = request;
+  }
+
+  get request(): IncomingMessage {
+    if (this.#request === undefined) {
+      throw new Error("the upgrade request is only at hand in onConnect");
+    }
+    return this.#request;
+  }
+
+  release(): void {
+    this.#request = undefined;
+  }
+}
+
+/** What graphql-ws sends and listens through, for one socket (methods shared, not per socket). */
+class SocketAdapter {
+  readonly protocol: string;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly frames: SharedFrames,
+    private readonly failed: (what: string, error: unknown) => string,
+  ) {
+    this.protocol = socket.protocol;
+  }
+
+  send(data: string): Promise<void> {
+    const message = this.frames.frame(data);
+    const socket = this.socket;
+    return new Promise<void>((resolve, reject) => {
+      if (socket.readyState !== socket.OPEN) {
+        resolve();
+        return;
+      }
+      // ws reports success as undefined or null, whatever its types say.
+      socket.send(message, (error?: Error | null) => {
+        if (error instanceof Error) reject(error);
+        else resolve();
+      });
+    });
+  }
+
+  close(code: number, reason: string): void {
+    this.socket.close(code, reason);
+  }
+
+  onMessage(handle: (data: string) => Promise<void>): void {
+    this.socket.on("message", (data) => {
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a Buffer (ws' default binaryType): its UTF-8 text, as useServer reads it
+      handle(String(data)).catch((error: unknown) => {
+        this.socket.close(
+          CloseCode.InternalServerError,
+          this.failed("graphql-ws: handling a message failed", error),
+        );
+      });
+    });
+  }
+}
+
+/**
  * graphql-ws on `ws`, as `useServer` does it, with results shared by subscribers serialized
- * once.
+ * once, and what an idle connection holds kept small: one keep-alive timer for all sockets,
+ * handlers shared where they can be, the upgrade request dropped once the connection is
+ * accepted.
  */
 export function serveGraphQLWs<
   P extends ConnectionInitMessage["payload"] = ConnectionInitMessage["payload"],
@@ -88,11 +162,11 @@ export function serveGraphQLWs<
   ws: WebSocketServer,
   transport: TransportOptions,
 ): Disposable {
-  const { onNext } = options;
+  const { onNext, onConnect } = options;
   const { logger } = transport;
   const isProd = transport.isProd ?? process.env["NODE_ENV"] === "production";
   const keepAlive = transport.keepAliveMs ?? 12_000;
-  const internalError = (what: string, error: unknown): string => {
+  const failed = (what: string, error: unknown): string => {
     logger.error({ err: error }, what);
     return closeReason(error, isProd);
   };
@@ -100,6 +174,13 @@ export function serveGraphQLWs<
   const server = makeServer<P, Extra & Partial<E>>({
     ...options,
     jsonMessageReplacer: frames.replacer,
+    onConnect: async (ctx) => {
+      try {
+        return await onConnect?.(ctx);
+      } finally {
+        (ctx.extra as unknown as ConnectionExtra).release();
+      }
+    },
     // Awaited by graphql-ws either way: no promise of its own unless the hook returns one.
     onNext: (ctx, id, payload, args, result) => {
       const formatted = onNext?.(ctx, id, payload, args, result);
@@ -108,76 +189,51 @@ export function serveGraphQLWs<
       return formatted instanceof Promise ? formatted.then(orShared) : orShared(formatted);
     },
   });
+
+  // Keep-alive: every `keepAlive` ms each socket is pinged; one whose pong has not come back
+  // since the last ping is terminated.
+  const awaitingPong = new WeakSet<WebSocket>();
+  function ponged(this: WebSocket): void {
+    awaitingPong.delete(this);
+  }
+  const heartbeat =
+    keepAlive > 0 && Number.isFinite(keepAlive)
+      ? setInterval(() => {
+          for (const socket of ws.clients) {
+            if (socket.readyState !== socket.OPEN) continue;
+            if (awaitingPong.has(socket)) {
+              socket.terminate();
+              continue;
+            }
+            awaitingPong.add(socket);
+            socket.ping();
+          }
+        }, keepAlive)
+      : undefined;
+  heartbeat?.unref();
+  function socketFailed(this: WebSocket, error: Error): void {
+    this.close(CloseCode.InternalServerError, failed("graphql-ws: a socket failed", error));
+  }
+
   ws.options.handleProtocols = handleProtocols;
   ws.once("error", (error) => {
-    const reason = internalError("graphql-ws: the WebSocket server failed", error);
+    const reason = failed("graphql-ws: the WebSocket server failed", error);
     for (const client of ws.clients) client.close(CloseCode.InternalServerError, reason);
   });
   ws.on("connection", (socket, request) => {
-    socket.once("error", (error) => {
-      socket.close(
-        CloseCode.InternalServerError,
-        internalError("graphql-ws: a socket failed", error),
-      );
-    });
-    let pongWait: NodeJS.Timeout | undefined;
-    const onPong = (): void => {
-      clearTimeout(pongWait);
-      pongWait = undefined;
-    };
-    socket.on("pong", onPong);
-    const pingInterval =
-      keepAlive > 0 && Number.isFinite(keepAlive)
-        ? setInterval(() => {
-            if (socket.readyState !== socket.OPEN || pongWait !== undefined) return;
-            pongWait = setTimeout(() => {
-              socket.terminate();
-            }, keepAlive);
-            socket.ping();
-          }, keepAlive)
-        : undefined;
+    socket.on("error", socketFailed);
+    socket.on("pong", ponged);
     const closed = server.opened(
-      {
-        protocol: socket.protocol,
-        send: (data) => {
-          const message = frames.frame(data);
-          return new Promise<void>((resolve, reject) => {
-            if (socket.readyState !== socket.OPEN) {
-              resolve();
-              return;
-            }
-            // ws reports success as undefined or null, whatever its types say.
-            socket.send(message, (error?: Error | null) => {
-              if (error instanceof Error) reject(error);
-              else resolve();
-            });
-          });
-        },
-        close: (code, reason) => {
-          socket.close(code, reason);
-        },
-        onMessage: (handle) => {
-          socket.on("message", (data) => {
-            // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a Buffer (ws' default binaryType): its UTF-8 text, as useServer reads it
-            handle(String(data)).catch((error: unknown) => {
-              socket.close(
-                CloseCode.InternalServerError,
-                internalError("graphql-ws: handling a message failed", error),
-              );
-            });
-          });
-        },
-      },
-      { socket, request } as Extra & Partial<E>,
+      new SocketAdapter(socket, frames, failed),
+      new ConnectionExtra(socket, request) as unknown as Extra & Partial<E>,
     );
     socket.once("close", (code, reason) => {
-      clearTimeout(pongWait);
-      clearInterval(pingInterval);
       void closed(code, reason.toString());
     });
   });
   return {
     dispose: async () => {
+      clearInterval(heartbeat);
       for (const client of ws.clients) client.close(1001, "Going away");
       ws.removeAllListeners();
       await new Promise<void>((resolve, reject) => {

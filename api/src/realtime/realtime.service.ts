@@ -45,6 +45,9 @@ export const VIEWER_INDEPENDENT_SUBSCRIPTIONS: ReadonlySet<string> = new Set([
   "sessionUsage",
 ]);
 
+/** agentEvents hands the payload on as it is (one function for every subscription). */
+const asIs = <T>(event: T): T => event;
+
 // One update object per published payload, shared by every subscriber of the session.
 const updates = new WeakMap<SessionUsagePayload, SessionUsageUpdate>();
 function usageUpdate(payload: SessionUsagePayload): SessionUsageUpdate {
@@ -125,7 +128,7 @@ export class RealtimeService {
       agentId,
       viewer,
       session.id,
-      (event) => event,
+      asIs,
       (event) => {
         // Live events that came in while the history was read are there again: skip them.
         if (event.agentId !== agentId || event.seq <= lastSeq) return false;
