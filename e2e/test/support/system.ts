@@ -16,6 +16,10 @@ export interface SystemOptions {
   /** Environment for both api and worker (system keys, ALLOW_SYSTEM_KEYS). */
   readonly env?: Readonly<Record<string, string>>;
   readonly api?: TestApiOptions;
+  /** Redis for api and worker (default REDIS_URL, the machine's). */
+  readonly redisUrl?: string;
+  /** Whether to start the in-process worker now (default true); startWorker() starts it later. */
+  readonly startWorker?: boolean;
 }
 
 export interface System {
@@ -35,11 +39,16 @@ export interface System {
 export async function startSystem(options: SystemOptions = {}): Promise<System> {
   const fake = await startFakeProvider({ keys: [] });
   const env = options.env ?? {};
-  const api = await startTestApi({ ...options.api, env: { ...env, ...options.api?.env } });
+  const redisUrl = options.redisUrl ?? REDIS_URL;
+  const api = await startTestApi({
+    ...(options.redisUrl === undefined ? {} : { redisUrl }),
+    ...options.api,
+    env: { ...env, ...options.api?.env },
+  });
   const workerEnv: Record<string, string> = {
     NODE_ENV: "test",
     DATABASE_URL: api.databaseUrl,
-    REDIS_URL,
+    REDIS_URL: redisUrl,
     ENCRYPTION_KEY: api.encryptionKey,
     AGENT_RUNTIME: options.runtime ?? "docker",
     // The fake provider listens on 127.0.0.1: agents share the host's network to reach it.
@@ -100,7 +109,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
       await fake.close();
     },
   };
-  await system.startWorker();
+  if (options.startWorker !== false) await system.startWorker();
   return system;
 }
 

@@ -1,0 +1,120 @@
+import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
+import { once } from "node:events";
+import { accessSync, constants } from "node:fs";
+import { createServer } from "node:net";
+import { delimiter, join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+
+// What the fault tests' own servers (Redis, Postgres, a Docker engine) share: free ports,
+// children that are killed however the test ends, and waiting for a server to answer.
+
+/** A free TCP port on 127.0.0.1 (free when asked; the server takes it right after). */
+export async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, "127.0.0.1");
+  await once(probe, "listening");
+  const address = probe.address();
+  probe.close();
+  await once(probe, "close");
+  if (address === null || typeof address === "string") throw new Error("no free port");
+  return address.port;
+}
+
+// Children still running when the test process exits (a failed hook, a timeout) are killed
+// then: an exit handler may only act synchronously, so SIGKILL, no waiting.
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
+export interface Child {
+  readonly process: ChildProcess;
+  /** The last lines it wrote (stdout and stderr), for failure messages. */
+  output(): string;
+  /** Whether it has not exited yet. */
+  running(): boolean;
+  /** Resolves when it has exited (at once if it has). */
+  exited(): Promise<void>;
+  /** Sends `signal`, then SIGKILL after `graceMs`; resolves once it has exited. */
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
+}
+
+/** Spawns a server process whose output is kept (the tail) and who dies with the test. */
+export function spawnChild(
+  command: string,
+  args: readonly string[],
+  options: SpawnOptions = {},
+): Child {
+  const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+  running.add(child);
+  let tail = "";
+  const keep = (chunk: Buffer): void => {
+    tail = (tail + chunk.toString("utf8")).slice(-4000);
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  const exit = new Promise<void>((resolve) => {
+    child.once("exit", () => {
+      running.delete(child);
+      resolve();
+    });
+    child.once("error", (error) => {
+      tail += `\n${error.message}`;
+      running.delete(child);
+      resolve();
+    });
+  });
+  const gone = (): boolean => child.exitCode !== null || child.signalCode !== null;
+  return {
+    process: child,
+    output: () => tail,
+    running: () => !gone(),
+    exited: () => exit,
+    async stop(signal = "SIGTERM", graceMs = 10_000) {
+      if (gone()) return;
+      child.kill(signal);
+      const killer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+      await exit;
+      clearTimeout(killer);
+    },
+  };
+}
+
+/** Polls `probe` until it resolves true; fails naming `what` (and the child's output). */
+export async function waitUntil(
+  probe: () => Promise<boolean>,
+  what: string,
+  timeoutMs: number,
+  child?: Child,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await probe().catch(() => false)) return;
+    if (
+      child !== undefined &&
+      (child.process.exitCode !== null || child.process.signalCode !== null)
+    ) {
+      throw new Error(`${what}: the process exited\n${child.output()}`);
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `${what}: not within ${timeoutMs} ms${child === undefined ? "" : `\n${child.output()}`}`,
+      );
+    }
+    await sleep(100);
+  }
+}
+
+/** Whether `command` is an executable on PATH (or an absolute path to one). */
+export function installed(command: string): boolean {
+  const candidates = command.includes("/")
+    ? [command]
+    : (process.env["PATH"] ?? "").split(delimiter).map((dir) => join(dir, command));
+  return candidates.some((candidate) => {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
