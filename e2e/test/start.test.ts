@@ -17,6 +17,7 @@ import path from "node:path";
 import readline from "node:readline";
 import { fileURLToPath } from "node:url";
 import { createTestDatabase, type TestDatabase } from "@agentry/prisma/testing";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildIfStale, buildService, staleInputs } from "../../scripts/lib/service-build.mjs";
 import { alive, descendants, freePort, killTree, listening } from "./support/process-tree.js";
@@ -126,6 +127,8 @@ describe("the production build", () => {
 });
 
 let db: TestDatabase;
+// The worker's queues and channels, under a namespace of this run's, deleted after.
+const namespace = `start${randomBytes(4).toString("hex")}`;
 
 describe("npm start", () => {
   beforeAll(async () => {
@@ -137,6 +140,14 @@ describe("npm start", () => {
   });
   afterAll(async () => {
     await db.drop();
+    const redis = new Redis(process.env["REDIS_URL"] ?? "redis://127.0.0.1:6379");
+    try {
+      for await (const keys of redis.scanStream({ match: `${namespace}*`, count: 1000 })) {
+        if ((keys as string[]).length > 0) await redis.del(...(keys as string[]));
+      }
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it("runs the api and the worker from current builds, and stops both on SIGTERM", async ({
@@ -152,7 +163,7 @@ describe("npm start", () => {
         PORT: String(ports.api),
         DATABASE_URL: db.url,
         AGENT_RUNTIME: "process",
-        AGENTRY_NAMESPACE: `start${randomBytes(4).toString("hex")}`,
+        AGENTRY_NAMESPACE: namespace,
         NO_COLOR: "1",
         ENCRYPTION_KEY: randomBytes(32).toString("hex"),
       },
