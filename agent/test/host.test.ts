@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -179,4 +180,38 @@ describe("the agent host on TCP", () => {
     expect(channel.received.join("\n")).not.toContain(key);
     channel.socket.destroy();
   });
+});
+
+describe("the agent host on a unix socket, as the process runtime starts it", () => {
+  it("exits, with its agent, once no client and no run has needed it for --exit-unused-ms", async () => {
+    const socketPath = join(dir, "unused.sock");
+    const unused = spawn(
+      process.execPath,
+      [
+        join(dir, "agent-host.mjs"),
+        "--agent",
+        join(dir, "agent.mjs"),
+        "--listen",
+        `unix:${socketPath}`,
+        "--token-file",
+        join(dir, "token"),
+        "--exit-unused-ms",
+        "300",
+      ],
+      { env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", AGENT_WORKSPACE: dir } },
+    );
+    const exited = new Promise<number | null>((resolve) => unused.once("exit", resolve));
+    let gone = false;
+    void exited.then(() => (gone = true));
+    await expect.poll(() => existsSync(socketPath), { timeout: 20_000 }).toBe(true);
+    const socket = connect(socketPath);
+    await new Promise((resolve) => socket.once("connect", resolve));
+    socket.write(`${JSON.stringify({ op: "hello", nonce: "n", token })}\n`);
+    await new Promise((resolve) => socket.once("data", resolve));
+    // held by a client: it stays, however long
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(gone).toBe(false);
+    socket.destroy();
+    expect(await exited).toBe(0);
+  }, 30_000);
 });

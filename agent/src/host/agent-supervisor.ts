@@ -54,6 +54,11 @@ export class AgentSupervisor {
     return this.#current?.id ?? null;
   }
 
+  /** Whether a run is in progress or waiting. */
+  get busy(): boolean {
+    return this.#current !== undefined || this.#queue.length > 0;
+  }
+
   start(): void {
     if (this.#child !== undefined || this.#closing) return;
     const startedAt = Date.now();

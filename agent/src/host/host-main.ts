@@ -12,9 +12,11 @@ import { serveConnection } from "./host-connection.js";
 //       the container's main process; the worker attaches to its standard input and output
 //       through the Docker API (no network needed, so `--network none` agents work too);
 //   agent-host.mjs --agent <agent.mjs> --listen unix:<path>|tcp:<host>:<port> --token-file <path>
+//                  [--exit-unused-ms <ms>]
 //       a socket every frame of which must follow a `hello` carrying the token in that file
 //       (the process runtime: a unix socket in the agent's directory; an orchestrator: TCP on
-//       the container's own address, the token from a mounted secret).
+//       the container's own address, the token from a mounted secret); with --exit-unused-ms,
+//       the host exits once no client and no run has needed it for that long.
 //
 // `--container` widens a cancelled run's kill to every process in the container but this one.
 // Nothing here reads, logs or keeps a run's input beyond handing it to the agent program.
@@ -31,6 +33,7 @@ function main(): void {
       listen: { type: "string" },
       "token-file": { type: "string" },
       container: { type: "boolean", default: false },
+      "exit-unused-ms": { type: "string" },
     },
   });
   const script = values.agent;
@@ -68,8 +71,15 @@ function main(): void {
     log("--listen needs --token-file naming a file with a token of 16 characters or more");
     process.exit(2);
   }
+  let clients = 0;
+  let lastUsed = Date.now();
   const server = createServer((socket: Socket) => {
     socket.setNoDelay(true);
+    clients += 1;
+    socket.once("close", () => {
+      clients -= 1;
+      lastUsed = Date.now();
+    });
     serveConnection({
       input: socket,
       output: socket,
@@ -90,6 +100,22 @@ function main(): void {
     );
   });
   listen(server, values.listen ?? "");
+  // With no worker holding a connection and no run for this long, nobody needs this host any
+  // more (its workers are gone): it goes, with its agent. The next message starts another. A
+  // run in progress (a dead worker's) always finishes first.
+  const unusedMs = Number(values["exit-unused-ms"] ?? "0");
+  if (unusedMs > 0) {
+    setInterval(
+      () => {
+        if (supervisor.busy || clients > 0) lastUsed = Date.now();
+        else if (Date.now() - lastUsed >= unusedMs) {
+          log(`unused for ${unusedMs} ms: exiting`);
+          stop();
+        }
+      },
+      Math.min(unusedMs, 5_000),
+    ).unref();
+  }
 }
 
 function listen(server: ReturnType<typeof createServer>, address: string): void {

@@ -22,6 +22,12 @@ const PID = "host.pid";
 /** Unix socket paths are limited to about 107 bytes. */
 const MAX_SOCKET_PATH = 107;
 const START_TIMEOUT_MS = 15_000;
+/**
+ * A host no worker holds a connection to (its workers stopped or died) and that runs nothing
+ * exits after this long; the next message starts another. A worker holds its channel while it
+ * runs, so a live deployment's hosts stay.
+ */
+const EXIT_UNUSED_MS = 60_000;
 const HELLO_TIMEOUT_MS = 10_000;
 
 export interface ProcessHostsOptions {
@@ -154,6 +160,8 @@ export class ProcessHosts {
           `unix:${join(dir, SOCKET)}`,
           "--token-file",
           join(dir, TOKEN),
+          "--exit-unused-ms",
+          String(EXIT_UNUSED_MS),
         ],
         {
           cwd: workspace,
