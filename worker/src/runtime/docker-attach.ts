@@ -31,6 +31,8 @@ export async function attachChannel(
     stderr: true,
     hijack: true,
   });
+  // A held channel must not keep the worker's process alive once everything else has stopped.
+  (stream as NodeJS.ReadWriteStream & { unref?: () => void }).unref?.();
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   docker.modem.demuxStream(stream, stdout, stderr);

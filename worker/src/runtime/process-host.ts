@@ -59,9 +59,14 @@ export class ProcessHosts {
     return channel;
   }
 
-  /** Makes sure the agent's host runs (started with its environment). */
+  /**
+   * Starts the agent's host when none answers, ahead of its first run. A host that does not
+   * start is the run's failure to report (as AGENT_FAILED), not the environment's.
+   */
   async ensure(dir: string, env: Readonly<Record<string, string>>): Promise<void> {
-    await this.channel(dir, env);
+    await this.channel(dir, env).catch((error: unknown) => {
+      this.#options.logger.warn({ dir, err: error }, "the agent's host did not start yet");
+    });
   }
 
   /** Stops the agent's host and everything it runs; the directory is kept. */
@@ -120,6 +125,8 @@ export class ProcessHosts {
       return undefined;
     }
     socket.setNoDelay(true);
+    // A held channel must not keep the worker's process alive once everything else has stopped.
+    socket.unref();
     try {
       return await AgentChannel.open(
         { readable: socket, writable: socket, destroy: () => socket.destroy() },
