@@ -278,6 +278,7 @@ export function createGraphQLHttpHandler(
     }
     try {
       caller = await deps.callerOf(req);
+      trace.viewer = caller.viewer;
     } catch (error) {
       // The token could not be checked (the database out of reach, say): nothing runs.
       send(res, 500, contentType ?? JSON_TYPE, { errors: pipeline.format(trace, [error]) });
