@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 
@@ -26,13 +26,28 @@ export function conversationPath(workspace: string): string {
   return join(workspace, ".agentry", "conversation.json");
 }
 
+/**
+ * What a resident agent last read or wrote, with the file's identity at that moment: the next
+ * message reuses it as long as the file is still that one (same inode, size and change time),
+ * instead of reading and checking the whole conversation again.
+ */
+const remembered = new Map<string, { stamp: string; turns: readonly Turn[] }>();
+
+const stampOf = (info: { ino: number; size: number; ctimeMs: number }): string =>
+  `${info.ino}:${info.size}:${info.ctimeMs}`;
+
 /** Reads the conversation; a missing file is an empty one, a corrupt one is moved aside. */
 export async function loadConversation(workspace: string): Promise<Conversation> {
   const path = conversationPath(workspace);
   let raw: string;
+  let stamp: string;
   try {
+    const known = remembered.get(path);
+    stamp = stampOf(await stat(path));
+    if (known?.stamp === stamp) return { turns: [...known.turns], movedAside: undefined };
     raw = await readFile(path, "utf8");
   } catch (error) {
+    remembered.delete(path);
     if (isNotFound(error)) return { turns: [], movedAside: undefined };
     throw error;
   }
@@ -43,7 +58,11 @@ export async function loadConversation(workspace: string): Promise<Conversation>
     parsed = undefined;
   }
   const result = fileSchema.safeParse(parsed);
-  if (result.success) return { turns: result.data.turns, movedAside: undefined };
+  if (result.success) {
+    // a file written between the stat and the read is only read again next time
+    remembered.set(path, { stamp, turns: result.data.turns });
+    return { turns: [...result.data.turns], movedAside: undefined };
+  }
   // Keep the evidence rather than fail every later message of this agent.
   const aside = `${path}.corrupt-${Date.now()}`;
   await rename(path, aside);
@@ -57,6 +76,10 @@ export async function saveConversation(workspace: string, turns: readonly Turn[]
   const tmp = `${path}.${process.pid}.${randomUUID()}.tmp`;
   await writeFile(tmp, `${JSON.stringify({ version: 1, turns }, null, 2)}\n`, { mode: 0o600 });
   await rename(tmp, path);
+  remembered.set(path, {
+    stamp: stampOf(await stat(path)),
+    turns: turns.map((turn) => ({ ...turn })),
+  });
 }
 
 /**
