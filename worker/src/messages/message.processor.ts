@@ -99,36 +99,41 @@ export async function runClaimedMessage(
       provider: message.agent.provider,
       agentKind: message.agent.kind,
     });
-    await deps.prisma.message.update({
-      where: { id: messageId },
-      data: {
-        keySource: resolved.source,
-        credentialId: resolved.credentialId,
-        credentialVersion: resolved.credentialVersion,
-      },
-    });
     log.info(
       { keySource: resolved.source, credentialVersion: resolved.credentialVersion },
       "run starts",
     );
-
-    await setAgentStatus(deps, message, "STARTING");
-    await withRuntime(
-      deps.runtime,
-      message.agentId,
-      () =>
-        deps.runtime.ensure({
-          agentId: message.agentId,
-          sessionId: message.agent.sessionId,
-          kind: message.agent.kind,
-        }),
-      (error) => {
-        log.warn(
-          { err: { message: error instanceof Error ? error.message : String(error) } },
-          `${runtimeWhat(deps.runtime)} does not answer; the message waits for it`,
-        );
-      },
-    );
+    // Independent steps, side by side (a warm agent's ensure answers at once): the key's record
+    // on the message, the STARTING status, and the agent's environment. All settle before
+    // anything else is told, so no later event can overtake STARTING.
+    const steps = await Promise.allSettled([
+      deps.prisma.message.update({
+        where: { id: messageId },
+        data: {
+          keySource: resolved.source,
+          credentialId: resolved.credentialId,
+          credentialVersion: resolved.credentialVersion,
+        },
+      }),
+      setAgentStatus(deps, message, "STARTING"),
+      withRuntime(
+        deps.runtime,
+        message.agentId,
+        () =>
+          deps.runtime.ensure({
+            agentId: message.agentId,
+            sessionId: message.agent.sessionId,
+            kind: message.agent.kind,
+          }),
+        (error) => {
+          log.warn(
+            { err: { message: error instanceof Error ? error.message : String(error) } },
+            `${runtimeWhat(deps.runtime)} does not answer; the message waits for it`,
+          );
+        },
+      ),
+    ]);
+    for (const step of steps) if (step.status === "rejected") throw step.reason;
     await setAgentStatus(deps, message, "BUSY");
 
     const input: AgentRunInput = {
