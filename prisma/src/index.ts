@@ -1,5 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/client.js";
+import { handingBackBrokenTransactions } from "./broken-transactions.js";
 
 export * from "../generated/client.js";
 export { isDatabaseUnreachable } from "./unreachable.js";
@@ -10,5 +11,5 @@ export function createPrismaClient(
   options: { poolSize?: number } = {},
 ): PrismaClient {
   const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
-  return new PrismaClient({ adapter });
+  return new PrismaClient({ adapter: handingBackBrokenTransactions(adapter) });
 }
