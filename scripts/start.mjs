@@ -16,6 +16,7 @@ import {
   repoRoot,
   schemaPath,
 } from "./lib/paths.mjs";
+import { stopAgentHosts } from "./lib/agent-hosts.mjs";
 import { runTogether } from "./lib/processes.mjs";
 import { prisma } from "./lib/prisma.mjs";
 import { redactUrl, run } from "./lib/run.mjs";
@@ -54,6 +55,11 @@ async function main() {
   say(`starting ${specs.map((s) => s.name).join(", ")}`);
   say(`api: http://localhost:${env.PORT}/graphql   client: http://localhost:${env.CLIENT_PORT}`);
   process.exitCode = await runTogether(specs);
+  if (specs.some((spec) => spec.name === "worker")) {
+    const stopped = await stopAgentHosts();
+    if (stopped > 0)
+      say(`stopped ${stopped} agent host${stopped === 1 ? "" : "s"} (AGENT_RUNTIME=process)`);
+  }
 }
 
 /** ENCRYPTION_KEY from the environment, else (outside production) the git-ignored dev key. */
