@@ -5,6 +5,7 @@ import { anthropicKey, startSystem, type System } from "../support/system.js";
 import { spawnWorkerProcess, type WorkerProcess } from "../support/worker-process.js";
 import { startDockerEngine, type DockerEngine, engineAvailable } from "./support/docker-engine.js";
 import { expectBilledExactlyOnce, type SentMessage } from "./support/ledger.js";
+import { closeSystem } from "./support/teardown.js";
 
 // The Docker engine restarted (stopped with SIGTERM, as `systemctl restart docker` does, then
 // started again) under a worker with agents on it: one mid-message, one idle, one sent a message
@@ -42,7 +43,7 @@ describe.skipIf(!engineAvailable())("the Docker engine restarted", () => {
   afterAll(async () => {
     try {
       await within(worker?.stop() ?? Promise.resolve(), 30_000, "the worker stops");
-      await within(system?.close() ?? Promise.resolve(), 60_000, "the system closes");
+      await closeSystem(system);
     } finally {
       await within(engine?.close() ?? Promise.resolve(), 60_000, "the test's engine stops");
     }

@@ -7,6 +7,7 @@ import {
   startPostgresServer,
   type PostgresServer,
 } from "./support/postgres-server.js";
+import { closeSystem } from "./support/teardown.js";
 import { startWorkload } from "./support/workload.js";
 
 // Postgres crashed (an immediate shutdown: connections cut, WAL replayed at the next start) and
@@ -44,7 +45,7 @@ describe.skipIf(!postgresInstalled())("Postgres crashed and restarted", () => {
     // Up again if the test failed during the outage: the system's cleanup needs it.
     try {
       await within(postgres?.start() ?? Promise.resolve(), 30_000, "the test's Postgres is up");
-      await within(system?.close() ?? Promise.resolve(), 60_000, "the system closes");
+      await closeSystem(system);
     } finally {
       if (previousServer === undefined) delete process.env["TEST_DATABASE_URL"];
       else process.env["TEST_DATABASE_URL"] = previousServer;

@@ -4,6 +4,7 @@ import { within } from "../support/flows.js";
 import { startSystem, type System } from "../support/system.js";
 import { until } from "../support/until.js";
 import { startRedisServer, type RedisServer, redisInstalled } from "./support/redis-server.js";
+import { closeSystem } from "./support/teardown.js";
 import { startWorkload } from "./support/workload.js";
 
 // Redis killed (SIGKILL) and started again, empty, while messages run, others wait their turn
@@ -42,7 +43,7 @@ describe.skipIf(!redisInstalled())("Redis killed and restarted empty", () => {
     // Up again if the test failed during the outage: the system's cleanup needs it.
     try {
       await within(redis?.start() ?? Promise.resolve(), 30_000, "the test's redis-server is up");
-      await within(system?.close() ?? Promise.resolve(), 60_000, "the system closes");
+      await closeSystem(system);
     } finally {
       await redis?.close();
     }

@@ -5,7 +5,14 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import Docker from "dockerode";
 import { baseImageTag, ensureAgentImage } from "@agentry/worker";
-import { installed, spawnChild, waitUntil, type Child } from "./processes.js";
+import {
+  guardDirectory,
+  installed,
+  releaseDirectory,
+  spawnChild,
+  waitUntil,
+  type Child,
+} from "./processes.js";
 
 // A Docker engine of the test's own: a second dockerd with its own data root, exec root (so its
 // own containerd), pid file and socket, flagged as the machine's (platform notes: no iptables,
@@ -81,6 +88,7 @@ async function copyImage(tag: string, to: string): Promise<boolean> {
 export async function startDockerEngine(repoRoot: string): Promise<DockerEngine> {
   // Short: the engine's and containerd's unix sockets live under it (108-byte path limit).
   const dir = await mkdtemp(join(tmpdir(), "afd-"));
+  guardDirectory(dir);
   const socket = join(dir, "docker.sock");
   const host = `unix://${socket}`;
   const docker = new Docker({ socketPath: socket });
@@ -117,6 +125,7 @@ export async function startDockerEngine(repoRoot: string): Promise<DockerEngine>
     await stop();
     await unmountUnder(dir);
     await rm(dir, { recursive: true, force: true });
+    releaseDirectory(dir);
   };
   try {
     await start();

@@ -3,7 +3,15 @@ import { chown, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { freePort, installed, spawnChild, waitUntil, type Child } from "./processes.js";
+import {
+  freePort,
+  guardDirectory,
+  installed,
+  releaseDirectory,
+  spawnChild,
+  waitUntil,
+  type Child,
+} from "./processes.js";
 
 // A Postgres cluster of the test's own (initdb into a temporary directory, on a free port), so
 // the test can crash and restart it without touching the machine's shared server. Postgres
@@ -53,6 +61,7 @@ async function accepts(port: number): Promise<boolean> {
 
 export async function startPostgresServer(): Promise<PostgresServer> {
   const dir = await mkdtemp(join(tmpdir(), "agentry-fault-pg-"));
+  guardDirectory(dir);
   const user = await owner();
   if (user !== undefined) await chown(dir, user.uid, user.gid);
   const data = join(dir, "data");
@@ -98,6 +107,7 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   } catch (error) {
     await child?.stop("SIGQUIT");
     await rm(dir, { recursive: true, force: true });
+    releaseDirectory(dir);
     throw error;
   }
   return {
@@ -108,6 +118,7 @@ export async function startPostgresServer(): Promise<PostgresServer> {
       // A fast shutdown: sessions are ended, nothing waits for clients.
       await child?.stop("SIGINT", 15_000);
       await rm(dir, { recursive: true, force: true });
+      releaseDirectory(dir);
     },
   };
 }
