@@ -5,6 +5,14 @@ import { sendJson } from "./http-util.js";
 import { listModels } from "./models.js";
 import { OAuthGrants, type RefreshTokenOptions, type TokenRefresh } from "./oauth.js";
 import { handleProviderCall, type CallEnvironment } from "./provider-call.js";
+import {
+  SignInGrants,
+  type CodeAuthorization,
+  type CodeExchange,
+  type DeviceAuthorizationOptions,
+  type DeviceOutcome,
+  type DevicePoll,
+} from "./sign-in-grants.js";
 import type { ParsedRequest, ProviderAdapter } from "./providers/adapter.js";
 import { anthropicMessages, looksLikeAnthropic } from "./providers/anthropic.js";
 import { copilotRoutes } from "./providers/copilot.js";
@@ -56,6 +64,16 @@ export interface FakeProvider extends FakeControls {
   addRefreshToken(token: string, options?: RefreshTokenOptions): void;
   /** Requests to `…/oauth/token`, oldest first. Refresh tokens and this log survive `reset()`. */
   tokenRefreshes(): TokenRefresh[];
+  /** How `POST …/oauth/device/code` answers from now on (lifetime, interval, minted tokens). */
+  setDeviceOptions(options: DeviceAuthorizationOptions): void;
+  /** How the device code with this user code answers its polls, in order (the last repeats). */
+  scriptDevice(userCode: string, outcomes: readonly DeviceOutcome[]): void;
+  /** Polls of the token endpoint with a device code, oldest first. */
+  devicePolls(): DevicePoll[];
+  /** Plays the user approving at the authorize URL: the code the callback page would show. */
+  authorizeCode(authorization: CodeAuthorization): string;
+  /** authorization_code grant requests, oldest first. */
+  codeExchanges(): CodeExchange[];
 }
 
 type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
@@ -89,6 +107,8 @@ export const startFakeProvider = async (
   const oauth = new OAuthGrants((key) => {
     state.addKey(key);
   });
+  let serverUrl = "";
+  const signIn = new SignInGrants(oauth, () => serverUrl);
 
   const controls: FakeControls = {
     addKey: (key) => {
@@ -127,6 +147,14 @@ export const startFakeProvider = async (
     }
     if (url.pathname.startsWith(CONTROL_PREFIX)) {
       await handleControl(req, res, url, controls);
+      return;
+    }
+    if (req.method === "POST" && /^(\/v1)?\/oauth\/device\/code$/.test(path)) {
+      await signIn.deviceAuthorization(req, res);
+      return;
+    }
+    if (req.method === "POST" && /^(\/v1)?\/oauth\/device\/code$/.test(path)) {
+      await signIn.deviceAuthorization(req, res);
       return;
     }
     if (req.method === "POST" && /^(\/v1)?\/oauth\/token$/.test(path)) {
@@ -177,6 +205,7 @@ export const startFakeProvider = async (
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  serverUrl = url;
 
   return {
     ...controls,
@@ -189,6 +218,15 @@ export const startFakeProvider = async (
       oauth.addRefreshToken(token, refreshOptions);
     },
     tokenRefreshes: () => oauth.refreshes(),
+    setDeviceOptions: (deviceOptions) => {
+      signIn.setDeviceOptions(deviceOptions);
+    },
+    scriptDevice: (userCode, outcomes) => {
+      signIn.scriptDevice(userCode, outcomes);
+    },
+    devicePolls: () => signIn.devicePolls(),
+    authorizeCode: (authorization) => signIn.authorizeCode(authorization),
+    codeExchanges: () => signIn.codeExchanges(),
     close: async () => {
       state.releaseHolds();
       closing.abort();

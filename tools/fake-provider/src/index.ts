@@ -1,6 +1,14 @@
 export * from "./types.js";
 export * from "./fake-provider.js";
 export { fakeJwt, type RefreshTokenOptions, type TokenRefresh } from "./oauth.js";
+export {
+  DEVICE_CODE_GRANT,
+  type CodeAuthorization,
+  type CodeExchange,
+  type DeviceAuthorizationOptions,
+  type DeviceOutcome,
+  type DevicePoll,
+} from "./sign-in-grants.js";
 export { CONTROL_PREFIX, type FakeControls } from "./control.js";
 export {
   startTlsProxy,

@@ -17,6 +17,19 @@ export interface RefreshTokenOptions {
   expiresInSeconds?: number;
 }
 
+/** Another grant the token endpoint serves (sign-in-grants.ts): its fields in, its answer out. */
+export type GrantHandler = (fields: Record<string, string>, res: ServerResponse) => void;
+
+/** A token endpoint's success body (RFC 6749 5.1), as minted by `OAuthGrants.issue`. */
+export interface IssuedTokens {
+  access_token: string;
+  refresh_token: string;
+  id_token?: string;
+  token_type: "Bearer";
+  expires_in: number;
+  scope?: string;
+}
+
 /** One request to the token endpoint, as the fake answered it. */
 export interface TokenRefresh {
   at: Date;
@@ -46,8 +59,40 @@ export class OAuthGrants {
   private readonly live = new Map<string, RefreshTokenOptions>();
   private readonly used = new Set<string>();
   private readonly log: TokenRefresh[] = [];
+  private readonly otherGrants = new Map<string, GrantHandler>();
 
   constructor(private readonly acceptKey: (key: string) => void) {}
+
+  /** Serves another grant type at the token endpoint. */
+  addGrant(grantType: string, handler: GrantHandler): void {
+    this.otherGrants.set(grantType, handler);
+  }
+
+  /**
+   * Mints tokens as a successful grant does: the access token is accepted as a key from then on
+   * and the refresh token (`refreshPrefix` + random) can be refreshed like one added with
+   * addRefreshToken.
+   */
+  issue(options: RefreshTokenOptions, refreshPrefix: string, scope?: string): IssuedTokens {
+    const expiresIn = options.expiresInSeconds ?? DEFAULT_EXPIRES_IN;
+    const now = Math.floor(Date.now() / 1000);
+    const jwtClaims = { iat: now, exp: now + expiresIn, ...options.claims };
+    const accessToken =
+      options.accessTokenPrefix === undefined
+        ? fakeJwt({ ...jwtClaims, jti: randomBytes(8).toString("hex") })
+        : `${options.accessTokenPrefix}${randomBytes(24).toString("base64url")}`;
+    const refreshToken = `${refreshPrefix}${randomBytes(24).toString("base64url")}`;
+    this.live.set(refreshToken, { ...options });
+    this.acceptKey(accessToken);
+    return {
+      access_token: accessToken,
+      refresh_token: refreshToken,
+      ...(options.accessTokenPrefix === undefined ? { id_token: fakeJwt(jwtClaims) } : {}),
+      token_type: "Bearer",
+      expires_in: expiresIn,
+      ...(scope === undefined ? {} : { scope }),
+    };
+  }
 
   addRefreshToken(token: string, options: RefreshTokenOptions = {}): void {
     this.used.delete(token);
@@ -75,10 +120,15 @@ export class OAuthGrants {
       sendJson(res, status, answer);
     };
 
+    const other = this.otherGrants.get(fields?.["grant_type"] ?? "");
+    if (fields !== undefined && other !== undefined) {
+      other(fields, res);
+      return;
+    }
     if (fields?.["grant_type"] !== "refresh_token") {
       refuse(400, {
         error: "unsupported_grant_type",
-        error_description: "Only grant_type=refresh_token is supported by the fake provider",
+        error_description: `Only grant_type=${["refresh_token", ...this.otherGrants.keys()].join(", ")} are supported by the fake provider`,
       });
       return;
     }
@@ -134,7 +184,7 @@ export class OAuthGrants {
 }
 
 /** The request's fields, from a JSON or a form-encoded body. */
-const parseFields = (
+export const parseFields = (
   body: Buffer,
   contentType: string | undefined,
 ): Record<string, string> | undefined => {
