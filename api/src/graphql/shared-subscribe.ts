@@ -16,6 +16,8 @@ import {
 
 type PromiseOrValue<T> = Promise<T> | T;
 
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
 /** What makes two subscriptions' results for one event the same. */
 interface ShareKey {
   /** The document's text (the parsed source's own string: no copy is kept per subscription). */
@@ -53,20 +55,37 @@ class ResponseStream implements AsyncIterableIterator<ExecutionResult> {
     this.#run = run;
   }
 
-  async next(): Promise<IteratorResult<ExecutionResult>> {
-    const event = await this.#source.next();
-    if (event.done === true) return { done: true, value: undefined };
-    try {
-      return { done: false, value: await this.#run(event.value) };
-    } catch (error) {
-      await this.return().catch(() => undefined);
-      throw error;
-    }
+  // Not async: a result executed already (the usual case) is handed on without another tick.
+  next(): Promise<IteratorResult<ExecutionResult>> {
+    return this.#source.next().then((event) => {
+      if (event.done === true) return DONE;
+      let result: PromiseOrValue<ExecutionResult>;
+      try {
+        result = this.#run(event.value);
+      } catch (error) {
+        return this.#fail(error);
+      }
+      return result instanceof Promise
+        ? result.then(
+            (value) => ({ done: false, value }),
+            (error: unknown) => this.#fail(error),
+          )
+        : { done: false, value: result };
+    });
+  }
+
+  /** Ends the source, then fails with `error`. */
+  #fail(error: unknown): Promise<never> {
+    const reason = error instanceof Error ? error : new Error(String(error));
+    return this.return().then(
+      () => Promise.reject(reason),
+      () => Promise.reject(reason),
+    );
   }
 
   async return(): Promise<IteratorReturnResult<undefined>> {
     await this.#source.return?.();
-    return { done: true, value: undefined };
+    return DONE;
   }
 
   async throw(error: unknown): Promise<never> {
