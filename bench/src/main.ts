@@ -9,21 +9,31 @@ import {
 } from "./credentials/credential-resolve.bench.js";
 import { benchWarmDispatch, type DispatchSettings } from "./dispatch/warm-dispatch.bench.js";
 import { benchEventFanout, type FanoutSettings } from "./fanout/event-fanout.bench.js";
+import { benchGraphQLHttp, type HttpSettings } from "./http/graphql-http.bench.js";
+import {
+  benchMessageThroughput,
+  type ThroughputSettings,
+} from "./throughput/message-throughput.bench.js";
 import { Cleanups } from "./lib/cleanup.js";
 import { formatSection, type SectionReport } from "./lib/report.js";
 import { benchReencrypt, type ReencryptSettings } from "./reencrypt/reencrypt.bench.js";
 import { benchIdleRss, type RssSettings } from "./rss/idle-rss.bench.js";
 import { benchUsageSeries, type UsageSeriesSettings } from "./usage/usage-series.bench.js";
+import { benchIdleSockets, type IdleSocketsSettings } from "./sockets/idle-sockets.bench.js";
 
 // `npm run bench`: every benchmark, one after another, each against a baseline measured in the
 // same run; a table on standard output and bench/results/latest.json. `--quick` runs small
-// sizes (a smoke run); names (fanout, credentials, dispatch, agents) pick benches.
+// sizes (a smoke run); names (fanout, sockets, credentials, dispatch, agents, throughput) pick
+// benches.
 
 const BENCHES = [
   "fanout",
+  "sockets",
+  "http",
   "credentials",
   "dispatch",
   "agents",
+  "throughput",
   "usage-series",
   "reencrypt",
   "rss",
@@ -66,7 +76,22 @@ function settingsFor(quick: boolean) {
     baselineIterations: quick ? 5 : 20,
     pauseMs: 150,
   };
+  const sockets: IdleSocketsSettings = {
+    sockets: quick ? 1_000 : 10_000,
+    socketsPerUser: 20,
+    agents: quick ? 10 : 100,
+    clientProcesses: 4,
+    concurrencyPerProcess: 50,
+    warmSockets: quick ? 100 : 500,
+    targetBytes: 150 * 2 ** 20,
+  };
   const agents: AgentsSettings = { warmMessages: quick ? 3 : 8, pauseMs: 150 };
+  const throughput: ThroughputSettings = {
+    agents: 10,
+    messagesPerAgent: quick ? 5 : 20,
+    warmup: 1,
+    baselineRunsPerAgent: quick ? 3 : 10,
+  };
   const usageSeries: UsageSeriesSettings = {
     events: quick ? 100_000 : 1_000_000,
     otherEvents: quick ? 20_000 : 200_000,
@@ -83,13 +108,30 @@ function settingsFor(quick: boolean) {
     batchSize: 1000,
     baselineCredentials: quick ? 100 : 500,
   };
+  const http: HttpSettings = {
+    connections: 50,
+    warmupS: quick ? 1 : 2,
+    durationS: quick ? 3 : 10,
+    sessions: 20,
+  };
   const rss: RssSettings = {
     runs: quick ? 1 : 2,
     settleMs: quick ? 2000 : 4000,
     samples: quick ? 3 : 5,
     sampleEveryMs: quick ? 500 : 1000,
   };
-  return { fanout, credentials, dispatch, agents, usageSeries, reencrypt, rss };
+  return {
+    fanout,
+    sockets,
+    http,
+    credentials,
+    dispatch,
+    agents,
+    throughput,
+    usageSeries,
+    reencrypt,
+    rss,
+  };
 }
 
 async function main(): Promise<number> {
@@ -132,9 +174,12 @@ async function main(): Promise<number> {
   let failed = false;
   const runners: Record<BenchName, () => Promise<SectionReport>> = {
     fanout: () => benchEventFanout(cleanups, settings.fanout),
+    sockets: () => benchIdleSockets(cleanups, settings.sockets),
+    http: () => benchGraphQLHttp(cleanups, settings.http),
     credentials: () => benchCredentialResolve(cleanups, settings.credentials),
     dispatch: () => benchWarmDispatch(cleanups, settings.dispatch),
     agents: () => benchAgentKinds(cleanups, settings.agents),
+    throughput: () => benchMessageThroughput(cleanups, settings.throughput),
     "usage-series": () => benchUsageSeries(cleanups, settings.usageSeries),
     reencrypt: () => benchReencrypt(cleanups, settings.reencrypt),
     rss: () => benchIdleRss(cleanups, settings.rss),
