@@ -13,6 +13,7 @@ import type { ApiConfig } from "./config.js";
 import { createAgentQueues } from "./agents/agent-queues.js";
 import { SignInGuard } from "./auth/sign-in-guard.js";
 import { createTokenRevocations } from "./auth/token-revocations.js";
+import { createCredentialChecks } from "./credentials/credential-checks.js";
 import { createTopicPubSub } from "./graphql/pubsub.js";
 import { QueryCostLimiter } from "./graphql/query-cost-limiter.js";
 import { parseTrustedProxies } from "./http/client-address.js";
@@ -56,6 +57,13 @@ export async function composeApi(infra: ApiInfra): Promise<ApiDeps> {
   });
   const outages = infra.outages ?? createOutageLog(logger, "redis");
   const queues = createAgentQueues(config.REDIS_URL, namespace, outages);
+  const credentialChecks = createCredentialChecks({
+    redisUrl: config.REDIS_URL,
+    namespace,
+    verifyTimeoutMs: config.VERIFY_TIMEOUT_MS,
+    logger: logger.child({ component: "credential-checks" }),
+    outages,
+  });
   const revocations = createTokenRevocations({
     publisher: redis,
     subscriber: infra.redisSubscriber,
@@ -79,6 +87,7 @@ export async function composeApi(infra: ApiInfra): Promise<ApiDeps> {
   const services = createServices({
     prisma,
     queues,
+    credentialChecks,
     vault: infra.vault,
     pubsub,
     agentEventHistory: new AgentEventLog(redis, namespace),
@@ -99,5 +108,16 @@ export async function composeApi(infra: ApiInfra): Promise<ApiDeps> {
   });
   const schema = await buildApiSchema(services);
   const metrics = infra.metrics ?? createApiMetrics(new Registry());
-  return { logger, prisma, redis, schema, services, queues, limits, revocations, metrics };
+  return {
+    logger,
+    prisma,
+    redis,
+    schema,
+    services,
+    queues,
+    credentialChecks,
+    limits,
+    revocations,
+    metrics,
+  };
 }

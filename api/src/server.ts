@@ -19,6 +19,7 @@ import { applyCors } from "./http/cors.js";
 import type { ApiMetrics } from "./metrics/api-metrics.js";
 import { writeMetrics } from "./metrics/metrics-listener.js";
 import type { AgentQueues } from "./agents/agent-queues.js";
+import type { CredentialChecks } from "./credentials/credential-checks.js";
 import type { Services } from "./services.js";
 
 /** What a running api needs: built by main.ts (or the test harness). */
@@ -31,6 +32,8 @@ export interface ApiDeps {
   readonly services: Services;
   /** Producers to close once the server has drained. */
   readonly queues: AgentQueues;
+  /** Credential checks' producer and listener, closed with the queues. */
+  readonly credentialChecks: CredentialChecks;
   readonly limits: ApiLimits;
   /** Revoked tokens, announced by any api process: their graphql-ws connections are closed. */
   readonly revocations: TokenRevocations;
@@ -211,7 +214,7 @@ export async function startApi(deps: ApiDeps, options: StartOptions): Promise<Ru
     wsUrl: `ws://${base}`,
     close: () => {
       closing ??= Promise.all([ws.dispose(), drainHttp(httpServer)]).then(() =>
-        deps.queues.close(),
+        Promise.all([deps.queues.close(), deps.credentialChecks.close()]).then(() => undefined),
       );
       return closing;
     },

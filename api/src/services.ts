@@ -10,6 +10,7 @@ import { ApiTokenService } from "./auth/api-token.service.js";
 import { AuthService, type AuthConfig } from "./auth/auth.service.js";
 import type { SignInGuard } from "./auth/sign-in-guard.js";
 import type { TokenRevocations } from "./auth/token-revocations.js";
+import type { CredentialChecks } from "./credentials/credential-checks.js";
 import { CredentialService, type ResolveConfig } from "./credentials/credential.service.js";
 import type { TopicPubSub } from "./graphql/pubsub.js";
 import {
@@ -56,6 +57,8 @@ export interface ServiceDeps {
   readonly credentialExpiringDays?: number;
   readonly realtime?: RealtimeOptions;
   readonly queues: AgentQueues;
+  /** Checks that need a secret opened, run by the worker and awaited (verifyCredential). */
+  readonly credentialChecks: CredentialChecks;
 }
 
 export function createServices(deps: ServiceDeps): Services {

@@ -26,3 +26,5 @@ export * from "./queue/message-queue.js";
 export * from "./events/agent-event-log.js";
 export * from "./queue/agent-control-queue.js";
 export * from "./queue/connection.js";
+export * from "./queue/credential-check-queue.js";
+export * from "./queue/credential-checks/verify-credential.js";

@@ -31,6 +31,7 @@ describe("parseEnv with the common schema", () => {
       DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/agentry",
       REDIS_URL: "redis://127.0.0.1:6379",
       ALLOW_SYSTEM_KEYS: true,
+      VERIFY_TIMEOUT_MS: 10_000,
     });
   });
 

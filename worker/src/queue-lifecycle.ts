@@ -11,8 +11,8 @@ export function jobTracker() {
   return {
     active: () => active.size,
     track:
-      <A extends unknown[]>(process: (...args: A) => Promise<void>) =>
-      (...args: A): Promise<void> => {
+      <A extends unknown[], R>(process: (...args: A) => Promise<R>) =>
+      (...args: A): Promise<R> => {
         const running = process(...args);
         active.add(running);
         const done = () => active.delete(running);

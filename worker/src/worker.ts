@@ -4,6 +4,8 @@ import {
   AgentEventLog,
   bullConnection,
   createLastUsedBatcher,
+  CREDENTIAL_CHECK_CONCURRENCY,
+  CREDENTIAL_CHECK_QUEUE,
   createOutageLog,
   isConnectionError,
   MESSAGE_QUEUE,
@@ -23,6 +25,10 @@ import { createAgentControlProcessor } from "./agents/agent-control.job.js";
 import { createSeqReservations } from "./agents/event-seq-reservations.js";
 import { reconcile, requeueUnfinished } from "./agents/reconcile.js";
 import type { WorkerConfig } from "./config.js";
+import {
+  buildCheckHandlers,
+  createCredentialCheckProcessor,
+} from "./credential-checks/credential-check.job.js";
 import type { WorkerMetrics } from "./metrics/worker-metrics.js";
 import { waitingOutOutages } from "./database-wait.js";
 import { createMessageJobProcessor } from "./messages/message.job.js";
@@ -201,9 +207,25 @@ export async function startWorker(
       concurrency: 1,
     },
   );
-  await Promise.all([messageWorker.waitUntilReady(), controlWorker.waitUntilReady()]);
+  // Checks the api awaits (verifying a credential, a sign-in's exchange): their own workers, so
+  // a queue of long message runs never holds them up.
+  const checkWorker = new Worker(
+    CREDENTIAL_CHECK_QUEUE,
+    jobs.track(
+      createCredentialCheckProcessor(
+        buildCheckHandlers({ prisma, vault: resolve.vault, redis, env, logger }),
+        logger,
+      ),
+    ),
+    { connection, prefix, concurrency: CREDENTIAL_CHECK_CONCURRENCY },
+  );
+  await Promise.all([
+    messageWorker.waitUntilReady(),
+    controlWorker.waitUntilReady(),
+    checkWorker.waitUntilReady(),
+  ]);
   const lostJob = lostJobs(logger, requeue);
-  for (const worker of [messageWorker, controlWorker]) {
+  for (const worker of [messageWorker, controlWorker, checkWorker]) {
     worker.on("failed", (job, error) => {
       logger.warn(
         { jobId: job?.id, queue: worker.name, err: { message: error.message } },
@@ -221,7 +243,7 @@ export async function startWorker(
   const close = async () => {
     stopping = true;
     const handedBack = await stopWorkers({
-      workers: [messageWorker, controlWorker],
+      workers: [messageWorker, controlWorker, checkWorker],
       active: jobs.active,
       redis,
       timeoutMs: env.SHUTDOWN_TIMEOUT_MS,

@@ -82,6 +82,20 @@ export const commonEnvShape = {
   GEMINI_BASE_URL: optionalUrl(),
   /** GitHub's API address, where the Copilot CLI finds its model endpoint (default GitHub's). */
   COPILOT_BASE_URL: optionalUrl(),
+  /**
+   * How long a credential check's call to a provider may take (verifyCredential): past it the
+   * provider counts as unreachable. The api waits for the worker's answer this long plus a margin.
+   */
+  VERIFY_TIMEOUT_MS: z.preprocess(
+    unsetIfEmpty,
+    z.coerce
+      .number({ message: "must be a whole number of milliseconds" })
+      .int({ message: "must be a whole number of milliseconds" })
+      .min(100, { message: "must be at least 100" })
+      .max(120_000, { message: "must be at most 120000" })
+      .optional()
+      .transform((value) => value ?? 10_000),
+  ),
 };
 
 /** The shared variables as one schema; `commonEnvSchema.extend({ … })` adds a process's own. */
