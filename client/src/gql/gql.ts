@@ -15,7 +15,7 @@ import type { TypedDocumentNode as DocumentNode } from "@graphql-typed-document-
  */
 type Documents = {
   "query AccountCredentials {\n  accountCredentials {\n    ...CredentialFields\n  }\n}": typeof types.AccountCredentialsDocument;
-  "fragment CredentialFields on CredentialInfo {\n  id\n  provider\n  kind\n  hint\n  version\n  createdAt\n  updatedAt\n  lastUsedAt\n  expiresAt\n  refusedAt\n}": typeof types.CredentialFieldsFragmentDoc;
+  "fragment CredentialFields on CredentialInfo {\n  id\n  provider\n  kind\n  hint\n  version\n  createdAt\n  updatedAt\n  lastUsedAt\n  expiresAt\n  refusedAt\n  status\n  refreshable\n  fix\n}": typeof types.CredentialFieldsFragmentDoc;
   "mutation RemoveAccountCredential($provider: Provider!, $kind: CredentialKind!) {\n  removeAccountCredential(provider: $provider, kind: $kind)\n}": typeof types.RemoveAccountCredentialDocument;
   "mutation SetAccountCredential($provider: Provider!, $kind: CredentialKind!, $secret: String!) {\n  setAccountCredential(provider: $provider, kind: $kind, secret: $secret) {\n    ...CredentialFields\n  }\n}": typeof types.SetAccountCredentialDocument;
   "mutation AdminDeleteCredential($id: ID!) {\n  adminDeleteCredential(id: $id)\n}": typeof types.AdminDeleteCredentialDocument;
@@ -45,7 +45,7 @@ type Documents = {
 const documents: Documents = {
   "query AccountCredentials {\n  accountCredentials {\n    ...CredentialFields\n  }\n}":
     types.AccountCredentialsDocument,
-  "fragment CredentialFields on CredentialInfo {\n  id\n  provider\n  kind\n  hint\n  version\n  createdAt\n  updatedAt\n  lastUsedAt\n  expiresAt\n  refusedAt\n}":
+  "fragment CredentialFields on CredentialInfo {\n  id\n  provider\n  kind\n  hint\n  version\n  createdAt\n  updatedAt\n  lastUsedAt\n  expiresAt\n  refusedAt\n  status\n  refreshable\n  fix\n}":
     types.CredentialFieldsFragmentDoc,
   "mutation RemoveAccountCredential($provider: Provider!, $kind: CredentialKind!) {\n  removeAccountCredential(provider: $provider, kind: $kind)\n}":
     types.RemoveAccountCredentialDocument,
@@ -120,8 +120,8 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: "fragment CredentialFields on CredentialInfo {\n  id\n  provider\n  kind\n  hint\n  version\n  createdAt\n  updatedAt\n  lastUsedAt\n  expiresAt\n  refusedAt\n}",
-): (typeof documents)["fragment CredentialFields on CredentialInfo {\n  id\n  provider\n  kind\n  hint\n  version\n  createdAt\n  updatedAt\n  lastUsedAt\n  expiresAt\n  refusedAt\n}"];
+  source: "fragment CredentialFields on CredentialInfo {\n  id\n  provider\n  kind\n  hint\n  version\n  createdAt\n  updatedAt\n  lastUsedAt\n  expiresAt\n  refusedAt\n  status\n  refreshable\n  fix\n}",
+): (typeof documents)["fragment CredentialFields on CredentialInfo {\n  id\n  provider\n  kind\n  hint\n  version\n  createdAt\n  updatedAt\n  lastUsedAt\n  expiresAt\n  refusedAt\n  status\n  refreshable\n  fix\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -65,6 +65,17 @@ export type CredentialKind =
   /** A subscription credential (an OAuth token or a CLI's login). */
   | "SUBSCRIPTION";
 
+/** How a stored credential stands, from its metadata (no call to the provider). */
+export type CredentialStatus =
+  /** Expired and cannot be refreshed: runs with it fail until it is replaced. */
+  | "EXPIRED"
+  /** Expires within CREDENTIAL_EXPIRING_DAYS and cannot be refreshed: replace it soon. */
+  | "EXPIRING"
+  /** The provider refused it (refusedAt): replace it. */
+  | "REFUSED"
+  /** Usable as far as is known: not expired, or refreshed by the platform or its CLI before a run. */
+  | "VALID";
+
 /** Where the credential of a run comes from. */
 export type KeySource =
   /** The acting user's own account credential. */
@@ -169,6 +180,9 @@ export type AccountCredentialsQuery = {
     lastUsedAt: string | null;
     expiresAt: string | null;
     refusedAt: string | null;
+    status: CredentialStatus;
+    refreshable: boolean;
+    fix: string | null;
   }>;
 };
 
@@ -183,6 +197,9 @@ export type CredentialFieldsFragment = {
   lastUsedAt: string | null;
   expiresAt: string | null;
   refusedAt: string | null;
+  status: CredentialStatus;
+  refreshable: boolean;
+  fix: string | null;
 };
 
 export type RemoveAccountCredentialMutationVariables = Exact<{
@@ -210,6 +227,9 @@ export type SetAccountCredentialMutation = {
     lastUsedAt: string | null;
     expiresAt: string | null;
     refusedAt: string | null;
+    status: CredentialStatus;
+    refreshable: boolean;
+    fix: string | null;
   };
 };
 
@@ -235,6 +255,9 @@ export type UserCredentialsQuery = {
     lastUsedAt: string | null;
     expiresAt: string | null;
     refusedAt: string | null;
+    status: CredentialStatus;
+    refreshable: boolean;
+    fix: string | null;
   }>;
 };
 
@@ -449,6 +472,9 @@ export type RemoveSessionKeyMutation = {
       lastUsedAt: string | null;
       expiresAt: string | null;
       refusedAt: string | null;
+      status: CredentialStatus;
+      refreshable: boolean;
+      fix: string | null;
     }>;
   };
 };
@@ -476,6 +502,9 @@ export type SessionKeyQuery = {
       lastUsedAt: string | null;
       expiresAt: string | null;
       refusedAt: string | null;
+      status: CredentialStatus;
+      refreshable: boolean;
+      fix: string | null;
     }>;
   } | null;
 };
@@ -502,6 +531,9 @@ export type SetSessionKeyMutation = {
       lastUsedAt: string | null;
       expiresAt: string | null;
       refusedAt: string | null;
+      status: CredentialStatus;
+      refreshable: boolean;
+      fix: string | null;
     }>;
   };
 };
@@ -667,6 +699,9 @@ export const CredentialFieldsFragmentDoc = {
           { kind: "Field", name: { kind: "Name", value: "lastUsedAt" } },
           { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
           { kind: "Field", name: { kind: "Name", value: "refusedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "status" } },
+          { kind: "Field", name: { kind: "Name", value: "refreshable" } },
+          { kind: "Field", name: { kind: "Name", value: "fix" } },
         ],
       },
     },
@@ -736,6 +771,9 @@ export const AccountCredentialsDocument = {
           { kind: "Field", name: { kind: "Name", value: "lastUsedAt" } },
           { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
           { kind: "Field", name: { kind: "Name", value: "refusedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "status" } },
+          { kind: "Field", name: { kind: "Name", value: "refreshable" } },
+          { kind: "Field", name: { kind: "Name", value: "fix" } },
         ],
       },
     },
@@ -876,6 +914,9 @@ export const SetAccountCredentialDocument = {
           { kind: "Field", name: { kind: "Name", value: "lastUsedAt" } },
           { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
           { kind: "Field", name: { kind: "Name", value: "refusedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "status" } },
+          { kind: "Field", name: { kind: "Name", value: "refreshable" } },
+          { kind: "Field", name: { kind: "Name", value: "fix" } },
         ],
       },
     },
@@ -974,6 +1015,9 @@ export const UserCredentialsDocument = {
           { kind: "Field", name: { kind: "Name", value: "lastUsedAt" } },
           { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
           { kind: "Field", name: { kind: "Name", value: "refusedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "status" } },
+          { kind: "Field", name: { kind: "Name", value: "refreshable" } },
+          { kind: "Field", name: { kind: "Name", value: "fix" } },
         ],
       },
     },
@@ -1811,6 +1855,9 @@ export const RemoveSessionKeyDocument = {
           { kind: "Field", name: { kind: "Name", value: "lastUsedAt" } },
           { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
           { kind: "Field", name: { kind: "Name", value: "refusedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "status" } },
+          { kind: "Field", name: { kind: "Name", value: "refreshable" } },
+          { kind: "Field", name: { kind: "Name", value: "fix" } },
         ],
       },
     },
@@ -1917,6 +1964,9 @@ export const SessionKeyDocument = {
           { kind: "Field", name: { kind: "Name", value: "lastUsedAt" } },
           { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
           { kind: "Field", name: { kind: "Name", value: "refusedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "status" } },
+          { kind: "Field", name: { kind: "Name", value: "refreshable" } },
+          { kind: "Field", name: { kind: "Name", value: "fix" } },
         ],
       },
     },
@@ -2039,6 +2089,9 @@ export const SetSessionKeyDocument = {
           { kind: "Field", name: { kind: "Name", value: "lastUsedAt" } },
           { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
           { kind: "Field", name: { kind: "Name", value: "refusedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "status" } },
+          { kind: "Field", name: { kind: "Name", value: "refreshable" } },
+          { kind: "Field", name: { kind: "Name", value: "fix" } },
         ],
       },
     },

@@ -48,6 +48,17 @@ export type CredentialKind =
   /** A subscription credential (an OAuth token or a CLI's login). */
   | "SUBSCRIPTION";
 
+/** How a stored credential stands, from its metadata (no call to the provider). */
+export type CredentialStatus =
+  /** Expired and cannot be refreshed: runs with it fail until it is replaced. */
+  | "EXPIRED"
+  /** Expires within CREDENTIAL_EXPIRING_DAYS and cannot be refreshed: replace it soon. */
+  | "EXPIRING"
+  /** The provider refused it (refusedAt): replace it. */
+  | "REFUSED"
+  /** Usable as far as is known: not expired, or refreshed by the platform or its CLI before a run. */
+  | "VALID";
+
 /** Every code an error's `extensions.code` can carry, and the values of Message.errorCode and AgentEvent.errorCode. Clients switch on these, never on message text; a client that meets a code it does not know should treat it as INTERNAL. */
 export type ErrorCode =
   /** The agent failed (its container died, its CLI exited without a result, or the time limit passed); the message says why. */

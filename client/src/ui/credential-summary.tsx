@@ -1,9 +1,20 @@
-import { Show, type JSX } from "solid-js";
-import type { CredentialFieldsFragment } from "../gql/graphql.js";
+import { For, Show, type JSX } from "solid-js";
+import type { CredentialFieldsFragment, CredentialStatus } from "../gql/graphql.js";
 import { formatDateTime, maskedHint } from "../lib/format.js";
 import { useRegistry } from "../registry/registry-context.js";
+import { codeSpans } from "./steps.js";
 
-/** A stored credential's metadata: its hint (never the secret), kind and dates. */
+const STATUS_LABELS: Record<CredentialStatus, string> = {
+  VALID: "Valid",
+  EXPIRING: "Expires soon",
+  EXPIRED: "Expired",
+  REFUSED: "Refused",
+};
+
+/**
+ * A stored credential's metadata: its hint (never the secret), kind, status and dates; when it is
+ * expired or refused, what to run to get a fresh one.
+ */
 export function CredentialSummary(props: {
   readonly credential: CredentialFieldsFragment;
 }): JSX.Element {
@@ -19,6 +30,20 @@ export function CredentialSummary(props: {
           <span class="badge">
             {registry.credentialName(props.credential.provider, props.credential.kind)}
           </span>
+        </dd>
+      </div>
+      <div>
+        <dt>Status</dt>
+        <dd>
+          <span
+            class={`badge credential-status credential-status-${props.credential.status.toLowerCase()}`}
+            data-testid="credential-status"
+          >
+            {STATUS_LABELS[props.credential.status]}
+          </span>
+          <Show when={props.credential.refreshable}>
+            <span class="muted"> renewed with its refresh token before it expires</span>
+          </Show>
         </dd>
       </div>
       <div>
@@ -48,9 +73,23 @@ export function CredentialSummary(props: {
           </div>
         )}
       </Show>
+      <Show when={props.credential.fix}>
+        {(fix) => (
+          <div class="credential-fix" data-testid="credential-fix">
+            <dt>To fix</dt>
+            <dd>
+              <For each={codeSpans(fix())}>
+                {(part) => (part.code ? <code>{part.text}</code> : part.text)}
+              </For>
+            </dd>
+          </div>
+        )}
+      </Show>
       <Show when={props.credential.expiresAt}>
         <div>
-          <dt>Expires</dt>
+          <dt>
+            {Date.parse(props.credential.expiresAt ?? "") < Date.now() ? "Expired" : "Expires"}
+          </dt>
           <dd>{formatDateTime(props.credential.expiresAt)}</dd>
         </div>
       </Show>

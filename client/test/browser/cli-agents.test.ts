@@ -131,3 +131,54 @@ describe.skipIf(!hasChromium)("coding agents with a subscription", () => {
     expect(t.errors).toEqual([]);
   }, 240_000);
 });
+
+describe.skipIf(!hasChromium)("an expired subscription", () => {
+  it("is marked expired with what to run under Agent Credentials, and its message fails AUTHENTICATION_FAILED saying so, before any call", async () => {
+    const user = await system().api.signUp();
+    const token = claudeToken();
+    fake().addKey(token);
+    const sessionId = await createSession(user.token, "Claude Code, expired");
+    const t = await system().page();
+    const { page } = t;
+
+    await t.openAs(user, "/account/agent-credentials");
+    const slot = page.getByTestId("agent-claude-code-anthropic-subscription");
+    await slot.getByLabel("Claude Code token").fill(token);
+    await slot.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => slot.getByTestId("credential-status").textContent()).toBe("Valid");
+    expect(await slot.getByTestId("credential-fix").count()).toBe(0);
+
+    // A year on: the token's expiry (as `claude setup-token` tokens have) has passed.
+    await system().api.prisma.credential.updateMany({
+      where: { userId: user.user.id, provider: "ANTHROPIC", kind: "SUBSCRIPTION" },
+      data: { expiresAt: new Date(Date.now() - 60_000) },
+    });
+    await page.reload();
+    await expect.poll(() => slot.getByTestId("credential-status").textContent()).toBe("Expired");
+    expect(await slot.getByTestId("credential-fix").textContent()).toContain("claude setup-token");
+
+    await page.goto(`/sessions/${sessionId}`);
+    await page.getByLabel("Agent", { exact: true }).selectOption("CLAUDE_CODE");
+    await page.getByLabel("Model (optional)").fill("claude-haiku-4-5");
+    await page.getByRole("button", { name: "Spawn agent" }).click();
+    await page.getByRole("region", { name: "Chat with Claude Code · claude-haiku-4-5" }).waitFor();
+    const callsBefore = fake().calls().length;
+    const text = `expired ${randomUUID()}`;
+    const input = page.getByLabel(/^Message to /);
+    await input.fill(text);
+    await input.press("Enter");
+    const alert = page.locator(".message-user").filter({ hasText: text }).getByRole("alert");
+    await alert.waitFor({ timeout: 60_000 });
+    expect(await alert.getAttribute("data-code")).toBe("AUTHENTICATION_FAILED");
+    expect(await alert.textContent()).toContain("claude setup-token");
+    await alert.getByRole("link").first().click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe("/account/agent-credentials");
+    await expect
+      .poll(() => slot.getByTestId("credential-status").textContent())
+      .toMatch(/Expired|Refused/);
+    expect(fake().calls().length).toBe(callsBefore);
+    expect(await page.content()).not.toContain(token);
+    await t.screenshot("expired-subscription");
+    expect(t.errors).toEqual([]);
+  }, 180_000);
+});
