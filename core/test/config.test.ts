@@ -32,6 +32,9 @@ describe("parseEnv with the common schema", () => {
       REDIS_URL: "redis://127.0.0.1:6379",
       ALLOW_SYSTEM_KEYS: true,
       VERIFY_TIMEOUT_MS: 10_000,
+      OPENAI_OAUTH_TOKEN_URL: "https://auth.openai.com/oauth/token",
+      ANTHROPIC_OAUTH_TOKEN_URL: "https://console.anthropic.com/v1/oauth/token",
+      ANTHROPIC_OAUTH_AUTHORIZE_URL: "https://claude.ai/oauth/authorize",
     });
   });
 

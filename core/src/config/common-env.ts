@@ -4,6 +4,11 @@ import type { SystemKeys } from "../credentials/choose.js";
 import { SYSTEM_KEY_VARIABLES, type SystemKeyVariable } from "../credentials/compatibility.js";
 import { byProvider } from "../registry/index.js";
 import { LOG_LEVELS } from "../logging/logger.js";
+import {
+  DEFAULT_ANTHROPIC_OAUTH_AUTHORIZE_URL,
+  DEFAULT_ANTHROPIC_OAUTH_TOKEN_URL,
+  DEFAULT_OPENAI_OAUTH_TOKEN_URL,
+} from "../sign-in/oauth-clients.js";
 
 // The variables api and worker share (see the contract's configuration table). Each process
 // extends this in its own config.ts: `z.object({ ...commonEnvShape, PORT: … })`.
@@ -96,6 +101,18 @@ export const commonEnvShape = {
       .optional()
       .transform((value) => value ?? 10_000),
   ),
+  // --- the providers' authorization servers (sign-in flows, refresh; README: Sign-in flows) ---
+  /** OpenAI's token endpoint: refresh and the device-code grant. */
+  OPENAI_OAUTH_TOKEN_URL: urlWithDefault(DEFAULT_OPENAI_OAUTH_TOKEN_URL),
+  /**
+   * OpenAI's RFC 8628 device authorization endpoint. Unset: startDeviceSignIn is refused (Codex's
+   * own device login speaks a different, unpublished protocol; no default is guessed).
+   */
+  OPENAI_OAUTH_DEVICE_CODE_URL: optionalUrl(),
+  /** Anthropic's token endpoint: the code flow's exchange and refresh. */
+  ANTHROPIC_OAUTH_TOKEN_URL: urlWithDefault(DEFAULT_ANTHROPIC_OAUTH_TOKEN_URL),
+  /** Where a code sign-in sends the user (the api builds the URL). */
+  ANTHROPIC_OAUTH_AUTHORIZE_URL: urlWithDefault(DEFAULT_ANTHROPIC_OAUTH_AUTHORIZE_URL),
 };
 
 /** The shared variables as one schema; `commonEnvSchema.extend({ … })` adds a process's own. */
