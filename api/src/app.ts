@@ -1,6 +1,7 @@
 import {
   AgentEventLog,
   createOutageLog,
+  SignInStore,
   systemKeysFromEnv,
   type OutageLog,
   type SealingVault,
@@ -88,6 +89,8 @@ export async function composeApi(infra: ApiInfra): Promise<ApiDeps> {
     prisma,
     queues,
     credentialChecks,
+    signInFlows: new SignInStore(redis, namespace),
+    signIn: { anthropicAuthorizeUrl: config.ANTHROPIC_OAUTH_AUTHORIZE_URL },
     vault: infra.vault,
     pubsub,
     agentEventHistory: new AgentEventLog(redis, namespace),

@@ -1,4 +1,4 @@
-import type { SealingVault } from "@agentry/core";
+import type { SealingVault, SignInStore } from "@agentry/core";
 import type { PrismaClient } from "@agentry/prisma";
 import type { Logger } from "pino";
 import { AdminService } from "./admin/admin.service.js";
@@ -22,6 +22,7 @@ import { RegistryService } from "./registry/registry.service.js";
 import { SessionAccessService } from "./sessions/session-access.service.js";
 import { SessionMemberService } from "./sessions/session-member.service.js";
 import { SessionService } from "./sessions/session.service.js";
+import { SignInService, type SignInConfig } from "./sign-in/sign-in.service.js";
 import { UsageService } from "./usage/usage.service.js";
 
 /** Every service of the api, built once per process by createServices. */
@@ -39,6 +40,7 @@ export interface Services {
   readonly admin: AdminService;
   readonly realtime: RealtimeService;
   readonly registry: RegistryService;
+  readonly signIns: SignInService;
 }
 
 export interface ServiceDeps {
@@ -59,6 +61,9 @@ export interface ServiceDeps {
   readonly queues: AgentQueues;
   /** Checks that need a secret opened, run by the worker and awaited (verifyCredential). */
   readonly credentialChecks: CredentialChecks;
+  /** Sign-in flows' state in Redis, and where a code sign-in sends the user. */
+  readonly signInFlows: SignInStore;
+  readonly signIn: SignInConfig;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -92,5 +97,13 @@ export function createServices(deps: ServiceDeps): Services {
       deps.realtime,
     ),
     registry: new RegistryService(deps.resolve),
+    signIns: new SignInService(
+      prisma,
+      deps.vault,
+      deps.signInFlows,
+      access,
+      deps.credentialChecks,
+      deps.signIn,
+    ),
   };
 }

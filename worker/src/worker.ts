@@ -11,6 +11,8 @@ import {
   MESSAGE_QUEUE,
   providerBaseUrlsFromEnv,
   queuePrefix,
+  SIGN_IN_POLL_QUEUE,
+  SignInStore,
   systemKeysFromEnv,
   verifyKeyRing,
   type KeyRingReport,
@@ -40,6 +42,12 @@ import {
   stopWorkers,
 } from "./queue-lifecycle.js";
 import { createAgentRuntime, type AgentRuntime } from "./runtime/index.js";
+import { createDeviceSignIn } from "./sign-in/device-sign-in.js";
+import {
+  createSignInPollProcessor,
+  createSignInPollQueue,
+  signInEndpoints,
+} from "./sign-in/sign-in-polls.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** How long a message waits for an unreachable database before its step fails as before. */
@@ -209,12 +217,41 @@ export async function startWorker(
   );
   // Checks the api awaits (verifying a credential, a sign-in's exchange): their own workers, so
   // a queue of long message runs never holds them up.
+  // Device sign-ins' polls: delayed jobs, each adding the next (sign-in/device-sign-in.ts).
+  const signInPolls = createSignInPollQueue(redis, prefix);
+  signInPolls.queue.on("error", (error) => {
+    outages.failed("sign-in poll queue", error);
+  });
   const checkWorker = new Worker(
     CREDENTIAL_CHECK_QUEUE,
     jobs.track(
       createCredentialCheckProcessor(
-        buildCheckHandlers({ prisma, vault: resolve.vault, redis, env, logger }),
+        buildCheckHandlers({
+          prisma,
+          vault: resolve.vault,
+          redis,
+          env,
+          logger,
+          namespace,
+          signInPolls: signInPolls.schedule,
+        }),
         logger,
+      ),
+    ),
+    { connection, prefix, concurrency: CREDENTIAL_CHECK_CONCURRENCY },
+  );
+  const signInPollWorker = new Worker(
+    SIGN_IN_POLL_QUEUE,
+    jobs.track(
+      createSignInPollProcessor(
+        createDeviceSignIn({
+          prisma,
+          vault: resolve.vault,
+          flows: new SignInStore(redis, namespace),
+          endpoints: signInEndpoints(env),
+          schedulePoll: signInPolls.schedule,
+          logger: logger.child({ component: "sign-in" }),
+        }),
       ),
     ),
     { connection, prefix, concurrency: CREDENTIAL_CHECK_CONCURRENCY },
@@ -223,9 +260,10 @@ export async function startWorker(
     messageWorker.waitUntilReady(),
     controlWorker.waitUntilReady(),
     checkWorker.waitUntilReady(),
+    signInPollWorker.waitUntilReady(),
   ]);
   const lostJob = lostJobs(logger, requeue);
-  for (const worker of [messageWorker, controlWorker, checkWorker]) {
+  for (const worker of [messageWorker, controlWorker, checkWorker, signInPollWorker]) {
     worker.on("failed", (job, error) => {
       logger.warn(
         { jobId: job?.id, queue: worker.name, err: { message: error.message } },
@@ -243,7 +281,7 @@ export async function startWorker(
   const close = async () => {
     stopping = true;
     const handedBack = await stopWorkers({
-      workers: [messageWorker, controlWorker, checkWorker],
+      workers: [messageWorker, controlWorker, checkWorker, signInPollWorker],
       active: jobs.active,
       redis,
       timeoutMs: env.SHUTDOWN_TIMEOUT_MS,
@@ -252,6 +290,7 @@ export async function startWorker(
       logger.warn({ running: handedBack }, "shutdown timeout: handing running messages back");
     }
     await messageQueue.close();
+    await signInPolls.close();
     // Every run that resolved a key has stamped it by now: write the stamps before disconnecting.
     await lastUsed.close();
     await closeClients();

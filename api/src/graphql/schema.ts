@@ -10,6 +10,7 @@ import { CredentialResolver } from "../credentials/credential.resolver.js";
 import { RegistryResolver } from "../registry/registry.resolver.js";
 import { SessionFieldsResolver } from "../sessions/session-fields.resolver.js";
 import { SessionResolver } from "../sessions/session.resolver.js";
+import { CodeSignInResolver, DeviceSignInResolver } from "../sign-in/sign-in.resolver.js";
 import { UsageResolver } from "../usage/usage.resolver.js";
 import type { Services } from "../services.js";
 import { ResolverContainer } from "./container.js";
@@ -40,6 +41,8 @@ const RESOLVERS = [
   bind(UsageResolver, () => new UsageResolver()),
   bind(AdminResolver, (s) => new AdminResolver(s.admin)),
   bind(RegistryResolver, (s) => new RegistryResolver(s.registry)),
+  bind(DeviceSignInResolver, (s) => new DeviceSignInResolver(s.signIns)),
+  bind(CodeSignInResolver, (s) => new CodeSignInResolver(s.signIns)),
 ] as const;
 
 export function createResolverContainer(services: Services): ResolverContainer {

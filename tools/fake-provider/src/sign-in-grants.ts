@@ -32,6 +32,8 @@ export interface DeviceAuthorizationOptions {
 export interface DevicePoll {
   at: Date;
   userCode: string | null;
+  /** The device code it carried (tests search for it where it must not be). */
+  deviceCode: string | null;
   clientId: string | null;
   /** The error it answered, or `success`. */
   answer: string;
@@ -52,6 +54,9 @@ export interface CodeAuthorization {
 export interface CodeExchange {
   at: Date;
   status: number;
+  /** The code and PKCE verifier it carried (tests search for them where they must not be). */
+  code: string | null;
+  codeVerifier: string | null;
   /** The error it answered, or `success`. */
   answer: string;
 }
@@ -183,6 +188,7 @@ export class SignInGrants {
       this.polls.push({
         at: new Date(),
         userCode: device?.userCode ?? null,
+        deviceCode: fields["device_code"] ?? null,
         clientId: fields["client_id"] ?? null,
         answer: outcome,
       });
@@ -229,8 +235,9 @@ export class SignInGrants {
   }
 
   private codeGrant(fields: Record<string, string>, res: ServerResponse): void {
+    const carried = { code: fields["code"] ?? null, codeVerifier: fields["code_verifier"] ?? null };
     const refuse = (status: number, error: string, description: string): void => {
-      this.exchanges.push({ at: new Date(), status, answer: error });
+      this.exchanges.push({ at: new Date(), status, answer: error, ...carried });
       sendJson(res, status, { error, error_description: description });
     };
     const issued = this.codes.get(fields["code"] ?? "");
@@ -260,7 +267,7 @@ export class SignInGrants {
     }
     // Spent by the first exchange that gets this far, whatever follows.
     issued.spent = true;
-    this.exchanges.push({ at: new Date(), status: 200, answer: "success" });
+    this.exchanges.push({ at: new Date(), status: 200, answer: "success", ...carried });
     sendJson(res, 200, this.oauth.issue(ANTHROPIC_TOKENS, "sk-ant-ort01-", authorization.scope));
   }
 }

@@ -3,6 +3,7 @@ import type { Vault } from "@agentry/core/secrets";
 import type { PrismaClient } from "@agentry/prisma";
 import type { Redis } from "ioredis";
 import type { WorkerEnv } from "../config.js";
+import type { SignInPollScheduler } from "../sign-in/sign-in-polls.js";
 
 // What a credential check's handler is given and what it is (see handlers.ts to add one).
 
@@ -13,6 +14,10 @@ export interface CredentialCheckDeps {
   readonly redis: Redis;
   readonly env: WorkerEnv;
   readonly logger: Logger;
+  /** Prefix of this worker's queues and Redis keys ("" in production), e.g. sign-in flows'. */
+  readonly namespace: string;
+  /** Adds a device sign-in's next poll (a delayed job on the sign-in-polls queue). */
+  readonly signInPolls: SignInPollScheduler;
 }
 
 /**
