@@ -135,6 +135,9 @@ describe("Agent Credentials", () => {
       lastUsedAt: null,
       expiresAt: null,
       refusedAt: null,
+      status: "VALID",
+      refreshable: false,
+      fix: null,
     };
     const { root } = show(
       "/account/agent-credentials",
@@ -149,6 +152,8 @@ describe("Agent Credentials", () => {
     expect(text(slot)).toContain("••••wxyz");
     expect(text(slot?.querySelector(".badge"))).toBe("Anthropic API key");
     expect(slot?.querySelector('[data-testid="credential-refused"]')).toBeNull();
+    expect(text(slot?.querySelector('[data-testid="credential-status"]'))).toBe("Valid");
+    expect(slot?.querySelector('[data-testid="credential-fix"]')).toBeNull();
   });
 
   it("marks a credential the provider refused, under every agent that uses it", async () => {
@@ -163,6 +168,9 @@ describe("Agent Credentials", () => {
       lastUsedAt: "2026-01-03T00:00:00.000Z",
       expiresAt: null,
       refusedAt: "2026-01-03T00:00:00.000Z",
+      status: "REFUSED",
+      refreshable: false,
+      fix: "Run `claude setup-token` and save the token it prints.",
     };
     const { root } = show(
       "/account/agent-credentials",
@@ -178,6 +186,11 @@ describe("Agent Credentials", () => {
       return found;
     });
     expect(text(slot.querySelector("dd"))).toMatch(/^The provider refused it on .+ — replace it/);
+    const claude = root.querySelector('[data-testid="agent-claude-code-anthropic-subscription"]');
+    expect(text(claude?.querySelector('[data-testid="credential-status"]'))).toBe("Refused");
+    expect(text(claude?.querySelector('[data-testid="credential-fix"] code'))).toBe(
+      "claude setup-token",
+    );
     // OpenCode takes no Claude subscription: nothing of it is shown there.
     expect(
       root.querySelector('[data-testid="agent-opencode"] [data-testid="credential-refused"]'),
