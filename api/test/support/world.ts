@@ -1,4 +1,5 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
+import { blankSignInFlow, SignInStore } from "@agentry/core";
 import { expect } from "vitest";
 import { secrets } from "../fixtures.js";
 import type { GqlError, TestApi, TestUser } from "../harness.js";
@@ -21,6 +22,9 @@ export interface World {
   readonly accountCredentialId: string;
   readonly apiTokenId: string;
   readonly apiToken: string;
+  /** A's pending sign-ins: a code sign-in, and a device sign-in (its record made directly). */
+  readonly codeSignInId: string;
+  readonly deviceSignInId: string;
   /** A's secrets as planted (session key, account credential). */
   readonly secrets: readonly string[];
   /** Text that is A's alone: none of it may reach someone outside A's session. */
@@ -113,6 +117,29 @@ export async function makeWorld(api: TestApi): Promise<World> {
     at: new Date().toISOString(),
     text: eventText,
   });
+  const { startCodeSignIn } = await api.ok<{ startCodeSignIn: { id: string } }>(
+    `mutation { startCodeSignIn(input: { provider: ANTHROPIC, agentKind: CLAUDE_CODE }) { id } }`,
+    {},
+    a.token,
+  );
+  // A device sign-in needs a worker to start; its record is what one would have written.
+  const deviceSignInId = randomUUID();
+  const userCode = `A${t}`.toUpperCase();
+  await new SignInStore(api.redis, api.namespace).create({
+    ...blankSignInFlow,
+    id: deviceSignInId,
+    type: "device",
+    userId: a.user.id,
+    sessionId: null,
+    provider: "OPENAI",
+    agentKind: "CODEX",
+    phase: "PENDING",
+    createdAt: Date.now(),
+    expiresAt: Date.now() + 15 * 60_000,
+    userCode,
+    verificationUri: "https://auth.example/device",
+    intervalSeconds: 5,
+  });
   const sessionKeyId = createSession.keys[0]?.id ?? "";
   const planted = [sessionSecret, accountSecret];
   return {
@@ -128,6 +155,8 @@ export async function makeWorld(api: TestApi): Promise<World> {
     accountCredentialId: setAccountCredential.id,
     apiTokenId: createApiToken.apiToken.id,
     apiToken: createApiToken.token,
+    codeSignInId: startCodeSignIn.id,
+    deviceSignInId,
     secrets: planted,
     markers: [
       a.user.id,
@@ -149,6 +178,9 @@ export async function makeWorld(api: TestApi): Promise<World> {
       createApiToken.apiToken.id,
       tokenName,
       createApiToken.token,
+      startCodeSignIn.id,
+      deviceSignInId,
+      userCode,
       // The secrets without their last four characters (the hint is metadata, and four random
       // characters could turn up anywhere by chance).
       ...planted.map((secret) => secret.slice(0, -4)),
