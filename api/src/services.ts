@@ -11,6 +11,7 @@ import { AuthService, type AuthConfig } from "./auth/auth.service.js";
 import type { SignInGuard } from "./auth/sign-in-guard.js";
 import type { TokenRevocations } from "./auth/token-revocations.js";
 import type { CredentialChecks } from "./credentials/credential-checks.js";
+import { CredentialVerificationService } from "./credentials/credential-verification.service.js";
 import { CredentialService, type ResolveConfig } from "./credentials/credential.service.js";
 import type { TopicPubSub } from "./graphql/pubsub.js";
 import {
@@ -34,6 +35,7 @@ export interface Services {
   readonly sessions: SessionService;
   readonly members: SessionMemberService;
   readonly credentials: CredentialService;
+  readonly verifications: CredentialVerificationService;
   readonly usage: UsageService;
   readonly agents: AgentService;
   readonly agentCommands: AgentCommandService;
@@ -83,6 +85,7 @@ export function createServices(deps: ServiceDeps): Services {
     sessions: new SessionService(prisma, access, credentials, audit, deps.queues),
     members: new SessionMemberService(prisma, access, audit),
     credentials,
+    verifications: new CredentialVerificationService(prisma, access, deps.credentialChecks),
     usage,
     agents: new AgentService(prisma),
     agentCommands: new AgentCommandService(prisma, access, deps.queues),

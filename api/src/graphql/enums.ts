@@ -5,6 +5,7 @@ import {
   CredentialKind,
   KeySource,
   Provider,
+  type VerificationResult as CoreVerificationResult,
 } from "@agentry/core";
 import { registerEnumType } from "type-graphql";
 
@@ -185,5 +186,28 @@ registerEnumType(CredentialStatus, {
       description: "Expired and cannot be refreshed: runs with it fail until it is replaced.",
     },
     REFUSED: { description: "The provider refused it (refusedAt): replace it." },
+  },
+});
+
+/** What a provider said to a credential (verifyCredential; core's VERIFICATION_RESULTS). */
+export const VerificationResult = {
+  VALID: "VALID",
+  REFUSED: "REFUSED",
+  UNREACHABLE: "UNREACHABLE",
+} as const satisfies Record<CoreVerificationResult, CoreVerificationResult>;
+export type VerificationResult = (typeof VerificationResult)[keyof typeof VerificationResult];
+
+registerEnumType(VerificationResult, {
+  name: "VerificationResult",
+  description: "How the provider answered a cheap authenticated call made with a credential.",
+  valuesConfig: {
+    VALID: { description: "The provider accepted it (HTTP 2xx)." },
+    REFUSED: {
+      description: "The provider refused it (HTTP 401 or 403): replace it (CredentialInfo.fix).",
+    },
+    UNREACHABLE: {
+      description:
+        "No verdict: the provider could not be reached, did not answer within VERIFY_TIMEOUT_MS, or answered something else (a rate limit, an outage; `status` says which).",
+    },
   },
 });

@@ -6,6 +6,7 @@ import { AdminResolver } from "../admin/admin.resolver.js";
 import { AgentCommandResolver } from "../agents/agent-command.resolver.js";
 import { AgentResolver } from "../agents/agent.resolver.js";
 import { AuthResolver } from "../auth/auth.resolver.js";
+import { CredentialVerificationResolver } from "../credentials/credential-verification.resolver.js";
 import { CredentialResolver } from "../credentials/credential.resolver.js";
 import { RegistryResolver } from "../registry/registry.resolver.js";
 import { SessionFieldsResolver } from "../sessions/session-fields.resolver.js";
@@ -36,6 +37,7 @@ const RESOLVERS = [
   bind(SessionResolver, (s) => new SessionResolver(s.sessions, s.members)),
   bind(SessionFieldsResolver, (s) => new SessionFieldsResolver(s.usage)),
   bind(CredentialResolver, (s) => new CredentialResolver(s.credentials, s.access)),
+  bind(CredentialVerificationResolver, (s) => new CredentialVerificationResolver(s.verifications)),
   bind(AgentResolver, (s) => new AgentResolver(s.agents)),
   bind(AgentCommandResolver, (s) => new AgentCommandResolver(s.agentCommands, s.access)),
   bind(UsageResolver, () => new UsageResolver()),

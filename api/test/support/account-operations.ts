@@ -366,4 +366,21 @@ export const ACCOUNT_OPERATIONS: Readonly<Record<string, OperationCase>> = {
       },
     },
   },
+  "Mutation.verifyCredential": {
+    attack: (world) => ({
+      query: `mutation ($id: ID!) { verifyCredential(id: $id) { result checkedAt status message } }`,
+      variables: { id: world.accountCredentialId },
+    }),
+    stranger: NOT_FOUND,
+    nobody: UNAUTHENTICATED,
+    control: {
+      as: "owner",
+      // No worker runs in the api's tests: past authorization, the check is asked of one and
+      // none answers (e2e/test/verify-credential.test.ts has the worker's answers).
+      check: (outcome, _actor, world) => {
+        expect(outcome.errors[0]?.extensions?.code, outcome.text).toBe("UNAVAILABLE");
+        expectNoSecretOfA(outcome.text, world);
+      },
+    },
+  },
 };

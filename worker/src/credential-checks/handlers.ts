@@ -1,4 +1,5 @@
 import type { CredentialCheckHandlerFactory } from "./check-handler.js";
+import { verifyCredentialCheck } from "./verify-credential.js";
 import { completeCodeSignIn } from "./complete-code-sign-in.js";
 import { startDeviceSignIn } from "./start-device-sign-in.js";
 
@@ -7,6 +8,7 @@ import { startDeviceSignIn } from "./start-device-sign-in.js";
 // here with `checkHandler(KIND, (deps) => async (data) => result)`, and list it below.
 
 export const CREDENTIAL_CHECK_HANDLERS: readonly CredentialCheckHandlerFactory[] = [
+  verifyCredentialCheck,
   startDeviceSignIn,
   completeCodeSignIn,
 ];
