@@ -106,6 +106,7 @@ export async function composeApi(infra: ApiInfra): Promise<ApiDeps> {
     }),
     revocations,
     resolve: { systemKeys: systemKeysFromEnv(config), allowSystemKeys: config.ALLOW_SYSTEM_KEYS },
+    repositories: { allowLoopback: config.REPOSITORY_ALLOW_LOOPBACK },
     credentialExpiringDays: config.CREDENTIAL_EXPIRING_DAYS,
     ...(infra.realtime === undefined ? {} : { realtime: infra.realtime }),
   });

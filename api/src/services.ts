@@ -1,4 +1,4 @@
-import type { SealingVault, SignInStore } from "@agentry/core";
+import type { RepositoryUrlRules, SealingVault, SignInStore } from "@agentry/core";
 import type { PrismaClient } from "@agentry/prisma";
 import type { Logger } from "pino";
 import { AdminService } from "./admin/admin.service.js";
@@ -57,6 +57,8 @@ export interface ServiceDeps {
   /** Tells every api process about revoked tokens (their sockets are closed). */
   readonly revocations: TokenRevocations;
   readonly resolve: ResolveConfig;
+  /** Which repository URLs sessions accept (loopback only in tests). */
+  readonly repositories?: RepositoryUrlRules;
   /** A credential expiring within this many days is EXPIRING (default 7). */
   readonly credentialExpiringDays?: number;
   readonly realtime?: RealtimeOptions;
@@ -82,7 +84,14 @@ export function createServices(deps: ServiceDeps): Services {
     auth,
     apiTokens: new ApiTokenService(prisma, audit, deps.revocations),
     access,
-    sessions: new SessionService(prisma, access, credentials, audit, deps.queues),
+    sessions: new SessionService(
+      prisma,
+      access,
+      credentials,
+      audit,
+      deps.queues,
+      deps.repositories ?? {},
+    ),
     members: new SessionMemberService(prisma, access, audit),
     credentials,
     verifications: new CredentialVerificationService(prisma, access, deps.credentialChecks),

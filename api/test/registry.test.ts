@@ -96,6 +96,8 @@ describe("providers", () => {
       ["OPENAI", "OpenAI", false],
       ["GEMINI", "Gemini", false],
       ["GITHUB_COPILOT", "GitHub Copilot", false],
+      // The repository token: never a system-wide one.
+      ["GIT", "Git repository", false],
     ]);
     const openai = providers.find((p) => p.provider === "OPENAI");
     expect(openai?.credentialFormats.map((f) => [f.kind, f.multiline])).toEqual([

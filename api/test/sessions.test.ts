@@ -126,19 +126,47 @@ describe("creating sessions", () => {
       [{ name: "ok", repoUrl: "ftp://example.com/repo" }, "repoUrl"],
       [{ name: "ok", repoUrl: "javascript:alert(1)" }, "repoUrl"],
       [{ name: "ok", repoUrl: `https://example.com/${"r".repeat(2048)}` }, "repoUrl"],
+      [{ name: "ok", repoUrl: `https://example.com/${"r".repeat(100_000)}` }, "repoUrl"],
+      [{ name: "ok", repoUrl: "git@github.com:acme/app.git" }, "repoUrl"],
+      [{ name: "ok", repoUrl: "ssh://git@host/x.git" }, "repoUrl"],
+      [{ name: "ok", repoUrl: "git://host/x" }, "repoUrl"],
+      [{ name: "ok", repoUrl: "http://host/x" }, "repoUrl"],
+      [{ name: "ok", repoUrl: "/srv/git/app.git" }, "repoUrl"],
+      [{ name: "ok", repoUrl: "http://127.0.0.1:9/app.git" }, "repoUrl"],
+      [{ name: "ok", repoUrl: "https://user:hunter2hunter2@github.com/a/b.git" }, "repoUrl"],
+      [{ name: "ok", repoUrl: "https://169.254.169.254/latest/meta-data/" }, "repoUrl"],
+      [{ name: "ok", repoUrl: "https://[fd00:ec2::254]/x/y" }, "repoUrl"],
+      [{ name: "ok", repoUrl: "https://metadata.google.internal/x/y" }, "repoUrl"],
+      [{ name: "ok", repoUrl: "https://github.com/a/b", repoRef: "--upload-pack=evil" }, "repoRef"],
+      [{ name: "ok", repoUrl: "https://github.com/a/b", repoRef: "main..x" }, "repoRef"],
+      [{ name: "ok", repoUrl: "https://github.com/a/b", repoRef: "x".repeat(300) }, "repoRef"],
+      [{ name: "ok", repoRef: "main" }, "repoRef"],
     ];
     for (const [input, field] of cases) {
       const error = await api.fail(CREATE, { input }, owner.token);
       expect(error.extensions).toEqual({ code: "BAD_USER_INPUT", details: { field } });
     }
     for (const repoUrl of [
-      "git@github.com:acme/app.git",
-      "ssh://git@host/x.git",
-      "git://host/x",
-      "http://host/x",
+      "https://github.com/acme/app.git",
+      "https://gitlab.example:8443/g/s/app",
     ]) {
       expect((await createSession(owner, { repoUrl })).repoUrl).toBe(repoUrl);
     }
+    const pinned = await api.ok<{ createSession: { repoUrl: string; repoRef: string } }>(
+      `mutation ($input: CreateSessionInput!) { createSession(input: $input) { repoUrl repoRef } }`,
+      {
+        input: {
+          name: "pinned",
+          repoUrl: "https://github.com/acme/app.git",
+          repoRef: "release/1.2",
+        },
+      },
+      owner.token,
+    );
+    expect(pinned.createSession).toEqual({
+      repoUrl: "https://github.com/acme/app.git",
+      repoRef: "release/1.2",
+    });
   });
 });
 

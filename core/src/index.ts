@@ -14,6 +14,7 @@ export * from "./credentials/compatibility.js";
 export * from "./credentials/choose.js";
 export * from "./credentials/resolve.js";
 export * from "./credentials/token-expiry.js";
+export * from "./repository/repository-url.js";
 export * from "./config/parse-env.js";
 export * from "./config/common-env.js";
 export * from "./config/encryption-key.js";

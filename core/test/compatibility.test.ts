@@ -27,12 +27,14 @@ describe("agent credential compatibility", () => {
       OPENAI: "OPENAI_API_KEY",
       GEMINI: "GEMINI_API_KEY",
       GITHUB_COPILOT: "COPILOT_GITHUB_TOKEN",
+      GIT: "GIT_TOKEN",
     });
     expect(SYSTEM_KEY_KINDS).toEqual({
       ANTHROPIC: "API_KEY",
       OPENAI: "API_KEY",
       GEMINI: "API_KEY",
       GITHUB_COPILOT: "SUBSCRIPTION",
+      GIT: "API_KEY",
     });
   });
 

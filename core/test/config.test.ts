@@ -31,11 +31,19 @@ describe("parseEnv with the common schema", () => {
       DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/agentry",
       REDIS_URL: "redis://127.0.0.1:6379",
       ALLOW_SYSTEM_KEYS: true,
+      REPOSITORY_ALLOW_LOOPBACK: false,
       VERIFY_TIMEOUT_MS: 10_000,
       OPENAI_OAUTH_TOKEN_URL: "https://auth.openai.com/oauth/token",
       ANTHROPIC_OAUTH_TOKEN_URL: "https://console.anthropic.com/v1/oauth/token",
       ANTHROPIC_OAUTH_AUTHORIZE_URL: "https://claude.ai/oauth/authorize",
     });
+  });
+
+  it("never takes GIT_TOKEN as a system-wide repository token", () => {
+    const env = parseEnv(commonEnvSchema, {
+      GIT_TOKEN: "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+    });
+    expect(systemKeysFromEnv(env).GIT).toBeUndefined();
   });
 
   it("reads ALLOW_SYSTEM_KEYS as true/false, 1/0 or yes/no, and an empty value as unset", () => {
@@ -110,6 +118,7 @@ describe("parseEnv with the common schema", () => {
       OPENAI: undefined,
       GEMINI: undefined,
       GITHUB_COPILOT: "gho_x",
+      GIT: undefined,
     });
   });
 });

@@ -125,7 +125,14 @@ describe("the agent kind registry", () => {
       "GITHUB_COPILOT",
       "ANTHROPIC",
     ]);
-    expect(PROVIDER_LIST.map(firstAgentKindFor)).toEqual(["CHAT", "CHAT", "CHAT", "COPILOT"]);
+    // GIT is the repository token: no agent kind runs with it.
+    expect(PROVIDER_LIST.map(firstAgentKindFor)).toEqual([
+      "CHAT",
+      "CHAT",
+      "CHAT",
+      "COPILOT",
+      undefined,
+    ]);
   });
 
   it("tells how to set up each credential an agent kind can use, the preferred one first", () => {

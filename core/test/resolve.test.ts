@@ -53,6 +53,7 @@ const SYSTEM_KIND: Record<Provider, CredentialKind> = {
   OPENAI: "API_KEY",
   GEMINI: "API_KEY",
   GITHUB_COPILOT: "SUBSCRIPTION",
+  GIT: "API_KEY",
 };
 
 type SessionKey = "none" | CredentialKind;

@@ -1,4 +1,10 @@
-import { AppError, guessProvider } from "@agentry/core";
+import {
+  AppError,
+  guessProvider,
+  parseRepositoryRef,
+  parseRepositoryUrl,
+  type RepositoryUrlRules,
+} from "@agentry/core";
 import {
   GraphQLError,
   Kind,
@@ -99,35 +105,24 @@ export function checkLength(value: string, field: string, max: number): string {
 /** A session name: 1..200 characters after trimming. */
 export const parseName = (value: string): string => requireText(value, "name", LIMITS.nameLength);
 
-const REPO_URL = /^(?:(?:https?|ssh|git):\/\/[^\s/]+\/\S*|[\w.-]+@[\w.-]+:\S+)$/;
-
-/** A repository URL: http(s)://, ssh://, git:// or scp-like git@host:path; null when blank. */
-export function parseRepoUrl(value: string | null | undefined): string | null {
-  if (value === null || value === undefined || value.trim() === "") return null;
-  const url = requireText(value, "repoUrl", LIMITS.repoUrlLength);
-  if (!REPO_URL.test(url)) {
-    throw badInput(
-      "repoUrl must be an http(s)://, ssh:// or git:// URL, or git@host:path",
-      "repoUrl",
-    );
-  }
-  if (/^(https?|ssh|git):/.test(url)) {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw badInput("repoUrl is not a valid URL", "repoUrl");
-    }
-    // https://user:token@host/… is a credential stored in the clear and shown to every member.
-    if (parsed.password !== "") {
-      throw badInput(
-        "repoUrl must not contain a password or token; store it as a key instead",
-        "repoUrl",
-      );
-    }
-  }
-  return url;
+/**
+ * A repository URL (core's parseRepositoryUrl: https only, no embedded credential, no
+ * link-local or metadata host, loopback only when the tests allow it); null when blank. Text
+ * shaped like a secret is refused as in any other free text.
+ */
+export function parseRepoUrl(
+  value: string | null | undefined,
+  rules: RepositoryUrlRules = {},
+): string | null {
+  if (value === null || value === undefined) return null;
+  checkLength(value, "repoUrl", LIMITS.repoUrlLength * 2);
+  const url = parseRepositoryUrl(value, rules, "repoUrl");
+  return url === null ? null : refuseSecretLike(url, "repoUrl");
 }
+
+/** The branch, tag or commit a session's clones check out (core's parseRepositoryRef). */
+export const parseRepoRef = (value: string | null | undefined): string | null =>
+  parseRepositoryRef(value, "repoRef");
 
 /** A page size: 1..100, 20 when omitted. */
 export function parseFirst(value: number | null | undefined): number {

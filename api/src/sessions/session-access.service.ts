@@ -8,6 +8,7 @@ export interface SessionRecord {
   readonly ownerId: string;
   readonly name: string;
   readonly repoUrl: string | null;
+  readonly repoRef: string | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -29,6 +30,7 @@ export const sessionSelect = {
   ownerId: true,
   name: true,
   repoUrl: true,
+  repoRef: true,
   createdAt: true,
   updatedAt: true,
 } as const;

@@ -1,10 +1,10 @@
 import type { AgentQueues } from "../agents/agent-queues.js";
-import { AppError, type Provider } from "@agentry/core";
+import { AppError, type Provider, type RepositoryUrlRules } from "@agentry/core";
 import { Prisma, type PrismaClient } from "@agentry/prisma";
 import type { AuditService } from "../audit/audit.service.js";
 import type { CredentialService } from "../credentials/credential.service.js";
 import type { Page } from "../graphql/connection.js";
-import { parseName, parseRepoUrl } from "../graphql/limits.js";
+import { parseName, parseRepoRef, parseRepoUrl } from "../graphql/limits.js";
 import {
   sessionSelect,
   toView,
@@ -25,6 +25,8 @@ import {
 export interface NewSession {
   readonly name: string;
   readonly repoUrl?: string | null | undefined;
+  /** A branch, tag or commit to check out (only with repoUrl); null: the default branch. */
+  readonly repoRef?: string | null | undefined;
   readonly providerKey?:
     { readonly provider: Provider; readonly secret: string } | null | undefined;
 }
@@ -76,6 +78,8 @@ export class SessionService {
     private readonly credentials: CredentialService,
     private readonly audit: AuditService,
     private readonly queues: Pick<AgentQueues, "enqueueControl">,
+    /** Which repository URLs createSession accepts (REPOSITORY_ALLOW_LOOPBACK, tests only). */
+    private readonly repositories: RepositoryUrlRules = {},
   ) {}
 
   /** The session when the viewer may read it; null otherwise (absent and not-yours look alike). */
@@ -201,10 +205,14 @@ export class SessionService {
   /** Creates a session owned by the viewer, with its first key when one is given (all or nothing). */
   async create(viewerId: string, input: NewSession): Promise<SessionView> {
     const name = parseName(input.name);
-    const repoUrl = parseRepoUrl(input.repoUrl);
+    const repoUrl = parseRepoUrl(input.repoUrl, this.repositories);
+    const repoRef = parseRepoRef(input.repoRef);
+    if (repoRef !== null && repoUrl === null) {
+      throw new AppError("BAD_USER_INPUT", "repoRef needs a repoUrl", { field: "repoRef" });
+    }
     const session = await this.prisma.$transaction(async (tx) => {
       const created = await tx.session.create({
-        data: { ownerId: viewerId, name, repoUrl },
+        data: { ownerId: viewerId, name, repoUrl, repoRef },
         select: sessionSelect,
       });
       const key = input.providerKey;

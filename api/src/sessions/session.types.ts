@@ -47,6 +47,13 @@ export class SessionType implements SessionView {
   })
   repoUrl!: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The branch, tag or commit its agents' clones check out; null: the repository's default branch.",
+  })
+  repoRef!: string | null;
+
   @Field(() => DateTimeScalar, { description: "When it was created." })
   createdAt!: Date;
 
@@ -112,9 +119,16 @@ export class CreateSessionInput {
   @Field(() => String, {
     nullable: true,
     description:
-      "A repository: http(s)://, ssh://, git:// URL or git@host:path (at most 2048 characters).",
+      "The repository each agent's workspace is cloned from before its first message: an https:// URL without a user name or token (at most 2048 characters). Its token is the session's or your GIT credential.",
   })
   repoUrl?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "A branch or tag name (git check-ref-format rules) or a commit (7 to 64 hex digits) to check out; default: the repository's default branch.",
+  })
+  repoRef?: string | null;
 
   @Field(() => ProviderKeyInput, {
     nullable: true,

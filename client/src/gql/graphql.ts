@@ -54,7 +54,9 @@ export type CreateSessionInput = {
   name: string;
   /** A session key to store right away. */
   providerKey?: ProviderKeyInput | null | undefined;
-  /** A repository: http(s)://, ssh://, git:// URL or git@host:path (at most 2048 characters). */
+  /** A branch or tag name (git check-ref-format rules) or a commit (7 to 64 hex digits) to check out; default: the repository's default branch. */
+  repoRef?: string | null | undefined;
+  /** The repository each agent's workspace is cloned from before its first message: an https:// URL without a user name or token (at most 2048 characters). Its token is the session's or your GIT credential. */
   repoUrl?: string | null | undefined;
 };
 
@@ -109,6 +111,8 @@ export type Provider =
   | "ANTHROPIC"
   /** Google Gemini: API keys. */
   | "GEMINI"
+  /** A repository token: clones the session's repository into each agent's workspace and pushes its branches (https, basic auth). */
+  | "GIT"
   /** GitHub Copilot: a GitHub token with the Copilot permission. */
   | "GITHUB_COPILOT"
   /** OpenAI: API keys and Codex (ChatGPT sign-in) auth.json. */

@@ -126,6 +126,8 @@ export type Provider =
   | "ANTHROPIC"
   /** Google Gemini: API keys. */
   | "GEMINI"
+  /** A repository token: clones the session's repository into each agent's workspace and pushes its branches (https, basic auth). */
+  | "GIT"
   /** GitHub Copilot: a GitHub token with the Copilot permission. */
   | "GITHUB_COPILOT"
   /** OpenAI: API keys and Codex (ChatGPT sign-in) auth.json. */
@@ -160,9 +162,33 @@ export type SessionRole =
   /** Reads it. */
   | "VIEWER";
 
+/** Where a sign-in the platform runs for you stands. */
+export type SignInStatus =
+  /** Cancelled; nothing was stored. */
+  | "CANCELLED"
+  /** You (or the provider) refused the sign-in; nothing was stored. */
+  | "DENIED"
+  /** Not completed in time; nothing was stored. Start a new one. */
+  | "EXPIRED"
+  /** The provider refused it, or its answer was unusable; `message` says why. Nothing was stored. */
+  | "FAILED"
+  /** Waiting for you: enter the code, or paste the code back. */
+  | "PENDING"
+  /** Done: the tokens are stored as the credential it names. */
+  | "SUCCEEDED";
+
 /** The width of one bucket of a usage series (buckets start on UTC boundaries). */
 export type UsageBucketSize =
   /** One UTC day. */
   | "DAY"
   /** One hour. */
   | "HOUR";
+
+/** How the provider answered a cheap authenticated call made with a credential. */
+export type VerificationResult =
+  /** The provider refused it (HTTP 401 or 403): replace it (CredentialInfo.fix). */
+  | "REFUSED"
+  /** No verdict: the provider could not be reached, did not answer within VERIFY_TIMEOUT_MS, or answered something else (a rate limit, an outage; `status` says which). */
+  | "UNREACHABLE"
+  /** The provider accepted it (HTTP 2xx). */
+  | "VALID";

@@ -82,6 +82,12 @@ export const commonEnvShape = {
   GEMINI_API_KEY: optionalText(),
   COPILOT_GITHUB_TOKEN: optionalText(),
   ALLOW_SYSTEM_KEYS: booleanVariable(true),
+  /**
+   * Tests only: session repositories may also be http(s):// on this machine (127.0.0.1, ::1,
+   * localhost), where a test's own git server listens. Off by default; never set it in a
+   * deployment (the worker would clone from, and push a token to, its own host's services).
+   */
+  REPOSITORY_ALLOW_LOOPBACK: booleanVariable(false),
   ANTHROPIC_BASE_URL: optionalUrl(),
   OPENAI_BASE_URL: optionalUrl(),
   GEMINI_BASE_URL: optionalUrl(),
@@ -124,8 +130,15 @@ export type CommonEnv = z.output<typeof commonEnvSchema>;
  * names (COPILOT_GITHUB_TOKEN is GITHUB_COPILOT's); a registered variable missing from the
  * shape above does not compile.
  */
-export function systemKeysFromEnv(env: Pick<CommonEnv, SystemKeyVariable>): SystemKeys {
-  return byProvider((_descriptor, provider) => env[SYSTEM_KEY_VARIABLES[provider]]);
+export function systemKeysFromEnv(
+  env: Pick<CommonEnv, Exclude<SystemKeyVariable, "GIT_TOKEN">>,
+): SystemKeys {
+  // Repository tokens have no system-wide fallback, or every user could clone what the
+  // operator's token reaches (see the registry's GIT): GIT_TOKEN is never read.
+  return byProvider((_descriptor, provider) => {
+    const variable = SYSTEM_KEY_VARIABLES[provider];
+    return variable === "GIT_TOKEN" ? undefined : env[variable];
+  });
 }
 
 /** Provider base URLs for agents (unset = the provider's own). */

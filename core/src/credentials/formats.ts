@@ -258,6 +258,14 @@ export function validateSecret(provider: Provider, kind: CredentialKind, secret:
         );
       }
       return value;
+    case "GIT":
+      // Any host's token or password, optionally `username:token` (sent as basic auth).
+      if (kind === "SUBSCRIPTION") throw refuse("A repository token is kind API_KEY");
+      checkToken(provider, kind, value);
+      if (value.startsWith(":") || value.endsWith(":")) {
+        throw refuse("A repository token given as username:token needs both parts");
+      }
+      return value;
   }
 }
 
@@ -276,6 +284,8 @@ export function inferCredentialKind(provider: Provider, secret: string): Credent
       return "API_KEY";
     case "GITHUB_COPILOT":
       return "SUBSCRIPTION";
+    case "GIT":
+      return "API_KEY";
   }
 }
 

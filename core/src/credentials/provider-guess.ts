@@ -47,6 +47,8 @@ export function guessProvider(
  * to another provider than the one it is being stored for.
  */
 export function refuseWrongProvider(provider: Provider, secret: string, field = "secret"): void {
+  // A repository token may be any host's (a GitHub token is one, gho_… or github_pat_…).
+  if (provider === "GIT") return;
   const guess = guessProvider(secret);
   if (guess === undefined || guess.provider === provider) return;
   const label = PROVIDER_LABELS[provider];

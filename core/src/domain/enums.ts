@@ -6,6 +6,8 @@ export const Provider = {
   OPENAI: "OPENAI",
   GEMINI: "GEMINI",
   GITHUB_COPILOT: "GITHUB_COPILOT",
+  /** Repository access (clone and push over https): a token, not a model provider. */
+  GIT: "GIT",
 } as const;
 export type Provider = (typeof Provider)[keyof typeof Provider];
 

@@ -168,10 +168,44 @@ const GITHUB_COPILOT = {
   modelPattern: null,
 } as const satisfies ProviderDescriptor;
 
+// Not a model provider: the token a session's repository is cloned and pushed with (issue 9).
+// It lives among the providers so it is stored, sealed, rotated, listed and deleted as every
+// other credential is (setAccountCredential / setSessionKey with provider GIT), and no agent
+// kind runs with it. It resolves session > account only: a system-wide token would let every
+// user clone whatever the operator's token reaches, so GIT_TOKEN is never read for it (the
+// variable is only the registry's name for it; see resolveRepositoryToken).
+const GIT = {
+  label: "Git repository",
+  description:
+    "A repository token: clones the session's repository into each agent's workspace and pushes its branches (https, basic auth).",
+  systemKey: { variable: "GIT_TOKEN", kind: "API_KEY" },
+  credentials: [
+    {
+      kind: "API_KEY",
+      name: "repository token",
+      inputLabel: "Repository token",
+      description:
+        "A token for https access to the repository: GitHub fine-grained (github_pat_) or classic (ghp_), GitLab (glpat-), or any host's token or password, optionally as username:token.",
+      prefixes: ["github_pat_", "ghp_", "glpat-"],
+      placeholder: "github_pat_…",
+      multiline: false,
+      steps: [
+        "On GitHub, create a fine-grained personal access token for the repository with Contents read and write (Settings → Developer settings → Personal access tokens); a classic `ghp_` token with the repo scope works too.",
+        "On GitLab, create a personal or project access token with read_repository and write_repository (it starts with `glpat-`).",
+        "For any other https host, paste the token or password; when the host needs a particular user name, paste `username:token`.",
+      ],
+    },
+  ],
+  priceProviderId: null,
+  defaultModel: "",
+  modelPattern: null,
+} as const satisfies ProviderDescriptor;
+
 /** Every provider, in the order people see them. A provider missing here does not compile. */
 export const PROVIDER_REGISTRY = {
   ANTHROPIC,
   OPENAI,
   GEMINI,
   GITHUB_COPILOT,
+  GIT,
 } as const satisfies Record<Provider, ProviderDescriptor>;

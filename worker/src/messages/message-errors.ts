@@ -5,6 +5,7 @@ const PROVIDER_NAME: Record<Provider, string> = {
   OPENAI: "OpenAI",
   GEMINI: "Google Gemini",
   GITHUB_COPILOT: "GitHub Copilot",
+  GIT: "the repository host",
 };
 
 const SOURCE_NAME: Record<KeySource, string> = {

@@ -6,6 +6,7 @@ import {
   type AgentEvent,
   type AgentEventLog,
   type AgentRunInput,
+  type Provider,
   type ResolveDeps,
   type Resolution,
   type SessionUsagePayload,
@@ -141,7 +142,7 @@ export async function runClaimedMessage(
       kind: message.agent.kind,
       attempt,
       text: message.text,
-      provider: message.agent.provider,
+      provider: modelProvider(message.agent.provider),
       model: message.agent.model,
       credential: { kind: resolved.kind, secret },
       baseUrls: deps.baseUrls,
@@ -192,6 +193,13 @@ export async function runClaimedMessage(
     await failMessage(deps, message, appError, "");
   }
   return { kind: "done" };
+}
+
+/** An agent's provider as the agent protocol knows it (spawnAgent never makes a GIT agent). */
+function modelProvider(provider: Provider): AgentRunInput["provider"] {
+  if (provider === "GIT")
+    throw new AppError("AGENT_FAILED", "No agent runs with a repository token");
+  return provider;
 }
 
 function checkBudget(message: LoadedMessage): void {
