@@ -15,14 +15,17 @@ import { Page } from "../ui/page.js";
 import { ProblemNotice } from "../ui/problem-notice.js";
 import { Steps } from "../ui/steps.js";
 import { TabNav } from "../ui/tab-nav.js";
+import { AccessTokensTab } from "../tokens/access-tokens.js";
 import { checkFor } from "./credential-checks.js";
 import { CredentialSlot } from "./credential-slot.js";
 
 const CREDENTIAL_TYPES = { additionalTypenames: ["CredentialInfo"] };
 
+const TABS = ["api-keys", "agent-credentials", "access-tokens"];
+
 type Find = (provider: Provider, kind: CredentialKind) => CredentialFieldsFragment | undefined;
 
-/** Account settings: API keys per provider, and the credentials of each agent kind. */
+/** Account settings: API keys per provider, the credentials of each agent kind, access tokens. */
 export function AccountPage(): JSX.Element {
   const params = useParams<{ tab?: string }>();
   const [result] = createQuery({
@@ -40,11 +43,15 @@ export function AccountPage(): JSX.Element {
         tabs={[
           { href: "/account/api-keys", label: "API Keys" },
           { href: "/account/agent-credentials", label: "Agent Credentials" },
+          { href: "/account/access-tokens", label: "Access tokens" },
         ]}
       />
       <Switch>
-        <Match when={params.tab !== "api-keys" && params.tab !== "agent-credentials"}>
+        <Match when={!TABS.includes(params.tab ?? "")}>
           <Navigate href="/account/api-keys" />
+        </Match>
+        <Match when={params.tab === "access-tokens"}>
+          <AccessTokensTab />
         </Match>
         <Match when={result.data === undefined && result.error}>
           {(error) => <ProblemNotice problem={problemFrom(error())} />}

@@ -550,3 +550,52 @@ describe.skipIf(!hasChromium)("phone width", () => {
     await t.screenshot("phone-usage-stats");
   });
 });
+
+describe.skipIf(!hasChromium)("access tokens", () => {
+  it("creates a token shown once with a copy button, lists it by name and dates, and revokes it so it no longer signs in", async () => {
+    const user = await system().api.signUp();
+    const t = await system().page();
+    const { page } = t;
+    await t.context.grantPermissions(["clipboard-read", "clipboard-write"]);
+    await t.openAs(user, "/account/access-tokens");
+    await page.getByTestId("no-access-tokens").waitFor();
+
+    // Names are checked as the api checks them: an empty one is refused at its field.
+    await page.getByRole("button", { name: "Create token" }).click();
+    expect(await page.locator(".field-error").textContent()).toMatch(/Name the token/);
+
+    await page.getByLabel("Token name").fill("CI pipeline");
+    await page.getByRole("button", { name: "Create token" }).click();
+    const created = page.getByTestId("created-token");
+    await created.waitFor();
+    const token = await created.getByLabel("New access token").inputValue();
+    expect(token).toMatch(/^agp_/);
+    await created.getByRole("button", { name: "Copy" }).click();
+    await expect.poll(() => created.getByRole("button", { name: "Copied" }).count()).toBe(1);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
+
+    const me = `{ me { id } }`;
+    expect(await system().api.ok<{ me: { id: string } }>(me, {}, token)).toEqual({
+      me: { id: user.user.id },
+    });
+    const rows = page.getByTestId("access-tokens").locator("tbody tr");
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().locator("th").textContent()).toBe("CI pipeline");
+
+    // Shown once: gone after Done and after a reload, the list keeps only its name and dates.
+    await created.getByRole("button", { name: "Done" }).click();
+    await page.reload();
+    await rows.first().waitFor();
+    expect(await page.getByTestId("created-token").count()).toBe(0);
+    expect(await html(t)).not.toContain(token);
+    expect(await rows.first().locator('[data-label="Last used"]').textContent()).not.toBe("");
+
+    await page.getByRole("button", { name: "Revoke CI pipeline" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Revoke" }).click();
+    await page.getByTestId("no-access-tokens").waitFor();
+    const refused = await system().api.fail(me, {}, token);
+    expect(refused.extensions?.["code"]).toBe("UNAUTHENTICATED");
+    await t.screenshot("access-tokens");
+    expect(t.errors).toEqual([]);
+  });
+});
