@@ -96,6 +96,11 @@ const workerEnvSchema = commonEnvSchema.extend({
   AGENT_CPUS: positiveInt(1, 64),
   /** Memory per agent container, in MiB. */
   AGENT_MEMORY_MB: positiveInt(1024, 256 * 1024),
+  /**
+   * A refreshable subscription whose access token expires within this many seconds (or has) is
+   * refreshed by the worker before a run, at ANTHROPIC_OAUTH_TOKEN_URL / OPENAI_OAUTH_TOKEN_URL.
+   */
+  OAUTH_REFRESH_AHEAD_SECONDS: positiveInt(300, 24 * 3600),
   /** Port of the /metrics listener (README: Metrics); `off` for none. */
   METRICS_PORT: metricsPortVariable(9465),
   /** Interface of the /metrics listener: loopback, so only this machine can scrape. */

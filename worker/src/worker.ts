@@ -183,6 +183,12 @@ export async function startWorker(
     resolve,
     baseUrls: providerBaseUrlsFromEnv(env),
     runTimeLimitMs: env.AGENT_RUN_TIMEOUT_MS,
+    refresh: {
+      anthropicTokenUrl: env.ANTHROPIC_OAUTH_TOKEN_URL,
+      openaiTokenUrl: env.OPENAI_OAUTH_TOKEN_URL,
+      aheadMs: env.OAUTH_REFRESH_AHEAD_SECONDS * 1000,
+      timeoutMs: env.VERIFY_TIMEOUT_MS,
+    },
     logger: logger.child({ component: "messages" }),
     wake: async (messageId) => {
       const job = await messageQueue.getJob(messageId);

@@ -19,6 +19,7 @@ import {
   markCredentialRefused,
   storeRotatedCredential,
 } from "../credentials/credential-updates.js";
+import { refreshBeforeRun, type RefreshConfig } from "../credentials/refresh-before-run.js";
 import type { WorkerMetrics } from "../metrics/worker-metrics.js";
 import { recordUsage } from "../usage/usage.recorder.js";
 import { agentErrorToAppError } from "./message-errors.js";
@@ -46,6 +47,8 @@ export interface MessageProcessorDeps {
   readonly logger: Logger;
   /** Operators' metrics (README: Metrics); none in tests that do not scrape. */
   readonly metrics?: WorkerMetrics;
+  /** Refreshing subscriptions near expiry before a run; none: the CLI refreshes them itself. */
+  readonly refresh?: RefreshConfig;
 }
 
 /**
@@ -94,12 +97,19 @@ export async function runClaimedMessage(
   let runStarted = false;
   try {
     checkBudget(message);
-    const { resolution: resolved, secret } = await resolveForRun(deps.resolve, {
+    const resolvedForRun = await resolveForRun(deps.resolve, {
       sessionId: message.agent.sessionId,
       actingUserId: authorId,
       provider: message.agent.provider,
       agentKind: message.agent.kind,
     });
+    const { resolution: resolved, secret } =
+      deps.refresh === undefined
+        ? resolvedForRun
+        : await refreshBeforeRun(
+            { prisma: deps.prisma, vault: deps.resolve.vault, logger: log, config: deps.refresh },
+            resolvedForRun,
+          );
     log.info(
       { keySource: resolved.source, credentialVersion: resolved.credentialVersion },
       "run starts",
@@ -183,6 +193,15 @@ export async function runClaimedMessage(
       );
       if (await waitForRuntime(deps.runtime, message.agentId, Date.now() + RUNTIME_WAIT_MS)) {
         return { kind: "interrupted", reason: `${what} stopped during this message` };
+      }
+    }
+    if (isAppError(error) && error.code === "UNAVAILABLE" && error.details["retry"] === true) {
+      // An expired subscription whose sign-in service did not answer: tried again with backoff
+      // while attempts are left (nothing ran), then failed UNAVAILABLE.
+      if (canRetry) {
+        await deps.prisma.message.update({ where: { id: messageId }, data: { status: "QUEUED" } });
+        log.warn("the subscription could not be refreshed; the message will be tried again");
+        return { kind: "retry", error };
       }
     }
     const appError = isAppError(error)
