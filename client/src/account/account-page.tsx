@@ -18,6 +18,7 @@ import { TabNav } from "../ui/tab-nav.js";
 import { AccessTokensTab } from "../tokens/access-tokens.js";
 import { checkFor } from "./credential-checks.js";
 import { CredentialSlot } from "./credential-slot.js";
+import { CodeSignInFlow, DeviceSignInFlow } from "./sign-in-flows.js";
 
 const CREDENTIAL_TYPES = { additionalTypenames: ["CredentialInfo"] };
 
@@ -28,13 +29,16 @@ type Find = (provider: Provider, kind: CredentialKind) => CredentialFieldsFragme
 /** Account settings: API keys per provider, the credentials of each agent kind, access tokens. */
 export function AccountPage(): JSX.Element {
   const params = useParams<{ tab?: string }>();
-  const [result] = createQuery({
+  const [result, refetch] = createQuery({
     query: AccountCredentialsDocument,
     context: CREDENTIAL_TYPES,
     requestPolicy: "cache-and-network",
   });
   const find: Find = (provider, kind) =>
     result.data?.accountCredentials.find((c) => c.provider === provider && c.kind === kind);
+  const refresh = (): void => {
+    refetch({ requestPolicy: "network-only" });
+  };
 
   return (
     <Page title="Account settings">
@@ -63,7 +67,7 @@ export function AccountPage(): JSX.Element {
           <ApiKeysTab find={find} />
         </Match>
         <Match when={params.tab === "agent-credentials"}>
-          <AgentCredentialsTab find={find} />
+          <AgentCredentialsTab find={find} refresh={refresh} />
         </Match>
       </Switch>
     </Page>
@@ -111,7 +115,10 @@ function ApiKeysTab(props: { readonly find: Find }): JSX.Element {
  * them, each with how to get it and a slot to save, replace or remove it. A credential several
  * agents can use (an Anthropic API key) is one credential, shown in each of their panels.
  */
-function AgentCredentialsTab(props: { readonly find: Find }): JSX.Element {
+function AgentCredentialsTab(props: {
+  readonly find: Find;
+  readonly refresh: () => void;
+}): JSX.Element {
   const registry = useRegistry();
   const location = useLocation();
   // A link to one agent's panel (#agent-claude-code, from a refused message) scrolls to it.
@@ -134,14 +141,38 @@ function AgentCredentialsTab(props: { readonly find: Find }): JSX.Element {
       </p>
       <div class="slots">
         <For each={registry.agentKinds}>
-          {(agent) => <AgentPanel agent={agent} find={props.find} />}
+          {(agent) => <AgentPanel agent={agent} find={props.find} refresh={props.refresh} />}
         </For>
       </div>
     </section>
   );
 }
 
-function AgentPanel(props: { readonly agent: AgentKindInfo; readonly find: Find }): JSX.Element {
+/**
+ * The sign-in the platform runs for a credential, where the provider has one: OpenAI's device
+ * code for a ChatGPT subscription (Codex, OpenCode), Anthropic's code flow for Claude Code's.
+ */
+function signInFor(
+  agent: AgentKindInfo,
+  provider: Provider,
+  kind: CredentialKind,
+  refresh: () => void,
+): JSX.Element | undefined {
+  if (kind !== "SUBSCRIPTION") return undefined;
+  if (provider === "OPENAI" && (agent.kind === "CODEX" || agent.kind === "OPENCODE")) {
+    return <DeviceSignInFlow agentKind={agent.kind} label="ChatGPT" onStored={refresh} />;
+  }
+  if (provider === "ANTHROPIC" && agent.kind === "CLAUDE_CODE") {
+    return <CodeSignInFlow agentKind={agent.kind} label="Claude" onStored={refresh} />;
+  }
+  return undefined;
+}
+
+function AgentPanel(props: {
+  readonly agent: AgentKindInfo;
+  readonly find: Find;
+  readonly refresh: () => void;
+}): JSX.Element {
   const registry = useRegistry();
   const location = useLocation();
   const id = (): string => agentPanelId(props.agent.kind);
@@ -176,6 +207,7 @@ function AgentPanel(props: { readonly agent: AgentKindInfo; readonly find: Find 
                   secretLabel={shown().inputLabel}
                   placeholder={shown().placeholder}
                   multiline={shown().multiline}
+                  signIn={signInFor(props.agent, entry.provider, entry.kind, props.refresh)}
                 >
                   <Steps steps={entry.steps} />
                 </CredentialSlot>

@@ -4,11 +4,14 @@ import { Dynamic } from "solid-js/web";
 import {
   RemoveAccountCredentialDocument,
   SetAccountCredentialDocument,
+  VerifyCredentialDocument,
+  type VerifyCredentialMutation,
   type CredentialFieldsFragment,
   type CredentialKind,
   type Provider,
 } from "../gql/graphql.js";
 import { problemFrom, type Problem } from "../lib/errors.js";
+import { formatDateTime } from "../lib/format.js";
 import { ConfirmDialog } from "../ui/confirm-dialog.js";
 import { CredentialSummary } from "../ui/credential-summary.js";
 import { Field } from "../ui/field.js";
@@ -33,10 +36,14 @@ export function CredentialSlot(props: {
   readonly secretLabel: string;
   readonly placeholder?: string;
   readonly multiline?: boolean;
+  /** A sign-in the platform runs for this credential (device code, code flow), if any. */
+  readonly signIn?: JSX.Element;
   readonly children?: JSX.Element;
 }): JSX.Element {
   const [, setCredential] = createMutation(SetAccountCredentialDocument);
   const [, removeCredential] = createMutation(RemoveAccountCredentialDocument);
+  const [, verifyCredential] = createMutation(VerifyCredentialDocument);
+  const [verification, setVerification] = createSignal<Verification>();
   const [editing, setEditing] = createSignal(false);
   const [secret, setSecret] = createSignal("");
   const [busy, setBusy] = createSignal(false);
@@ -75,6 +82,17 @@ export function CredentialSlot(props: {
     }
   };
 
+  const verify = async (id: string): Promise<void> => {
+    setBusy(true);
+    setDone(undefined);
+    setProblem(undefined);
+    setVerification(undefined);
+    const result = await verifyCredential({ id });
+    setBusy(false);
+    if (result.data) setVerification(result.data.verifyCredential);
+    else if (result.error) setProblem(problemFrom(result.error));
+  };
+
   const remove = async (): Promise<void> => {
     setBusy(true);
     setDone(undefined);
@@ -98,6 +116,9 @@ export function CredentialSlot(props: {
         {props.title}
       </Dynamic>
       {props.children}
+      <Show when={props.signIn}>
+        <div class="sign-in-offer">{props.signIn}</div>
+      </Show>
       <Show when={done()}>
         <p class="notice notice-success" role="status">
           {done()}
@@ -110,7 +131,18 @@ export function CredentialSlot(props: {
         {(stored) => (
           <>
             <CredentialSummary credential={stored()} />
+            <Show when={verification()}>
+              {(checked) => <VerificationNotice verification={checked()} />}
+            </Show>
             <div class="form-actions">
+              <button
+                type="button"
+                class="button"
+                disabled={busy()}
+                onClick={() => void verify(stored().id)}
+              >
+                {busy() && verification() === undefined ? "Checking…" : "Verify"}
+              </button>
               <Show when={!editing()}>
                 <button
                   type="button"
@@ -204,5 +236,36 @@ export function CredentialSlot(props: {
         <p>Sessions without their own key then use the next available key, if any.</p>
       </ConfirmDialog>
     </article>
+  );
+}
+
+type Verification = VerifyCredentialMutation["verifyCredential"];
+
+const VERIFICATION_TEXT = {
+  VALID: "Valid — the provider accepted it.",
+  REFUSED: "Refused — the provider does not take it: replace it with a fresh one.",
+  UNREACHABLE: "No answer — the provider could not be asked; try again later.",
+} as const;
+
+/** What the provider said when asked about the credential (nothing was stored or changed). */
+function VerificationNotice(props: { readonly verification: Verification }): JSX.Element {
+  const tone = (): string =>
+    props.verification.result === "VALID"
+      ? "notice-success"
+      : props.verification.result === "REFUSED"
+        ? "notice-error"
+        : "notice-warning";
+  return (
+    <p
+      class={`notice ${tone()}`}
+      role="status"
+      data-testid="credential-verification"
+      data-result={props.verification.result}
+    >
+      {VERIFICATION_TEXT[props.verification.result]}
+      <Show when={props.verification.status}>{(status) => <> (HTTP {status()})</>}</Show>
+      <Show when={props.verification.message}>{(message) => <> {message()}</>}</Show>{" "}
+      <span class="muted">Checked {formatDateTime(props.verification.checkedAt)}.</span>
+    </p>
   );
 }

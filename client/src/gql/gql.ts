@@ -18,6 +18,8 @@ type Documents = {
   "fragment CredentialFields on CredentialInfo {\n  id\n  provider\n  kind\n  hint\n  version\n  createdAt\n  updatedAt\n  lastUsedAt\n  expiresAt\n  refusedAt\n  status\n  refreshable\n  fix\n}": typeof types.CredentialFieldsFragmentDoc;
   "mutation RemoveAccountCredential($provider: Provider!, $kind: CredentialKind!) {\n  removeAccountCredential(provider: $provider, kind: $kind)\n}": typeof types.RemoveAccountCredentialDocument;
   "mutation SetAccountCredential($provider: Provider!, $kind: CredentialKind!, $secret: String!) {\n  setAccountCredential(provider: $provider, kind: $kind, secret: $secret) {\n    ...CredentialFields\n  }\n}": typeof types.SetAccountCredentialDocument;
+  "fragment DeviceSignInFields on DeviceSignIn {\n  id\n  status\n  expiresAt\n  verificationUri\n  verificationUriComplete\n  userCode\n  intervalSeconds\n  message\n  credential {\n    ...CredentialFields\n  }\n}\n\nfragment CodeSignInFields on CodeSignIn {\n  id\n  status\n  expiresAt\n  authorizeUrl\n  message\n}\n\nmutation StartDeviceSignIn($input: StartDeviceSignInInput!) {\n  startDeviceSignIn(input: $input) {\n    ...DeviceSignInFields\n  }\n}\n\nquery DeviceSignIn($id: ID!) {\n  deviceSignIn(id: $id) {\n    ...DeviceSignInFields\n  }\n}\n\nmutation StartCodeSignIn($input: StartCodeSignInInput!) {\n  startCodeSignIn(input: $input) {\n    ...CodeSignInFields\n  }\n}\n\nmutation CompleteCodeSignIn($id: ID!, $code: String!) {\n  completeCodeSignIn(id: $id, code: $code) {\n    ...CredentialFields\n  }\n}\n\nmutation CancelSignIn($id: ID!) {\n  cancelSignIn(id: $id)\n}": typeof types.DeviceSignInFieldsFragmentDoc;
+  "mutation VerifyCredential($id: ID!) {\n  verifyCredential(id: $id) {\n    result\n    status\n    message\n    checkedAt\n  }\n}": typeof types.VerifyCredentialDocument;
   "mutation AdminDeleteCredential($id: ID!) {\n  adminDeleteCredential(id: $id)\n}": typeof types.AdminDeleteCredentialDocument;
   "query UserCredentials($userId: ID!) {\n  userCredentials(userId: $userId) {\n    ...CredentialFields\n  }\n}": typeof types.UserCredentialsDocument;
   "query Users($first: Int!, $after: String) {\n  users(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      node {\n        id\n        email\n        role\n        createdAt\n      }\n    }\n  }\n}": typeof types.UsersDocument;
@@ -52,6 +54,10 @@ const documents: Documents = {
     types.RemoveAccountCredentialDocument,
   "mutation SetAccountCredential($provider: Provider!, $kind: CredentialKind!, $secret: String!) {\n  setAccountCredential(provider: $provider, kind: $kind, secret: $secret) {\n    ...CredentialFields\n  }\n}":
     types.SetAccountCredentialDocument,
+  "fragment DeviceSignInFields on DeviceSignIn {\n  id\n  status\n  expiresAt\n  verificationUri\n  verificationUriComplete\n  userCode\n  intervalSeconds\n  message\n  credential {\n    ...CredentialFields\n  }\n}\n\nfragment CodeSignInFields on CodeSignIn {\n  id\n  status\n  expiresAt\n  authorizeUrl\n  message\n}\n\nmutation StartDeviceSignIn($input: StartDeviceSignInInput!) {\n  startDeviceSignIn(input: $input) {\n    ...DeviceSignInFields\n  }\n}\n\nquery DeviceSignIn($id: ID!) {\n  deviceSignIn(id: $id) {\n    ...DeviceSignInFields\n  }\n}\n\nmutation StartCodeSignIn($input: StartCodeSignInInput!) {\n  startCodeSignIn(input: $input) {\n    ...CodeSignInFields\n  }\n}\n\nmutation CompleteCodeSignIn($id: ID!, $code: String!) {\n  completeCodeSignIn(id: $id, code: $code) {\n    ...CredentialFields\n  }\n}\n\nmutation CancelSignIn($id: ID!) {\n  cancelSignIn(id: $id)\n}":
+    types.DeviceSignInFieldsFragmentDoc,
+  "mutation VerifyCredential($id: ID!) {\n  verifyCredential(id: $id) {\n    result\n    status\n    message\n    checkedAt\n  }\n}":
+    types.VerifyCredentialDocument,
   "mutation AdminDeleteCredential($id: ID!) {\n  adminDeleteCredential(id: $id)\n}":
     types.AdminDeleteCredentialDocument,
   "query UserCredentials($userId: ID!) {\n  userCredentials(userId: $userId) {\n    ...CredentialFields\n  }\n}":
@@ -137,6 +143,18 @@ export function graphql(
 export function graphql(
   source: "mutation SetAccountCredential($provider: Provider!, $kind: CredentialKind!, $secret: String!) {\n  setAccountCredential(provider: $provider, kind: $kind, secret: $secret) {\n    ...CredentialFields\n  }\n}",
 ): (typeof documents)["mutation SetAccountCredential($provider: Provider!, $kind: CredentialKind!, $secret: String!) {\n  setAccountCredential(provider: $provider, kind: $kind, secret: $secret) {\n    ...CredentialFields\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "fragment DeviceSignInFields on DeviceSignIn {\n  id\n  status\n  expiresAt\n  verificationUri\n  verificationUriComplete\n  userCode\n  intervalSeconds\n  message\n  credential {\n    ...CredentialFields\n  }\n}\n\nfragment CodeSignInFields on CodeSignIn {\n  id\n  status\n  expiresAt\n  authorizeUrl\n  message\n}\n\nmutation StartDeviceSignIn($input: StartDeviceSignInInput!) {\n  startDeviceSignIn(input: $input) {\n    ...DeviceSignInFields\n  }\n}\n\nquery DeviceSignIn($id: ID!) {\n  deviceSignIn(id: $id) {\n    ...DeviceSignInFields\n  }\n}\n\nmutation StartCodeSignIn($input: StartCodeSignInInput!) {\n  startCodeSignIn(input: $input) {\n    ...CodeSignInFields\n  }\n}\n\nmutation CompleteCodeSignIn($id: ID!, $code: String!) {\n  completeCodeSignIn(id: $id, code: $code) {\n    ...CredentialFields\n  }\n}\n\nmutation CancelSignIn($id: ID!) {\n  cancelSignIn(id: $id)\n}",
+): (typeof documents)["fragment DeviceSignInFields on DeviceSignIn {\n  id\n  status\n  expiresAt\n  verificationUri\n  verificationUriComplete\n  userCode\n  intervalSeconds\n  message\n  credential {\n    ...CredentialFields\n  }\n}\n\nfragment CodeSignInFields on CodeSignIn {\n  id\n  status\n  expiresAt\n  authorizeUrl\n  message\n}\n\nmutation StartDeviceSignIn($input: StartDeviceSignInInput!) {\n  startDeviceSignIn(input: $input) {\n    ...DeviceSignInFields\n  }\n}\n\nquery DeviceSignIn($id: ID!) {\n  deviceSignIn(id: $id) {\n    ...DeviceSignInFields\n  }\n}\n\nmutation StartCodeSignIn($input: StartCodeSignInInput!) {\n  startCodeSignIn(input: $input) {\n    ...CodeSignInFields\n  }\n}\n\nmutation CompleteCodeSignIn($id: ID!, $code: String!) {\n  completeCodeSignIn(id: $id, code: $code) {\n    ...CredentialFields\n  }\n}\n\nmutation CancelSignIn($id: ID!) {\n  cancelSignIn(id: $id)\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "mutation VerifyCredential($id: ID!) {\n  verifyCredential(id: $id) {\n    result\n    status\n    message\n    checkedAt\n  }\n}",
+): (typeof documents)["mutation VerifyCredential($id: ID!) {\n  verifyCredential(id: $id) {\n    result\n    status\n    message\n    checkedAt\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

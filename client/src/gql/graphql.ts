@@ -163,12 +163,56 @@ export type SessionRole =
   /** Reads it. */
   | "VIEWER";
 
+/** Where a sign-in the platform runs for you stands. */
+export type SignInStatus =
+  /** Cancelled; nothing was stored. */
+  | "CANCELLED"
+  /** You (or the provider) refused the sign-in; nothing was stored. */
+  | "DENIED"
+  /** Not completed in time; nothing was stored. Start a new one. */
+  | "EXPIRED"
+  /** The provider refused it, or its answer was unusable; `message` says why. Nothing was stored. */
+  | "FAILED"
+  /** Waiting for you: enter the code, or paste the code back. */
+  | "PENDING"
+  /** Done: the tokens are stored as the credential it names. */
+  | "SUCCEEDED";
+
+/** What a code sign-in is for. */
+export type StartCodeSignInInput = {
+  /** CLAUDE_CODE. */
+  agentKind: AgentKind;
+  /** ANTHROPIC (the only provider with a code sign-in). */
+  provider: Provider;
+  /** Store it as this session's key (you must own the session); omitted: your own. */
+  sessionId?: string | number | null | undefined;
+};
+
+/** What a device-code sign-in is for. */
+export type StartDeviceSignInInput = {
+  /** CODEX or OPENCODE: both run with a ChatGPT sign-in. */
+  agentKind: AgentKind;
+  /** OPENAI (the only provider with a device-code sign-in). */
+  provider: Provider;
+  /** Store it as this session's key (you must own the session); omitted: your own. */
+  sessionId?: string | number | null | undefined;
+};
+
 /** The width of one bucket of a usage series (buckets start on UTC boundaries). */
 export type UsageBucketSize =
   /** One UTC day. */
   | "DAY"
   /** One hour. */
   | "HOUR";
+
+/** How the provider answered a cheap authenticated call made with a credential. */
+export type VerificationResult =
+  /** The provider refused it (HTTP 401 or 403): replace it (CredentialInfo.fix). */
+  | "REFUSED"
+  /** No verdict: the provider could not be reached, did not answer within VERIFY_TIMEOUT_MS, or answered something else (a rate limit, an outage; `status` says which). */
+  | "UNREACHABLE"
+  /** The provider accepted it (HTTP 2xx). */
+  | "VALID";
 
 export type AccountCredentialsQueryVariables = Exact<{ [key: string]: never }>;
 
@@ -234,6 +278,160 @@ export type SetAccountCredentialMutation = {
     status: CredentialStatus;
     refreshable: boolean;
     fix: string | null;
+  };
+};
+
+export type DeviceSignInFieldsFragment = {
+  id: string;
+  status: SignInStatus;
+  expiresAt: string;
+  verificationUri: string;
+  verificationUriComplete: string | null;
+  userCode: string;
+  intervalSeconds: number;
+  message: string | null;
+  credential: {
+    id: string;
+    provider: Provider;
+    kind: CredentialKind;
+    hint: string;
+    version: number;
+    createdAt: string;
+    updatedAt: string;
+    lastUsedAt: string | null;
+    expiresAt: string | null;
+    refusedAt: string | null;
+    status: CredentialStatus;
+    refreshable: boolean;
+    fix: string | null;
+  } | null;
+};
+
+export type CodeSignInFieldsFragment = {
+  id: string;
+  status: SignInStatus;
+  expiresAt: string;
+  authorizeUrl: string;
+  message: string | null;
+};
+
+export type StartDeviceSignInMutationVariables = Exact<{
+  input: StartDeviceSignInInput;
+}>;
+
+export type StartDeviceSignInMutation = {
+  startDeviceSignIn: {
+    id: string;
+    status: SignInStatus;
+    expiresAt: string;
+    verificationUri: string;
+    verificationUriComplete: string | null;
+    userCode: string;
+    intervalSeconds: number;
+    message: string | null;
+    credential: {
+      id: string;
+      provider: Provider;
+      kind: CredentialKind;
+      hint: string;
+      version: number;
+      createdAt: string;
+      updatedAt: string;
+      lastUsedAt: string | null;
+      expiresAt: string | null;
+      refusedAt: string | null;
+      status: CredentialStatus;
+      refreshable: boolean;
+      fix: string | null;
+    } | null;
+  };
+};
+
+export type DeviceSignInQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type DeviceSignInQuery = {
+  deviceSignIn: {
+    id: string;
+    status: SignInStatus;
+    expiresAt: string;
+    verificationUri: string;
+    verificationUriComplete: string | null;
+    userCode: string;
+    intervalSeconds: number;
+    message: string | null;
+    credential: {
+      id: string;
+      provider: Provider;
+      kind: CredentialKind;
+      hint: string;
+      version: number;
+      createdAt: string;
+      updatedAt: string;
+      lastUsedAt: string | null;
+      expiresAt: string | null;
+      refusedAt: string | null;
+      status: CredentialStatus;
+      refreshable: boolean;
+      fix: string | null;
+    } | null;
+  } | null;
+};
+
+export type StartCodeSignInMutationVariables = Exact<{
+  input: StartCodeSignInInput;
+}>;
+
+export type StartCodeSignInMutation = {
+  startCodeSignIn: {
+    id: string;
+    status: SignInStatus;
+    expiresAt: string;
+    authorizeUrl: string;
+    message: string | null;
+  };
+};
+
+export type CompleteCodeSignInMutationVariables = Exact<{
+  id: string | number;
+  code: string;
+}>;
+
+export type CompleteCodeSignInMutation = {
+  completeCodeSignIn: {
+    id: string;
+    provider: Provider;
+    kind: CredentialKind;
+    hint: string;
+    version: number;
+    createdAt: string;
+    updatedAt: string;
+    lastUsedAt: string | null;
+    expiresAt: string | null;
+    refusedAt: string | null;
+    status: CredentialStatus;
+    refreshable: boolean;
+    fix: string | null;
+  };
+};
+
+export type CancelSignInMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type CancelSignInMutation = { cancelSignIn: boolean };
+
+export type VerifyCredentialMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type VerifyCredentialMutation = {
+  verifyCredential: {
+    result: VerificationResult;
+    status: number | null;
+    message: string | null;
+    checkedAt: string;
   };
 };
 
@@ -741,6 +939,82 @@ export const CredentialFieldsFragmentDoc = {
     },
   ],
 } as unknown as DocumentNode<CredentialFieldsFragment, unknown>;
+export const DeviceSignInFieldsFragmentDoc = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "DeviceSignInFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "DeviceSignIn" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "status" } },
+          { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
+          { kind: "Field", name: { kind: "Name", value: "verificationUri" } },
+          { kind: "Field", name: { kind: "Name", value: "verificationUriComplete" } },
+          { kind: "Field", name: { kind: "Name", value: "userCode" } },
+          { kind: "Field", name: { kind: "Name", value: "intervalSeconds" } },
+          { kind: "Field", name: { kind: "Name", value: "message" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "credential" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "FragmentSpread", name: { kind: "Name", value: "CredentialFields" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "CredentialFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "CredentialInfo" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "provider" } },
+          { kind: "Field", name: { kind: "Name", value: "kind" } },
+          { kind: "Field", name: { kind: "Name", value: "hint" } },
+          { kind: "Field", name: { kind: "Name", value: "version" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "lastUsedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
+          { kind: "Field", name: { kind: "Name", value: "refusedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "status" } },
+          { kind: "Field", name: { kind: "Name", value: "refreshable" } },
+          { kind: "Field", name: { kind: "Name", value: "fix" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<DeviceSignInFieldsFragment, unknown>;
+export const CodeSignInFieldsFragmentDoc = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "CodeSignInFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "CodeSignIn" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "status" } },
+          { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
+          { kind: "Field", name: { kind: "Name", value: "authorizeUrl" } },
+          { kind: "Field", name: { kind: "Name", value: "message" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CodeSignInFieldsFragment, unknown>;
 export const ApiTokenFieldsFragmentDoc = {
   kind: "Document",
   definitions: [
@@ -975,6 +1249,408 @@ export const SetAccountCredentialDocument = {
     },
   ],
 } as unknown as DocumentNode<SetAccountCredentialMutation, SetAccountCredentialMutationVariables>;
+export const StartDeviceSignInDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "StartDeviceSignIn" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "input" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "StartDeviceSignInInput" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "startDeviceSignIn" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "input" },
+                value: { kind: "Variable", name: { kind: "Name", value: "input" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "FragmentSpread", name: { kind: "Name", value: "DeviceSignInFields" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "CredentialFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "CredentialInfo" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "provider" } },
+          { kind: "Field", name: { kind: "Name", value: "kind" } },
+          { kind: "Field", name: { kind: "Name", value: "hint" } },
+          { kind: "Field", name: { kind: "Name", value: "version" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "lastUsedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
+          { kind: "Field", name: { kind: "Name", value: "refusedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "status" } },
+          { kind: "Field", name: { kind: "Name", value: "refreshable" } },
+          { kind: "Field", name: { kind: "Name", value: "fix" } },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "DeviceSignInFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "DeviceSignIn" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "status" } },
+          { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
+          { kind: "Field", name: { kind: "Name", value: "verificationUri" } },
+          { kind: "Field", name: { kind: "Name", value: "verificationUriComplete" } },
+          { kind: "Field", name: { kind: "Name", value: "userCode" } },
+          { kind: "Field", name: { kind: "Name", value: "intervalSeconds" } },
+          { kind: "Field", name: { kind: "Name", value: "message" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "credential" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "FragmentSpread", name: { kind: "Name", value: "CredentialFields" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<StartDeviceSignInMutation, StartDeviceSignInMutationVariables>;
+export const DeviceSignInDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "DeviceSignIn" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "ID" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "deviceSignIn" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "FragmentSpread", name: { kind: "Name", value: "DeviceSignInFields" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "CredentialFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "CredentialInfo" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "provider" } },
+          { kind: "Field", name: { kind: "Name", value: "kind" } },
+          { kind: "Field", name: { kind: "Name", value: "hint" } },
+          { kind: "Field", name: { kind: "Name", value: "version" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "lastUsedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
+          { kind: "Field", name: { kind: "Name", value: "refusedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "status" } },
+          { kind: "Field", name: { kind: "Name", value: "refreshable" } },
+          { kind: "Field", name: { kind: "Name", value: "fix" } },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "DeviceSignInFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "DeviceSignIn" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "status" } },
+          { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
+          { kind: "Field", name: { kind: "Name", value: "verificationUri" } },
+          { kind: "Field", name: { kind: "Name", value: "verificationUriComplete" } },
+          { kind: "Field", name: { kind: "Name", value: "userCode" } },
+          { kind: "Field", name: { kind: "Name", value: "intervalSeconds" } },
+          { kind: "Field", name: { kind: "Name", value: "message" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "credential" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "FragmentSpread", name: { kind: "Name", value: "CredentialFields" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<DeviceSignInQuery, DeviceSignInQueryVariables>;
+export const StartCodeSignInDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "StartCodeSignIn" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "input" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "StartCodeSignInInput" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "startCodeSignIn" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "input" },
+                value: { kind: "Variable", name: { kind: "Name", value: "input" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "FragmentSpread", name: { kind: "Name", value: "CodeSignInFields" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "CodeSignInFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "CodeSignIn" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "status" } },
+          { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
+          { kind: "Field", name: { kind: "Name", value: "authorizeUrl" } },
+          { kind: "Field", name: { kind: "Name", value: "message" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<StartCodeSignInMutation, StartCodeSignInMutationVariables>;
+export const CompleteCodeSignInDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "CompleteCodeSignIn" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "ID" } },
+          },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "code" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "String" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "completeCodeSignIn" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "code" },
+                value: { kind: "Variable", name: { kind: "Name", value: "code" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "FragmentSpread", name: { kind: "Name", value: "CredentialFields" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "CredentialFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "CredentialInfo" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "provider" } },
+          { kind: "Field", name: { kind: "Name", value: "kind" } },
+          { kind: "Field", name: { kind: "Name", value: "hint" } },
+          { kind: "Field", name: { kind: "Name", value: "version" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "lastUsedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
+          { kind: "Field", name: { kind: "Name", value: "refusedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "status" } },
+          { kind: "Field", name: { kind: "Name", value: "refreshable" } },
+          { kind: "Field", name: { kind: "Name", value: "fix" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CompleteCodeSignInMutation, CompleteCodeSignInMutationVariables>;
+export const CancelSignInDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "CancelSignIn" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "ID" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "cancelSignIn" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+            ],
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CancelSignInMutation, CancelSignInMutationVariables>;
+export const VerifyCredentialDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "VerifyCredential" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "ID" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "verifyCredential" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "result" } },
+                { kind: "Field", name: { kind: "Name", value: "status" } },
+                { kind: "Field", name: { kind: "Name", value: "message" } },
+                { kind: "Field", name: { kind: "Name", value: "checkedAt" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<VerifyCredentialMutation, VerifyCredentialMutationVariables>;
 export const AdminDeleteCredentialDocument = {
   kind: "Document",
   definitions: [

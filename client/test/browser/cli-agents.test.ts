@@ -182,3 +182,94 @@ describe.skipIf(!hasChromium)("an expired subscription", () => {
     expect(t.errors).toEqual([]);
   }, 180_000);
 });
+
+describe.skipIf(!hasChromium)("sign-in flows run by the platform", () => {
+  it("signs in to ChatGPT with a device code: shows the URL and code, waits by itself, stores the subscription; a declined and a cancelled sign-in store nothing", async () => {
+    fake().setDeviceOptions({ intervalSeconds: 1, expiresInSeconds: 120 });
+    const user = await system().api.signUp();
+    const t = await system().page();
+    const { page } = t;
+    await t.openAs(user, "/account/agent-credentials");
+    const count = () => system().api.prisma.credential.count({ where: { userId: user.user.id } });
+
+    // Declined at the provider: said so, nothing stored, and it can be tried again.
+    const codex = page.getByTestId("agent-codex-openai-subscription");
+    await codex.getByRole("button", { name: "Sign in with ChatGPT" }).click();
+    const declinedCode = await codex.getByTestId("user-code").textContent();
+    fake().scriptDevice(declinedCode ?? "", ["pending", "denied"]);
+    await expect
+      .poll(() => codex.getByTestId("sign-in-ended").textContent(), { timeout: 30_000 })
+      .toContain("declined");
+    expect(await count()).toBe(0);
+
+    // Approved: the page shows the URL and the code, then the stored subscription by itself.
+    await codex.getByRole("button", { name: "Try again" }).click();
+    const userCode = await codex.getByTestId("user-code").textContent();
+    expect(userCode).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+    expect(await codex.getByTestId("verification-uri").getAttribute("href")).toMatch(/^https?:/);
+    expect(await codex.getByRole("status").textContent()).toContain("Waiting for you to approve");
+    await t.screenshot("device-sign-in-pending");
+    fake().scriptDevice(userCode ?? "", ["pending", "success"]);
+    await codex.getByTestId("sign-in-done").waitFor({ timeout: 30_000 });
+    await expect.poll(() => codex.getByTestId("credential-status").textContent()).toBe("Valid");
+    expect(await codex.textContent()).toContain("renewed with its refresh token");
+    expect(await count()).toBe(1);
+
+    // Cancelled from the page (OpenCode's ChatGPT slot is the same credential): nothing more.
+    const opencode = page.getByTestId("agent-opencode-openai-subscription");
+    await opencode.getByRole("button", { name: "Sign in with ChatGPT" }).click();
+    await opencode.getByTestId("user-code").waitFor();
+    await opencode.getByRole("button", { name: "Cancel" }).click();
+    expect(await opencode.getByTestId("sign-in-ended").textContent()).toContain("cancelled");
+    expect(await count()).toBe(1);
+
+    const minted = fake()
+      .devicePolls()
+      .filter((poll) => poll.userCode === userCode);
+    expect(minted.length).toBeGreaterThan(0);
+    const html = await page.content();
+    for (const poll of fake().devicePolls()) {
+      if (poll.deviceCode !== null) expect(html).not.toContain(poll.deviceCode);
+    }
+    await t.screenshot("device-sign-in-done");
+    expect(t.errors).toEqual([]);
+  }, 120_000);
+
+  it("signs in to Claude with the code flow: opens the sign-in page, takes the pasted code, refuses a wrong one, stores the subscription once", async () => {
+    const user = await system().api.signUp();
+    const t = await system().page();
+    const { page } = t;
+    await t.openAs(user, "/account/agent-credentials");
+    const slot = page.getByTestId("agent-claude-code-anthropic-subscription");
+    await slot.getByRole("button", { name: "Sign in with Claude" }).click();
+    const href = await slot.getByTestId("authorize-url").getAttribute("href");
+    const authorize = new URL(href ?? "");
+    const param = (name: string): string => authorize.searchParams.get(name) ?? "";
+    expect(param("code_challenge_method")).toBe("S256");
+    expect(param("response_type")).toBe("code");
+    // The test plays the person at the provider's page, which shows `code#state`.
+    const code = fake().authorizeCode({
+      clientId: param("client_id"),
+      redirectUri: param("redirect_uri"),
+      codeChallenge: param("code_challenge"),
+      codeChallengeMethod: param("code_challenge_method"),
+      state: param("state"),
+      scope: param("scope"),
+    });
+
+    const field = slot.getByLabel("Code from the sign-in page");
+    await field.fill(`not-the-code#${param("state")}`);
+    await slot.getByRole("button", { name: "Finish sign-in" }).click();
+    await expect.poll(() => slot.locator(".field-error").count(), { timeout: 30_000 }).toBe(1);
+    expect(await system().api.prisma.credential.count({ where: { userId: user.user.id } })).toBe(0);
+
+    await field.fill(`${code}#${param("state")}`);
+    await slot.getByRole("button", { name: "Finish sign-in" }).click();
+    await slot.getByTestId("sign-in-done").waitFor({ timeout: 30_000 });
+    await expect.poll(() => slot.getByTestId("credential-status").textContent()).toBe("Valid");
+    expect(await system().api.prisma.credential.count({ where: { userId: user.user.id } })).toBe(1);
+    expect(await page.content()).not.toContain(code);
+    await t.screenshot("code-sign-in-done");
+    expect(t.errors).toEqual([]);
+  }, 120_000);
+});
