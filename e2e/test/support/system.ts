@@ -20,6 +20,8 @@ export interface SystemOptions {
   readonly redisUrl?: string;
   /** Whether to start the in-process worker now (default true); startWorker() starts it later. */
   readonly startWorker?: boolean;
+  /** More worker environment that names the fake provider (e.g. its token endpoint). */
+  readonly workerEnvFor?: (fake: FakeProvider) => Readonly<Record<string, string>>;
 }
 
 export interface System {
@@ -62,6 +64,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     SHUTDOWN_TIMEOUT_MS: "10000",
     LOG_LEVEL: "debug",
     ...env,
+    ...options.workerEnvFor?.(fake),
   };
   const lines: string[] = [];
   const destination = new Writable({
