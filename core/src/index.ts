@@ -34,3 +34,4 @@ export * from "./queue/sign-in-poll-queue.js";
 export * from "./sign-in/oauth-clients.js";
 export * from "./sign-in/sign-in-flow.js";
 export * from "./sign-in/sign-in-store.js";
+export * from "./credentials/credential-write.js";

@@ -173,6 +173,23 @@ describe("OpenAI device-code sign-in", () => {
     expect(expiresIn).toBeGreaterThan(55 * 60_000);
     expect(expiresIn).toBeLessThanOrEqual(60 * 60_000);
     expect(await credentialCount(user.user.id)).toBe(before + 1);
+    // Stored as a saved credential is: audited, saying how it came.
+    expect(
+      await api.prisma.auditEvent.findMany({
+        where: { targetId: done.credentialId ?? "" },
+        select: { action: true, actorId: true, details: true },
+      }),
+    ).toEqual([
+      {
+        action: "account_credential.set",
+        actorId: user.user.id,
+        details: expect.objectContaining({
+          provider: "OPENAI",
+          kind: "SUBSCRIPTION",
+          via: "sign-in",
+        }) as unknown,
+      },
+    ]);
     const { accountCredentials } = await api.ok<{ accountCredentials: { id: string }[] }>(
       "{ accountCredentials { id } }",
       {},

@@ -3,25 +3,21 @@ import {
   chooseCredential,
   credentialStatus,
   firstAgentKindFor,
-  hintFor,
   inferCredentialKind,
   refuseWrongProvider,
   toResolution,
-  tokenLifetime,
   validateSecret,
+  writeCredential,
   type AgentKind,
-  type CredentialIdentity,
   type CredentialKind,
   type CredentialStatus,
   type CredentialStatusInput,
   type KeySource,
   type Provider,
-  type SealedSecret,
   type SealingVault,
   type SystemKeys,
 } from "@agentry/core";
 import type { Prisma, PrismaClient } from "@agentry/prisma";
-import { randomUUID } from "node:crypto";
 import type { AuditService } from "../audit/audit.service.js";
 import { distinct, groupBy } from "../graphql/batching.js";
 import { checkSecretSize } from "../graphql/limits.js";
@@ -181,44 +177,17 @@ export class CredentialService {
     refuseWrongProvider(provider, raw);
     const kind = inferCredentialKind(provider, raw);
     const secret = validateSecret(provider, kind, raw);
-    const hint = hintFor(provider, kind, secret);
-    const lifetime = tokenLifetime(provider, kind, secret);
-    // Serializes key changes of one session: "one key per provider" holds under concurrency.
-    await tx.$executeRaw`SELECT 1 FROM "Session" WHERE "id" = ${sessionId}::uuid FOR UPDATE`;
-    const existing = await tx.credential.findFirst({
-      where: { sessionId, userId: null, provider },
-      select: { id: true },
+    const written = await writeCredential(tx, this.vault, {
+      owner: { type: "session", id: sessionId },
+      provider,
+      kind,
+      secret,
+      actorId,
     });
-    const id = existing?.id ?? randomUUID();
-    const sealed = this.vault.seal(sessionIdentity(id, sessionId, provider, kind), secret);
-    const stored = { kind, ...storedSecret(sealed), hint, ...lifetime };
-    const record =
-      existing === null
-        ? await tx.credential.create({
-            data: { id, sessionId, provider, ...stored },
-            select: credentialInfoSelect,
-          })
-        : await tx.credential.update({
-            where: { id },
-            data: {
-              ...stored,
-              version: { increment: 1 },
-              lastUsedAt: null,
-              refusedAt: null,
-            },
-            select: credentialInfoSelect,
-          });
-    await this.audit.record(
-      {
-        actorId,
-        action: existing === null ? "session_key.set" : "session_key.replace",
-        targetType: "credential",
-        targetId: id,
-        details: { sessionId, provider, kind, hint, version: record.version },
-      },
-      tx,
-    );
-    return record;
+    return tx.credential.findUniqueOrThrow({
+      where: { id: written.id },
+      select: credentialInfoSelect,
+    });
   }
 
   /** Removes the session's key for `provider` (no-op when it has none). Owner only. */
@@ -255,50 +224,18 @@ export class CredentialService {
   ): Promise<CredentialRecord> {
     refuseWrongProvider(provider, checkSecretSize(secretInput));
     const secret = validateSecret(provider, kind, secretInput);
-    const hint = hintFor(provider, kind, secret);
-    const lifetime = tokenLifetime(provider, kind, secret);
     return this.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT 1 FROM "User" WHERE "id" = ${userId}::uuid FOR UPDATE`;
-      const existing = await tx.credential.findFirst({
-        where: { userId, sessionId: null, provider, kind },
-        select: { id: true },
-      });
-      const id = existing?.id ?? randomUUID();
-      const identity: CredentialIdentity = {
-        id,
+      const written = await writeCredential(tx, this.vault, {
         owner: { type: "user", id: userId },
         provider,
         kind,
-      };
-      const sealed = this.vault.seal(identity, secret);
-      const stored = { ...storedSecret(sealed), hint, ...lifetime };
-      const record =
-        existing === null
-          ? await tx.credential.create({
-              data: { id, userId, provider, kind, ...stored },
-              select: credentialInfoSelect,
-            })
-          : await tx.credential.update({
-              where: { id },
-              data: {
-                ...stored,
-                version: { increment: 1 },
-                lastUsedAt: null,
-                refusedAt: null,
-              },
-              select: credentialInfoSelect,
-            });
-      await this.audit.record(
-        {
-          actorId: userId,
-          action: existing === null ? "account_credential.set" : "account_credential.replace",
-          targetType: "credential",
-          targetId: id,
-          details: { userId, provider, kind, hint, version: record.version },
-        },
-        tx,
-      );
-      return record;
+        secret,
+        actorId: userId,
+      });
+      return tx.credential.findUniqueOrThrow({
+        where: { id: written.id },
+        select: credentialInfoSelect,
+      });
     });
   }
 
@@ -372,17 +309,3 @@ export class CredentialService {
     });
   }
 }
-
-/** The sealed secret's columns (Prisma's Bytes want a plain Uint8Array). */
-const storedSecret = (sealed: SealedSecret) => ({
-  ciphertext: new Uint8Array(sealed.ciphertext),
-  nonce: new Uint8Array(sealed.nonce),
-  keyVersion: sealed.keyVersion,
-});
-
-const sessionIdentity = (
-  id: string,
-  sessionId: string,
-  provider: Provider,
-  kind: CredentialKind,
-): CredentialIdentity => ({ id, owner: { type: "session", id: sessionId }, provider, kind });

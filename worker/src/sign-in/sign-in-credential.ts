@@ -1,11 +1,7 @@
-import { randomUUID } from "node:crypto";
 import {
   AppError,
-  hintFor,
-  sealedColumns,
-  tokenLifetime,
   validateSecret,
-  type CredentialIdentity,
+  writeCredential,
   type SealingVault,
   type SignInFlow,
 } from "@agentry/core";
@@ -13,10 +9,10 @@ import type { PrismaClient } from "@agentry/prisma";
 import { stringField } from "./oauth-http.js";
 
 // What a finished sign-in stores: the tokens as the credential file the agent's CLI reads (and
-// the registry accepts for its provider's subscription), saved as setAccountCredential and
-// setSessionKey save one — validated by core, sealed under the row's identity, a new version of
-// the row it replaces, an audit event — so it is like any credential from then on (expiry,
-// refreshable, rotation by the CLI, refresh before a run).
+// the registry accepts for its provider's subscription), saved through the path
+// setAccountCredential and setSessionKey use (core's writeCredential: validated, sealed under the
+// row's identity, a new version of the row it replaces, an audit event), so it is like any
+// credential from then on (expiry, refreshable, rotation by the CLI, refresh before a run).
 
 /** Codex's auth.json after a ChatGPT sign-in, from the token endpoint's answer. */
 export function codexAuthJson(tokens: Record<string, unknown>, now = new Date()): string {
@@ -94,78 +90,19 @@ export async function storeSignInCredential(
       { reason: "unusable_tokens" },
     );
   }
-  const hint = hintFor(provider, kind, secret);
-  const lifetime = tokenLifetime(provider, kind, secret);
-  const { prisma, vault } = deps;
-  return prisma.$transaction(async (tx) => {
-    const sessionId = flow.sessionId;
-    if (sessionId !== null) {
-      // As writeSessionKey: the session's key changes are serialized on its row.
-      const owned = await tx.$queryRaw<{ ownerId: string }[]>`
-        SELECT "ownerId" FROM "Session" WHERE "id" = ${sessionId}::uuid FOR UPDATE`;
-      if (owned[0]?.ownerId !== flow.userId) {
-        throw new AppError(
-          "NOT_FOUND",
-          "The session is gone or no longer yours; nothing was stored",
-          { field: "sessionId" },
-        );
-      }
-    } else {
-      await tx.$executeRaw`SELECT 1 FROM "User" WHERE "id" = ${flow.userId}::uuid FOR UPDATE`;
-    }
-    // A session holds one key per provider, whatever its kind; a user one per (provider, kind).
-    const existing = await tx.credential.findFirst({
-      where:
-        sessionId === null
-          ? { userId: flow.userId, sessionId: null, provider, kind }
-          : { sessionId, userId: null, provider },
-      select: { id: true },
-    });
-    const id = existing?.id ?? randomUUID();
-    const identity: CredentialIdentity = {
-      id,
+  const { sessionId } = flow;
+  const written = await deps.prisma.$transaction((tx) =>
+    writeCredential(tx, deps.vault, {
       owner:
         sessionId === null ? { type: "user", id: flow.userId } : { type: "session", id: sessionId },
       provider,
       kind,
-    };
-    const stored = { kind, ...sealedColumns(vault.seal(identity, secret)), hint, ...lifetime };
-    const owner = sessionId === null ? { userId: flow.userId } : { sessionId };
-    const record =
-      existing === null
-        ? await tx.credential.create({
-            data: { id, ...owner, provider, ...stored },
-            select: { version: true },
-          })
-        : await tx.credential.update({
-            where: { id },
-            data: { ...stored, version: { increment: 1 }, lastUsedAt: null, refusedAt: null },
-            select: { version: true },
-          });
-    const action =
-      sessionId === null
-        ? existing === null
-          ? "account_credential.set"
-          : "account_credential.replace"
-        : existing === null
-          ? "session_key.set"
-          : "session_key.replace";
-    await tx.auditEvent.create({
-      data: {
-        actorId: flow.userId,
-        action,
-        targetType: "credential",
-        targetId: id,
-        details: {
-          ...(sessionId === null ? { userId: flow.userId } : { sessionId }),
-          provider,
-          kind,
-          hint,
-          version: record.version,
-          via: "sign-in",
-        },
-      },
-    });
-    return id;
-  });
+      secret,
+      actorId: flow.userId,
+      // Access was checked when the flow started; ownership is checked again as it is stored.
+      ...(sessionId === null ? {} : { sessionOwnerId: flow.userId }),
+      via: "sign-in",
+    }),
+  );
+  return written.id;
 }
