@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { FakeProvider } from "@agentry/fake-provider";
 import { describe, expect, it } from "vitest";
 import { hasChromium, SKIP_MESSAGE } from "./support/chromium.js";
-import { claudeToken, useBrowserSystem, type TestPage } from "./support/system.js";
+import { anthropicKey, claudeToken, useBrowserSystem, type TestPage } from "./support/system.js";
 
 // A person sets up a coding agent's subscription under Agent Credentials, spawns the agent, and
 // chats with it: the real worker runs the real CLI (process runtime) against the fake provider.
@@ -270,6 +270,54 @@ describe.skipIf(!hasChromium)("sign-in flows run by the platform", () => {
     expect(await system().api.prisma.credential.count({ where: { userId: user.user.id } })).toBe(1);
     expect(await page.content()).not.toContain(code);
     await t.screenshot("code-sign-in-done");
+    expect(t.errors).toEqual([]);
+  }, 120_000);
+});
+
+describe.skipIf(!hasChromium)("verifying a credential", () => {
+  it("asks the provider about a stored key and shows its answer, valid or refused, changing nothing", async () => {
+    const user = await system().api.signUp();
+    const t = await system().page();
+    const { page } = t;
+    await t.openAs(user, "/account/api-keys");
+    const slot = page.getByTestId("api-key-anthropic");
+    const save = async (key: string): Promise<void> => {
+      await slot.getByRole("textbox").fill(key);
+      await slot
+        .getByRole("button", { name: /Save|Replace/ })
+        .last()
+        .click();
+      await expect
+        .poll(() => slot.getByTestId("credential-hint").textContent())
+        .toBe(`••••${key.slice(-4)}`);
+    };
+
+    const accepted = anthropicKey();
+    fake().addKey(accepted);
+    await save(accepted);
+    await slot.getByRole("button", { name: "Verify" }).click();
+    const answer = slot.getByTestId("credential-verification");
+    await expect.poll(() => answer.getAttribute("data-result"), { timeout: 30_000 }).toBe("VALID");
+    expect(await answer.textContent()).toContain("Valid");
+
+    // A key the provider does not know: refused, with its HTTP status; the key stays stored.
+    await slot.getByRole("button", { name: "Replace" }).click();
+    const refused = anthropicKey();
+    await save(refused);
+    const before = await system().api.prisma.credential.findFirstOrThrow({
+      where: { userId: user.user.id },
+    });
+    await slot.getByRole("button", { name: "Verify" }).click();
+    await expect
+      .poll(() => answer.getAttribute("data-result"), { timeout: 30_000 })
+      .toBe("REFUSED");
+    expect(await answer.textContent()).toContain("HTTP 401");
+    const after = await system().api.prisma.credential.findFirstOrThrow({
+      where: { userId: user.user.id },
+    });
+    expect(after).toEqual(before);
+    expect(await page.content()).not.toContain(refused);
+    await t.screenshot("verify-credential");
     expect(t.errors).toEqual([]);
   }, 120_000);
 });
