@@ -148,6 +148,25 @@ describe("verifyCredential", () => {
     ]);
   });
 
+  it("does not refresh an expired sign-in: REFUSED, saying a run would refresh it first", async () => {
+    const a = await system.api.signUp();
+    const refreshToken = `sk-ant-ort01-${tail()}`;
+    system.fake.addRefreshToken(refreshToken, { accessTokenPrefix: "sk-ant-oat01-" });
+    const secret = JSON.stringify({
+      claudeAiOauth: {
+        accessToken: `sk-ant-oat01-${tail()}`,
+        refreshToken,
+        expiresAt: Date.now() - 60_000,
+        scopes: ["user:inference"],
+      },
+    });
+    const id = await accountCredential(a.token, "ANTHROPIC", "SUBSCRIPTION", secret);
+    const answer = await verifyAs(a.token, id);
+    expect(answer).toMatchObject({ result: "REFUSED", status: 401 });
+    expect(answer.message).toMatch(/a run refreshes it first/);
+    expect(system.fake.tokenRefreshes().filter((r) => r.refreshToken === refreshToken)).toEqual([]);
+  });
+
   it("is UNREACHABLE on a refused connection, a provider that does not answer in time, and a 503", async () => {
     const a = await system.api.signUp();
     const openai = await accountCredential(a.token, "OPENAI", "API_KEY", `sk-proj-${tail()}`);

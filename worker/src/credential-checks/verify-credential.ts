@@ -2,12 +2,18 @@ import {
   AppError,
   credentialIdentityOf,
   PROVIDER_LABELS,
+  tokenLifetime,
+  type TokenLifetime,
   providerBaseUrlsFromEnv,
   sealedFromRow,
   VERIFY_CREDENTIAL,
 } from "@agentry/core";
 import { checkHandler } from "./check-handler.js";
-import { verificationRequest, verifyWithProvider } from "./provider-verify.js";
+import {
+  verificationRequest,
+  verifyWithProvider,
+  type ProviderVerification,
+} from "./provider-verify.js";
 
 /**
  * verifyCredential's worker half: opens the credential and asks its provider, at the base URL
@@ -42,7 +48,8 @@ export const verifyCredentialCheck = checkHandler(VERIFY_CREDENTIAL, (deps) => {
         field: "id",
       });
     }
-    const verdict = await verifyWithProvider(request, PROVIDER_LABELS[row.provider], timeoutMs);
+    const answer = await verifyWithProvider(request, PROVIDER_LABELS[row.provider], timeoutMs);
+    const verdict = withExpiryNote(answer, tokenLifetime(row.provider, row.kind, secret));
     deps.logger.info(
       {
         credentialId,
@@ -56,3 +63,21 @@ export const verifyCredentialCheck = checkHandler(VERIFY_CREDENTIAL, (deps) => {
     return { ...verdict, checkedAt: new Date().toISOString() };
   };
 });
+
+/**
+ * A refreshable sign-in whose access token has expired is refused by the provider, yet a run
+ * would refresh it first: the answer says so, since the sign-in itself may well be good.
+ */
+function withExpiryNote(
+  answer: ProviderVerification,
+  lifetime: TokenLifetime,
+  now = new Date(),
+): ProviderVerification {
+  const expiresAt = lifetime.expiresAt;
+  if (answer.result !== "REFUSED" || !lifetime.refreshable || expiresAt === null) return answer;
+  if (expiresAt.getTime() > now.getTime()) return answer;
+  return {
+    ...answer,
+    message: `${answer.message}; its access token expired at ${expiresAt.toISOString()}, and a run refreshes it first, so the sign-in itself may still be good`,
+  };
+}
