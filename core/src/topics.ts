@@ -77,7 +77,13 @@ export const agentEventPayloadSchema = z.discriminatedUnion("type", [
     tool: z.object({ name: z.string(), detail: z.string().optional() }),
   }),
   z.object({ ...agentEventBase, type: z.literal("USAGE"), usage: callUsageSchema }),
-  z.object({ ...agentEventBase, type: z.literal("STATUS"), status: agentStatusSchema }),
+  z.object({
+    ...agentEventBase,
+    type: z.literal("STATUS"),
+    status: agentStatusSchema,
+    /** Why, for people (Agent.statusReason), e.g. "Cloning https://…"; absent when nothing to say. */
+    reason: z.string().optional(),
+  }),
   z.object({
     ...agentEventBase,
     type: z.literal("ERROR"),

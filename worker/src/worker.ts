@@ -33,6 +33,7 @@ import {
 } from "./credential-checks/credential-check.job.js";
 import type { WorkerMetrics } from "./metrics/worker-metrics.js";
 import { waitingOutOutages } from "./database-wait.js";
+import { WorkspaceRepository } from "./repository/workspace-repository.js";
 import { createMessageJobProcessor } from "./messages/message.job.js";
 import {
   closeRedisClient,
@@ -177,6 +178,7 @@ export async function startWorker(
   const processMessage = createMessageJobProcessor({
     prisma: messagesDb,
     runtime,
+    repository: new WorkspaceRepository(runtime, { allowLoopback: env.REPOSITORY_ALLOW_LOOPBACK }),
     events,
     publisher: redis,
     topicNamespace: namespace,

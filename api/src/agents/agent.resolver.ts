@@ -92,7 +92,12 @@ export function toAgentEvent(event: AgentEventPayload): AgentEventRecord {
     usage: event.type === "USAGE" ? toCallUsage(event.usage) : null,
     status: event.type === "STATUS" ? event.status : null,
     errorCode: event.type === "ERROR" ? event.errorCode : null,
-    message: event.type === "ERROR" ? event.message : null,
+    message:
+      event.type === "ERROR"
+        ? event.message
+        : event.type === "STATUS"
+          ? (event.reason ?? null)
+          : null,
   };
 }
 

@@ -156,7 +156,11 @@ export class AgentEventObject {
   })
   errorCode!: string | null;
 
-  @Field(() => String, { nullable: true, description: "ERROR: what went wrong, for people." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'ERROR: what went wrong, for people. STATUS: why, when there is something to say (the agent\'s statusReason, e.g. "Cloning https://github.com/acme/app.git…").',
+  })
   message!: string | null;
 
   @Field(() => DateTimeScalar, { description: "When it happened." })

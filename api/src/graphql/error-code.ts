@@ -22,6 +22,8 @@ export const ERROR_CODE_DESCRIPTIONS = {
   AGENT_FAILED:
     "The agent failed (its container died, its CLI exited without a result, or the time limit passed); the message says why.",
   BUDGET_EXCEEDED: "The session's cost cap is reached; raise or clear the budget to continue.",
+  REPOSITORY_UNAVAILABLE:
+    "The session's repository could not be cloned, read or pushed to: unreachable, not found, or the repository token (GIT credential) was missing or refused; the message says which. A failed clone is tried again with the next message.",
   UNAVAILABLE:
     "A part the system depends on (Redis, the queue) is down for now; nothing was done, so retrying shortly is safe.",
   INTERNAL: "An unexpected server error; no detail is given (the server log has it).",

@@ -26,6 +26,7 @@ export const ERROR_POLICY = {
   RATE_LIMITED: { expose: true, logLevel: "warn" },
   AGENT_FAILED: { expose: true, logLevel: "warn" },
   BUDGET_EXCEEDED: { expose: true, logLevel: "info" },
+  REPOSITORY_UNAVAILABLE: { expose: true, logLevel: "info" },
   UNAVAILABLE: { expose: true, logLevel: "warn" },
   INTERNAL: { expose: false, logLevel: "error" },
 } as const satisfies Record<ErrorCode, CodePolicy>;

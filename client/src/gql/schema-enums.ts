@@ -81,6 +81,8 @@ export type ErrorCode =
   | "NO_API_KEY"
   /** The provider is rate-limiting requests; retried with backoff, then given up. */
   | "RATE_LIMITED"
+  /** The session's repository could not be cloned, read or pushed to: unreachable, not found, or the repository token (GIT credential) was missing or refused; the message says which. A failed clone is tried again with the next message. */
+  | "REPOSITORY_UNAVAILABLE"
   /** No valid token: sign in (or send a valid API token) and try again. */
   | "UNAUTHENTICATED"
   /** A part the system depends on (Redis, the queue) is down for now; nothing was done, so retrying shortly is safe. */

@@ -142,6 +142,10 @@ const DESCRIBE = {
     const title = "This session has reached its budget";
     return { title, ...detailFrom(message, title) };
   },
+  REPOSITORY_UNAVAILABLE: (message) => {
+    const title = "The session's repository could not be reached";
+    return { title, ...detailFrom(message, title) };
+  },
   UNAVAILABLE: (message) => {
     const title = "The service is briefly unavailable — nothing was done. Try again in a moment.";
     return { title, ...detailFrom(message, title) };

@@ -10,6 +10,10 @@ export const ERROR_CODES = [
   "RATE_LIMITED",
   "AGENT_FAILED",
   "BUDGET_EXCEEDED",
+  // The session's repository could not be cloned or pushed to: unreachable, not found, or the
+  // repository token refused (the message says which, never the token). The next message tries
+  // the clone again.
+  "REPOSITORY_UNAVAILABLE",
   // A part the system depends on (Redis, the queue) is down for now: retry shortly. Nothing
   // was done, so retrying is safe.
   "UNAVAILABLE",

@@ -28,6 +28,7 @@ export async function setAgentStatus(
     at: new Date().toISOString(),
     type: "STATUS",
     status,
+    ...(reason === null ? {} : { reason }),
   });
 }
 

@@ -21,6 +21,8 @@ import {
 } from "../credentials/credential-updates.js";
 import { refreshBeforeRun, type RefreshConfig } from "../credentials/refresh-before-run.js";
 import type { WorkerMetrics } from "../metrics/worker-metrics.js";
+import { resolveRepositoryToken } from "../repository/repository-token.js";
+import type { WorkspaceRepository } from "../repository/workspace-repository.js";
 import { recordUsage } from "../usage/usage.recorder.js";
 import { agentErrorToAppError } from "./message-errors.js";
 import { completeMessage, failMessage, setAgentStatus } from "./message-outcome.js";
@@ -47,6 +49,8 @@ export interface MessageProcessorDeps {
   readonly logger: Logger;
   /** Operators' metrics (README: Metrics); none in tests that do not scrape. */
   readonly metrics?: WorkerMetrics;
+  /** Clones the session's repository into a new agent's workspace; none: never cloned. */
+  readonly repository?: WorkspaceRepository;
   /** Refreshing subscriptions near expiry before a run; none: the CLI refreshes them itself. */
   readonly refresh?: RefreshConfig;
 }
@@ -145,6 +149,7 @@ export async function runClaimedMessage(
       ),
     ]);
     for (const step of steps) if (step.status === "rejected") throw step.reason;
+    await cloneOnFirstUse(deps, message, authorId, log);
     await setAgentStatus(deps, message, "BUSY");
 
     const input: AgentRunInput = {
@@ -219,6 +224,44 @@ function modelProvider(provider: Provider): AgentRunInput["provider"] {
   if (provider === "GIT")
     throw new AppError("AGENT_FAILED", "No agent runs with a repository token");
   return provider;
+}
+
+/**
+ * Before an agent's first message in a session with a repository (and after every clone that
+ * failed): clone it into the agent's workspace with the repository token (session's, else the
+ * sender's own), telling the client "Cloning …" meanwhile, and record the commit. A failure is
+ * the message's (REPOSITORY_UNAVAILABLE saying why); repoCommit stays null, so the next message
+ * tries again.
+ */
+async function cloneOnFirstUse(
+  deps: MessageProcessorDeps,
+  message: LoadedMessage,
+  authorId: string,
+  log: Logger,
+): Promise<void> {
+  const { repoUrl, repoRef } = message.agent.session;
+  if (repoUrl === null || message.agent.repoCommit !== null || deps.repository === undefined) {
+    return;
+  }
+  await setAgentStatus(deps, message, "STARTING", `Cloning ${repoUrl}…`);
+  const token = await resolveRepositoryToken(
+    { prisma: deps.prisma, vault: deps.resolve.vault },
+    { sessionId: message.agent.sessionId, actingUserId: authorId },
+  );
+  const startedAt = Date.now();
+  const commit = await deps.repository.clone(
+    message.agentId,
+    { url: repoUrl, ref: repoRef },
+    token?.secret ?? null,
+  );
+  await deps.prisma.agent.update({
+    where: { id: message.agentId },
+    data: { repoCommit: commit },
+  });
+  log.info(
+    { commit, tokenSource: token?.source ?? null, ms: Date.now() - startedAt },
+    "repository cloned",
+  );
 }
 
 function checkBudget(message: LoadedMessage): void {

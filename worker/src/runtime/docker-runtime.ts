@@ -26,7 +26,10 @@ import {
   type EnsuredAgent,
   type ListedAgent,
   type RunOptions,
+  type WorkspaceCommand,
+  type WorkspaceCommandResult,
 } from "./runtime.js";
+import { execInContainer } from "./workspace-exec.js";
 
 export type { DockerRuntimeOptions } from "./docker-container.js";
 
@@ -304,6 +307,19 @@ export class DockerRuntime implements AgentRuntime {
   async #listVolumes(filters: { label: string[] }): Promise<Docker.VolumeInspectInfo[]> {
     const { Volumes: volumes } = await this.#docker.listVolumes({ filters });
     return volumes;
+  }
+
+  async exec(agentId: string, command: WorkspaceCommand): Promise<WorkspaceCommandResult> {
+    assertSafeId(agentId);
+    const container = await this.#inspectContainer(agentId);
+    if (container?.State.Running !== true) {
+      throw new AppError("AGENT_FAILED", "The agent's container is not running");
+    }
+    return execInContainer(this.#docker, container.Id, AGENT_IMAGE_LAYOUT.workspace, command);
+  }
+
+  workspacePath(): string {
+    return AGENT_IMAGE_LAYOUT.workspace;
   }
 
   async readJournal(agentId: string, messageId: string, attempt: number): Promise<string | null> {

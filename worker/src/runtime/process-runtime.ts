@@ -1,7 +1,13 @@
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "pino";
-import { AgentKind, isAppError, type AgentEvent, type AgentRunInput } from "@agentry/core";
+import {
+  AgentKind,
+  AppError,
+  isAppError,
+  type AgentEvent,
+  type AgentRunInput,
+} from "@agentry/core";
 import type { AgentChannel } from "./agent-channel.js";
 import { ProcessHosts } from "./process-host.js";
 import { agentFailed, describeRunExit, streamRun, type AgentProcess } from "./run-stream.js";
@@ -14,7 +20,10 @@ import {
   type EnsuredAgent,
   type ListedAgent,
   type RunOptions,
+  type WorkspaceCommand,
+  type WorkspaceCommandResult,
 } from "./runtime.js";
+import { execLocal } from "./workspace-exec.js";
 
 export interface ProcessRuntimeOptions {
   /** Root of the agents' directories: `<dataDir>/<agentId>/{workspace,home,agent.json}`. */
@@ -210,6 +219,18 @@ export class ProcessRuntime implements AgentRuntime {
       logger: this.#logger,
       signal: options.signal,
     });
+  }
+
+  async exec(agentId: string, command: WorkspaceCommand): Promise<WorkspaceCommandResult> {
+    const meta = await this.#readMeta(agentId);
+    if (meta === undefined || meta.stopped) {
+      throw new AppError("AGENT_FAILED", "The agent's environment is not running");
+    }
+    return execLocal(join(this.#dir(agentId), "workspace"), this.#env, command);
+  }
+
+  workspacePath(agentId: string): string {
+    return join(this.#dir(agentId), "workspace");
   }
 
   async stop(agentId: string): Promise<void> {

@@ -27,6 +27,36 @@ export interface RunOptions {
   env?: Readonly<Record<string, string>>;
 }
 
+/**
+ * One short command in an agent's workspace (git, for the session's repository): its argument
+ * list, what it reads on standard input, and bounds. Not for the agent's own work.
+ */
+export interface WorkspaceCommand {
+  /** The program and its arguments (argv[0] is looked up in PATH). Never a secret: argument
+   * lists show in process listings and, with Docker, in the exec's inspect output. */
+  readonly argv: readonly string[];
+  /** Written to its standard input, then closed (where a secret travels). Default: nothing. */
+  readonly stdin?: string;
+  /** Environment for it on top of the runtime's own; no secrets (see argv). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Killed past this (default 120 s). */
+  readonly timeoutMs?: number;
+  /** Standard output kept, in bytes (default 1 MiB); past it `truncated` is set. */
+  readonly maxOutputBytes?: number;
+}
+
+/** How a {@link WorkspaceCommand} ended. */
+export interface WorkspaceCommandResult {
+  /** Its exit code; null when it was killed (timeout). */
+  readonly exitCode: number | null;
+  readonly stdout: Buffer;
+  /** At most 64 KiB of it. */
+  readonly stderr: string;
+  /** Standard output went past maxOutputBytes (the rest was dropped). */
+  readonly truncated: boolean;
+  readonly timedOut: boolean;
+}
+
 export type AgentEnvironmentState = "running" | "stopped" | "missing";
 
 /** What {@link AgentRuntime.inspect} reports about one agent's environment. */
@@ -101,6 +131,16 @@ export interface AgentRuntime {
 
   /** Every environment this runtime manages, for reconciliation when the worker starts. */
   list(): Promise<ListedAgent[]>;
+
+  /**
+   * Runs a short command in the agent's workspace, as the agent's user and in its environment
+   * (inside its container with Docker), which must be running (ensure first). Rejects when the
+   * environment is missing or the runtime fails; the command's own failure is its exit code.
+   */
+  exec(agentId: string, command: WorkspaceCommand): Promise<WorkspaceCommandResult>;
+
+  /** The workspace's absolute path as commands in it see it (git's safe.directory). */
+  workspacePath(agentId: string): string;
 
   /**
    * One run's journal, which the agent writes in its workspace as it goes (see
