@@ -235,6 +235,7 @@ describe("refreshing a subscription before a run", () => {
       expect(secret).toBe(ranWith);
       expect(row.expiresAt?.getTime()).toBeGreaterThan(Date.now() + 30 * 60_000);
       expect(row.refusedAt).toBeNull();
+      expect(row.lastUsedAt?.getTime()).toBeGreaterThan(Date.now() - 60_000);
       const audit = await db.prisma.auditEvent.findMany({
         where: { targetId: planted.credentialId },
       });

@@ -291,6 +291,8 @@ async function refreshLocked(
       ...lifetime,
       version: { increment: 1 },
       refusedAt: null,
+      // The run about to start uses it (resolveForRun's stamp was for the version before).
+      lastUsedAt: new Date(),
     },
     select: { version: true },
   });
