@@ -599,3 +599,86 @@ describe.skipIf(!hasChromium)("access tokens", () => {
     expect(t.errors).toEqual([]);
   });
 });
+
+describe.skipIf(!hasChromium)("managing a session", () => {
+  it("renames it, sets its budget beside what is spent, shares it by email, lets a member leave, and deletes it after saying what goes with it", async () => {
+    const owner = await system().api.signUp();
+    const editor = await system().api.signUp();
+    const sessionId = await createSession(owner.token, "Before rename", anthropicKey());
+    const t = await system().page();
+    const { page } = t;
+    await t.openAs(owner, `/sessions/${sessionId}/settings/general`);
+
+    const name = page.getByLabel("Session name");
+    await expect.poll(() => name.inputValue()).toBe("Before rename");
+    await name.fill("");
+    await page.getByRole("button", { name: "Rename" }).click();
+    expect(await page.locator(".field-error").first().textContent()).toMatch(/1 to 200/);
+    await name.fill("After rename");
+    await page.getByRole("button", { name: "Rename" }).click();
+    await page.getByText("Renamed.").waitFor();
+
+    const budget = page.getByLabel("Budget (USD)");
+    await budget.fill("five dollars");
+    await page.getByRole("button", { name: "Save budget" }).click();
+    expect(await page.locator("#session-budget-error").textContent()).toMatch(
+      /amount in US dollars/,
+    );
+    await budget.fill("5");
+    await page.getByRole("button", { name: "Save budget" }).click();
+    await expect
+      .poll(() => page.getByTestId("budget-spent").textContent())
+      .toBe("Spent so far: $0.00 of $5.00");
+    const stored = await system().api.ok<{ session: { name: string; budgetUsd: number } }>(
+      `query ($id: ID!) { session(id: $id) { name budgetUsd } }`,
+      { id: sessionId },
+      owner.token,
+    );
+    expect(stored.session).toEqual({ name: "After rename", budgetUsd: 5 });
+
+    // Members: a mistyped and an unknown email are refused at the field; then the editor.
+    await page.getByRole("link", { name: "Members" }).click();
+    const email = page.getByLabel("Email", { exact: true });
+    await email.fill("not an email");
+    await page.getByRole("button", { name: "Add member" }).click();
+    expect(await page.locator("#member-email-error").textContent()).toMatch(/email address/);
+    await email.fill(randomEmail());
+    await page.getByRole("button", { name: "Add member" }).click();
+    await expect.poll(() => page.locator("#member-email-error").count()).toBe(1);
+    await email.fill(editor.email);
+    await page.getByLabel("Role").selectOption("EDITOR");
+    await page.getByRole("button", { name: "Add member" }).click();
+    const rows = page.getByTestId("members").locator("tbody tr");
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await rows.nth(1).textContent()).toContain("Editor");
+    await t.screenshot("session-members");
+
+    // The editor sees the session and leaves it; the owner's list is back to one.
+    const other = await system().page();
+    await other.openAs(editor, `/sessions/${sessionId}/settings/members`);
+    await other.page.getByRole("button", { name: "Leave" }).click();
+    await other.page.getByRole("dialog").getByRole("button", { name: "Leave" }).click();
+    await expect.poll(() => new URL(other.page.url()).pathname).toBe("/");
+    const left = await system().api.gql(
+      `query ($id: ID!) { session(id: $id) { id } }`,
+      { id: sessionId },
+      editor.token,
+    );
+    expect(left.data).toEqual({ session: null });
+    await page.reload();
+    await expect.poll(() => rows.count()).toBe(1);
+
+    await page.getByRole("link", { name: "General" }).click();
+    await page.getByRole("button", { name: "Delete session" }).click();
+    const consequences = page.getByTestId("delete-session-consequences");
+    expect(await consequences.textContent()).toMatch(
+      /0 agents with their conversations and workspaces, 1 session key, the access of 0 members/,
+    );
+    await page.getByRole("dialog").getByRole("button", { name: "Delete session" }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe("/");
+    expect(await system().api.prisma.session.count({ where: { id: sessionId } })).toBe(0);
+    expect(await system().api.prisma.credential.count({ where: { sessionId } })).toBe(0);
+    expect(t.errors).toEqual([]);
+    expect(other.errors).toEqual([]);
+  });
+});
