@@ -12,7 +12,7 @@ import {
   type AgentRunInput,
   type Provider,
 } from "@agentry/core";
-import { createVault } from "@agentry/core/secrets";
+import { createVault, type RunResolveDeps } from "@agentry/core/secrets";
 import { fakeJwt, startFakeProvider, type FakeProvider } from "@agentry/fake-provider";
 import { createTestDatabase, type TestDatabase } from "@agentry/prisma/testing";
 import { Redis } from "ioredis";
@@ -91,13 +91,22 @@ const refreshConfig = (overrides: Partial<RefreshConfig> = {}): RefreshConfig =>
   ...overrides,
 });
 
+/** As the worker's: the stamp of the version resolved is left to a batcher (here: dropped). */
+const resolveDeps = (): RunResolveDeps => ({
+  prisma: db.prisma,
+  systemKeys: {},
+  allowSystemKeys: false,
+  vault,
+  lastUsed: { record: () => undefined },
+});
+
 const deps = (refresh: RefreshConfig = refreshConfig()): MessageProcessorDeps => ({
   prisma: db.prisma,
   runtime,
   events: new AgentEventLog(redis, namespace),
   publisher: redis,
   topicNamespace: namespace,
-  resolve: { prisma: db.prisma, systemKeys: {}, allowSystemKeys: false, vault },
+  resolve: resolveDeps(),
   baseUrls: {},
   runTimeLimitMs: 60_000,
   logger,
