@@ -17,6 +17,7 @@ import { SessionSettingsPage } from "./session-settings/session-settings-page.js
 import { NewSessionPage } from "./sessions/new-session-page.js";
 import { SessionPage } from "./sessions/session-page.js";
 import { SessionsPage } from "./sessions/sessions-page.js";
+import { AccountMenu } from "./ui/account-menu.js";
 import { Loading } from "./ui/loading.js";
 import { Page } from "./ui/page.js";
 
@@ -47,12 +48,7 @@ function Header(): JSX.Element {
               </Show>
             </nav>
             <div class="app-user">
-              <span class="app-email" title={viewer().email}>
-                {viewer().email}
-              </span>
-              <button type="button" class="button button-small" onClick={() => void auth.signOut()}>
-                Sign out
-              </button>
+              <AccountMenu email={viewer().email} onSignOut={() => void auth.signOut()} />
             </div>
           </>
         )}

@@ -56,9 +56,35 @@ describe.skipIf(!hasChromium)("signing up and in", () => {
 
     await page.reload();
     await page.getByRole("heading", { name: "Sessions", level: 1 }).waitFor();
-    expect(await page.getByRole("button", { name: "Sign out" }).isVisible()).toBe(true);
+    // The account menu: the avatar's initials, its items by keyboard, then Sign out.
+    const avatar = page.getByRole("button", { name: `Account menu for ${email}` });
+    // person-<random>@…: the first letters of its two words.
+    expect(await avatar.textContent()).toBe(`P${email.charAt(7).toUpperCase()}`);
+    expect(await avatar.getAttribute("aria-expanded")).toBe("false");
+    await avatar.focus();
+    await page.keyboard.press("ArrowDown");
+    const menu = page.getByRole("menu", { name: "Account" });
+    expect(await menu.getByRole("menuitem").allTextContents()).toEqual([
+      "Settings",
+      "Agent Credentials",
+      "Access tokens",
+      "Sign out",
+    ]);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Settings");
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Agent Credentials" }).waitFor();
+    expect(await avatar.getAttribute("aria-expanded")).toBe("false");
+    await avatar.click();
+    await t.screenshot("account-menu");
+    await page.keyboard.press("Escape");
+    expect(await menu.isVisible()).toBe(false);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-haspopup"))).toBe(
+      "menu",
+    );
 
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await avatar.click();
+    await menu.getByRole("menuitem", { name: "Sign out" }).click();
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
     expect(await page.evaluate(() => localStorage.getItem("agentry.token"))).toBeNull();
 
