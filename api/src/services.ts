@@ -20,6 +20,7 @@ import {
   type RealtimeOptions,
 } from "./realtime/realtime.service.js";
 import { RegistryService } from "./registry/registry.service.js";
+import { RepositoryService } from "./repository/repository.service.js";
 import { SessionAccessService } from "./sessions/session-access.service.js";
 import { SessionMemberService } from "./sessions/session-member.service.js";
 import { SessionService } from "./sessions/session.service.js";
@@ -42,6 +43,7 @@ export interface Services {
   readonly admin: AdminService;
   readonly realtime: RealtimeService;
   readonly registry: RegistryService;
+  readonly repository: RepositoryService;
   readonly signIns: SignInService;
 }
 
@@ -109,6 +111,7 @@ export function createServices(deps: ServiceDeps): Services {
       deps.realtime,
     ),
     registry: new RegistryService(deps.resolve),
+    repository: new RepositoryService(prisma, access, deps.credentialChecks),
     signIns: new SignInService(
       prisma,
       deps.vault,

@@ -29,6 +29,7 @@ export * from "./queue/agent-control-queue.js";
 export * from "./queue/connection.js";
 export * from "./queue/credential-check-queue.js";
 export * from "./queue/credential-checks/verify-credential.js";
+export * from "./queue/credential-checks/repository.js";
 export * from "./queue/credential-checks/sign-in.js";
 export * from "./queue/sign-in-poll-queue.js";
 export * from "./sign-in/oauth-clients.js";

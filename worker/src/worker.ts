@@ -242,6 +242,7 @@ export async function startWorker(
           logger,
           namespace,
           signInPolls: signInPolls.schedule,
+          runtime,
         }),
         logger,
       ),

@@ -9,6 +9,7 @@ import { AuthResolver } from "../auth/auth.resolver.js";
 import { CredentialVerificationResolver } from "../credentials/credential-verification.resolver.js";
 import { CredentialResolver } from "../credentials/credential.resolver.js";
 import { RegistryResolver } from "../registry/registry.resolver.js";
+import { RepositoryResolver } from "../repository/repository.resolver.js";
 import { SessionFieldsResolver } from "../sessions/session-fields.resolver.js";
 import { SessionResolver } from "../sessions/session.resolver.js";
 import { CodeSignInResolver, DeviceSignInResolver } from "../sign-in/sign-in.resolver.js";
@@ -43,6 +44,7 @@ const RESOLVERS = [
   bind(UsageResolver, () => new UsageResolver()),
   bind(AdminResolver, (s) => new AdminResolver(s.admin)),
   bind(RegistryResolver, (s) => new RegistryResolver(s.registry)),
+  bind(RepositoryResolver, (s) => new RepositoryResolver(s.repository)),
   bind(DeviceSignInResolver, (s) => new DeviceSignInResolver(s.signIns)),
   bind(CodeSignInResolver, (s) => new CodeSignInResolver(s.signIns)),
 ] as const;

@@ -88,6 +88,15 @@ export type ErrorCode =
   /** A part the system depends on (Redis, the queue) is down for now; nothing was done, so retrying shortly is safe. */
   | "UNAVAILABLE";
 
+/** How a file in an agent's workspace differs from the commit it cloned. */
+export type FileChangeStatus =
+  /** New (untracked files included; ignored ones not). */
+  | "ADDED"
+  /** Removed. */
+  | "DELETED"
+  /** Changed. */
+  | "MODIFIED";
+
 /** Where the credential of a run comes from. */
 export type KeySource =
   /** The acting user's own account credential. */

@@ -3,6 +3,7 @@ import type { Vault } from "@agentry/core/secrets";
 import type { PrismaClient } from "@agentry/prisma";
 import type { Redis } from "ioredis";
 import type { WorkerEnv } from "../config.js";
+import type { AgentRuntime } from "../runtime/runtime.js";
 import type { SignInPollScheduler } from "../sign-in/sign-in-polls.js";
 
 // What a credential check's handler is given and what it is (see handlers.ts to add one).
@@ -18,6 +19,8 @@ export interface CredentialCheckDeps {
   readonly namespace: string;
   /** Adds a device sign-in's next poll (a delayed job on the sign-in-polls queue). */
   readonly signInPolls: SignInPollScheduler;
+  /** Where agents run: the repository checks run git in an agent's workspace. */
+  readonly runtime?: AgentRuntime;
 }
 
 /**

@@ -109,7 +109,7 @@ export class WorkspaceRepository {
    */
   #scratchIndex(gitArgs: string): string {
     return [
-      'export GIT_INDEX_FILE="$PWD/.git/agentry-changes.index"',
+      'export GIT_INDEX_FILE="$PWD/.git/agentry-changes.$$.index"',
       'rm -f "$GIT_INDEX_FILE"',
       "trap 'rm -f \"$GIT_INDEX_FILE\"' EXIT",
       `git "$@" read-tree ${BASE_REF} && git "$@" add -A . >/dev/null 2>&1 && git "$@" ${gitArgs}`,
