@@ -251,7 +251,10 @@ function MessageStatusText(props: {
   const state = (): string => {
     switch (props.message.status) {
       case "QUEUED":
-        return "Queued";
+        // The message's row may say QUEUED a moment after its run's first events arrived.
+        return props.run === undefined || (props.run.text === "" && props.run.calls === 0)
+          ? "Queued"
+          : "Working…";
       case "RUNNING":
         return "Working…";
       case "FAILED":
