@@ -88,6 +88,33 @@ describe("clone", () => {
     expect(await repo.changes("a")).toEqual([]);
   });
 
+  it("keeps the token out of every process's argument list and environment while git runs", async () => {
+    server.delay.ms = 1500;
+    const listings: string[] = [];
+    const clone = repo.clone("a", { url: server.url("private"), ref: null }, TOKEN);
+    try {
+      const until = Date.now() + 1200;
+      while (Date.now() < until) {
+        for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+          for (const file of ["cmdline", "environ"]) {
+            try {
+              listings.push(readFileSync(`/proc/${pid}/${file}`).toString("latin1"));
+            } catch {
+              // gone meanwhile, or not ours
+            }
+          }
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      server.delay.ms = 0;
+    }
+    await clone;
+    const all = listings.join("\n");
+    expect(all).toContain("credential.helper="); // git was caught in flight
+    expect(all).not.toContain("SECRETREPO");
+  });
+
   it("checks out the branch asked for", async () => {
     await repo.clone("a", { url: server.url("private"), ref: "feature/x" }, TOKEN);
     const branch = execFileSync("git", ["-C", workspace, "branch", "--show-current"], {

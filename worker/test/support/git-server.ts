@@ -18,6 +18,8 @@ export interface GitServer {
   readonly accept: Set<string>;
   /** Every password sent, in order. */
   readonly seen: string[];
+  /** Each authenticated request waits this long first (a slow server, to look at a clone in flight). */
+  readonly delay: { ms: number };
   /** Makes a bare repository `<name>.git` with files committed on `main`; returns its commit. */
   createRepo(name: string, files: Record<string, string>, branches?: string[]): string;
   /** `git ls-remote` of a repository, on the server's side. */
@@ -33,6 +35,7 @@ export async function startGitServer(): Promise<GitServer> {
   const backend = join(git(root, ["--exec-path"]), "git-http-backend");
   const accept = new Set<string>();
   const seen: string[] = [];
+  const delay = { ms: 0 };
 
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     const auth = request.headers.authorization ?? "";
@@ -47,13 +50,23 @@ export async function startGitServer(): Promise<GitServer> {
       response.end("Unauthorized");
       return;
     }
+    if (delay.ms > 0) {
+      setTimeout(() => {
+        serve(request, response, decoded.slice(0, colon));
+      }, delay.ms);
+      return;
+    }
+    serve(request, response, decoded.slice(0, colon));
+  };
+
+  const serve = (request: IncomingMessage, response: ServerResponse, user: string) => {
     const url = new URL(request.url ?? "/", "http://localhost");
     const child = spawn(backend, [], {
       env: {
         ...GIT_ENV,
         GIT_PROJECT_ROOT: root,
         GIT_HTTP_EXPORT_ALL: "1",
-        REMOTE_USER: decoded.slice(0, colon),
+        REMOTE_USER: user,
         REQUEST_METHOD: request.method ?? "GET",
         PATH_INFO: decodeURIComponent(url.pathname),
         QUERY_STRING: url.search.slice(1),
@@ -102,6 +115,7 @@ export async function startGitServer(): Promise<GitServer> {
     url: (repo) => `http://127.0.0.1:${port}/${repo}.git`,
     accept,
     seen,
+    delay,
     createRepo(name, files, branches = []) {
       const bare = join(root, `${name}.git`);
       git(root, ["init", "-q", "--bare", "-b", "main", bare]);
