@@ -149,7 +149,8 @@ export async function runClaimedMessage(
       ),
     ]);
     for (const step of steps) if (step.status === "rejected") throw step.reason;
-    await cloneOnFirstUse(deps, message, authorId, log);
+    const ensured = steps[2].status === "fulfilled" ? steps[2].value : undefined;
+    await cloneOnFirstUse(deps, message, authorId, log, isFreshEnvironment(ensured));
     await setAgentStatus(deps, message, "BUSY");
 
     const input: AgentRunInput = {
@@ -238,10 +239,15 @@ async function cloneOnFirstUse(
   message: LoadedMessage,
   authorId: string,
   log: Logger,
+  freshEnvironment: boolean,
 ): Promise<void> {
   const { repoUrl, repoRef } = message.agent.session;
-  if (repoUrl === null || message.agent.repoCommit !== null || deps.repository === undefined) {
-    return;
+  if (repoUrl === null || deps.repository === undefined) return;
+  if (message.agent.repoCommit !== null) {
+    // A new environment normally keeps its workspace; one whose workspace went with it (a
+    // volume removed from outside) is cloned again.
+    if (!freshEnvironment || (await deps.repository.hasClone(message.agentId))) return;
+    log.warn("the agent's workspace lost its clone; cloning again");
   }
   await setAgentStatus(deps, message, "STARTING", `Cloning ${repoUrl}…`);
   const token = await resolveRepositoryToken(
@@ -263,6 +269,12 @@ async function cloneOnFirstUse(
     "repository cloned",
   );
 }
+
+/** Whether runtime.ensure made the environment (EnsuredAgent.created). */
+const isFreshEnvironment = (ensured: unknown): boolean =>
+  typeof ensured === "object" &&
+  ensured !== null &&
+  (ensured as { created?: unknown }).created === true;
 
 function checkBudget(message: LoadedMessage): void {
   const budget = message.agent.session.budgetUsd;

@@ -103,6 +103,14 @@ export class WorkspaceRepository {
     return commit;
   }
 
+  /** Whether the workspace holds a clone (its BASE_REF), e.g. after its volume was replaced. */
+  async hasClone(agentId: string): Promise<boolean> {
+    const result = await this.#git(agentId, {
+      args: ["rev-parse", "--verify", "--quiet", `${BASE_REF}^{commit}`],
+    });
+    return result.exitCode === 0;
+  }
+
   /**
    * A scratch index holding the whole work tree (untracked files included, ignored ones not),
    * so a diff against BASE_REF sees everything without touching the agent's own index.

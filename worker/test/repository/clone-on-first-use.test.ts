@@ -193,6 +193,11 @@ describe("clone on first use", () => {
     const seen = server.seen.length;
     expect((await send(first.id)).status).toBe("DONE");
     expect(server.seen.length).toBe(seen);
+    // A new environment whose workspace lost the clone (its volume replaced) clones again.
+    rmSync(workspaceOf(first.id), { recursive: true, force: true });
+    expect((await send(first.id)).status).toBe("DONE");
+    expect(server.seen.length).toBeGreaterThan(seen);
+    expect(readFileSync(join(workspaceOf(first.id), "README.md"), "utf8")).toBe("app\n");
 
     await db.prisma.credential.delete({ where: { id: sessionKey } });
     const second = await newAgent();
