@@ -34,6 +34,8 @@ describe("parseEnv with the common schema", () => {
       REPOSITORY_ALLOW_LOOPBACK: false,
       VERIFY_TIMEOUT_MS: 10_000,
       OPENAI_OAUTH_TOKEN_URL: "https://auth.openai.com/oauth/token",
+      // OpenAI's device sign-in is on with no configuration.
+      OPENAI_OAUTH_ISSUER: "https://auth.openai.com",
       ANTHROPIC_OAUTH_TOKEN_URL: "https://console.anthropic.com/v1/oauth/token",
       ANTHROPIC_OAUTH_AUTHORIZE_URL: "https://claude.ai/oauth/authorize",
     });

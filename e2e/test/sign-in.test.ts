@@ -13,10 +13,10 @@ import { findLeaks, pgDumpData, recordingApi, redisDump, type Secret } from "./s
 import { REDIS_URL, startSystem, type System } from "./support/system.js";
 
 // Sign-in flows run by the platform (issue 8), end to end: the real api and worker, Redis and
-// Postgres, and the fake provider as the authorization server. OpenAI's device-code flow
-// (pending, slow_down, denied, expired, cancel, success) and Anthropic's code flow (success,
+// Postgres, and the fake provider as the authorization server. OpenAI's device-code flow as Codex
+// speaks it (pending, slow_down, denied, expired, cancel, success) and Anthropic's code flow (success,
 // wrong code, replayed code, another sign-in's code, another user's sign-in), each storing
-// tokens only on success; then every secret of every flow — device codes, authorization codes,
+// tokens only on success; then every secret of every flow — device auth ids, authorization codes,
 // PKCE verifiers, access and refresh tokens — is searched for in every response, log line,
 // Redis command (a MONITOR of the whole run: flow records and job data included) and database
 // row.
@@ -33,7 +33,8 @@ beforeAll(async () => {
   system = await startSystem({ runtime: "process", startWorker: false });
   const { fake } = system;
   Object.assign(system.workerEnv, {
-    OPENAI_OAUTH_DEVICE_CODE_URL: `${fake.url}/oauth/device/code`,
+    // Codex's device sign-in under the issuer; its code exchange (and refresh) at the token URL.
+    OPENAI_OAUTH_ISSUER: fake.url,
     OPENAI_OAUTH_TOKEN_URL: `${fake.url}/oauth/token`,
     ANTHROPIC_OAUTH_TOKEN_URL: `${fake.url}/v1/oauth/token`,
   });
@@ -147,12 +148,14 @@ describe("OpenAI device-code sign-in", () => {
     const started = await startDevice(user);
     expect(started).toMatchObject({
       status: "PENDING",
-      verificationUri: `${system.fake.url}/device`,
+      verificationUri: `${system.fake.url}/codex/device`,
+      verificationUriComplete: null,
       intervalSeconds: 1,
       credential: null,
     });
     expect(started.userCode).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
-    expect(Date.parse(started.expiresAt) - Date.now()).toBeGreaterThan(50_000);
+    // Codex's 15 minutes.
+    expect(Date.parse(started.expiresAt) - Date.now()).toBeGreaterThan(14 * 60_000);
     system.fake.scriptDevice(started.userCode, ["pending", "pending", "success"]);
 
     const done = await waitForStatus(user, started.id, "SUCCEEDED");
@@ -217,7 +220,7 @@ describe("OpenAI device-code sign-in", () => {
     expect(pollsOf(started.userCode)).toHaveLength(3);
   });
 
-  it("adds 5 seconds to the interval on slow_down, for good", async () => {
+  it("adds 5 seconds to the interval on slow_down (429), for good", async () => {
     const user = await api.signUp();
     const started = await startDevice(user);
     system.fake.scriptDevice(started.userCode, ["slow_down", "pending", "success"]);
@@ -239,7 +242,7 @@ describe("OpenAI device-code sign-in", () => {
     expect(await credentialCount(user.user.id)).toBe(0);
   });
 
-  it("ends EXPIRED on expired_token, and by itself when the code's lifetime passes, storing nothing", async () => {
+  it("ends EXPIRED on expired_token, scripted or once the server's code has lapsed, storing nothing", async () => {
     const user = await api.signUp();
     const refused = await startDevice(user);
     system.fake.scriptDevice(refused.userCode, ["expired"]);
@@ -519,14 +522,20 @@ describe("Anthropic code sign-in", () => {
 });
 
 describe("secrecy", () => {
-  it("no device code, authorization code, PKCE verifier, access or refresh token appears in a response, log, Redis command or database row", async () => {
+  it("no device auth id, authorization code, PKCE verifier, access or refresh token appears in a response, log, Redis command or database row", async () => {
     const fake = system.fake;
     for (const poll of fake.devicePolls()) {
       if (poll.deviceCode !== null) secrets.push({ name: "device code", value: poll.deviceCode });
     }
+    // The code flow's pasted codes and verifiers, and the device flow's approvals (the code and
+    // the verifier the server minted, exchanged by the worker).
     for (const exchange of fake.codeExchanges()) {
       if (exchange.codeVerifier !== null && exchange.codeVerifier.length >= 12) {
         secrets.push({ name: "PKCE verifier", value: exchange.codeVerifier });
+      }
+      // (The fake's device approvals' codes start ac_.)
+      if (exchange.code?.startsWith("ac_") === true) {
+        secrets.push({ name: "authorization code", value: exchange.code });
       }
     }
     const unique = [...new Map(secrets.map((secret) => [secret.value, secret])).values()].filter(
@@ -534,6 +543,9 @@ describe("secrecy", () => {
     );
     expect(unique.filter((secret) => secret.name === "device code").length).toBeGreaterThan(5);
     expect(unique.filter((secret) => secret.name === "PKCE verifier").length).toBeGreaterThan(3);
+    expect(unique.filter((secret) => secret.name === "authorization code").length).toBeGreaterThan(
+      1,
+    );
     expect(unique.filter((secret) => secret.name.startsWith("refresh token")).length).toBe(
       unique.filter((secret) => secret.name.startsWith("access token")).length,
     );

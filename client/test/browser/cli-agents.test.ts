@@ -206,7 +206,10 @@ describe.skipIf(!hasChromium)("sign-in flows run by the platform", () => {
     await codex.getByRole("button", { name: "Try again" }).click();
     const userCode = await codex.getByTestId("user-code").textContent();
     expect(userCode).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
-    expect(await codex.getByTestId("verification-uri").getAttribute("href")).toMatch(/^https?:/);
+    // Codex's page under the issuer (the fake here).
+    expect(await codex.getByTestId("verification-uri").getAttribute("href")).toBe(
+      `${fake().url}/codex/device`,
+    );
     expect(await codex.getByRole("status").textContent()).toContain("Waiting for you to approve");
     await t.screenshot("device-sign-in-pending");
     fake().scriptDevice(userCode ?? "", ["pending", "success"]);

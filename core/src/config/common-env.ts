@@ -7,6 +7,7 @@ import { LOG_LEVELS } from "../logging/logger.js";
 import {
   DEFAULT_ANTHROPIC_OAUTH_AUTHORIZE_URL,
   DEFAULT_ANTHROPIC_OAUTH_TOKEN_URL,
+  DEFAULT_OPENAI_OAUTH_ISSUER,
   DEFAULT_OPENAI_OAUTH_TOKEN_URL,
 } from "../sign-in/oauth-clients.js";
 
@@ -108,13 +109,14 @@ export const commonEnvShape = {
       .transform((value) => value ?? 10_000),
   ),
   // --- the providers' authorization servers (sign-in flows, refresh; README: Sign-in flows) ---
-  /** OpenAI's token endpoint: refresh and the device-code grant. */
+  /** OpenAI's token endpoint: refresh and the device sign-in's code exchange. */
   OPENAI_OAUTH_TOKEN_URL: urlWithDefault(DEFAULT_OPENAI_OAUTH_TOKEN_URL),
   /**
-   * OpenAI's RFC 8628 device authorization endpoint. Unset: startDeviceSignIn is refused (Codex's
-   * own device login speaks a different, unpublished protocol; no default is guessed).
+   * OpenAI's issuer, under which the device sign-in lives as Codex's `--device-auth` speaks it
+   * (`/api/accounts/deviceauth/usercode`, `…/token`, the page `/codex/device`, the redirect URI
+   * `/deviceauth/callback`; core's oauth-clients.ts).
    */
-  OPENAI_OAUTH_DEVICE_CODE_URL: optionalUrl(),
+  OPENAI_OAUTH_ISSUER: urlWithDefault(DEFAULT_OPENAI_OAUTH_ISSUER),
   /** Anthropic's token endpoint: the code flow's exchange and refresh. */
   ANTHROPIC_OAUTH_TOKEN_URL: urlWithDefault(DEFAULT_ANTHROPIC_OAUTH_TOKEN_URL),
   /** Where a code sign-in sends the user (the api builds the URL). */

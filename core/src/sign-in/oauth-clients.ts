@@ -6,9 +6,7 @@ import { createHash, randomBytes } from "node:crypto";
 
 /** Codex's public client at auth.openai.com (ChatGPT sign-in). */
 export const OPENAI_OAUTH_CLIENT_ID = "app_EMoamEEZ73f0CkXaXp7hrann";
-/** The scopes Codex asks for. */
-export const OPENAI_OAUTH_SCOPE = "openid profile email offline_access";
-/** OpenAI's token endpoint (refresh, device-code grant): OPENAI_OAUTH_TOKEN_URL. */
+/** OpenAI's token endpoint (refresh, the device sign-in's code exchange): OPENAI_OAUTH_TOKEN_URL. */
 export const DEFAULT_OPENAI_OAUTH_TOKEN_URL = "https://auth.openai.com/oauth/token";
 
 /** Claude Code's public client. */
@@ -56,5 +54,51 @@ export function anthropicAuthorizeUrl(
   return url.toString();
 }
 
-/** RFC 8628's grant type, polled at the token endpoint with a device code. */
-export const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+// OpenAI's device sign-in as `codex login --device-auth` runs it (openai/codex, read at
+// codex-rs/login/src/device_code_auth.rs @2cb626376fc5f38b348d08f0b87797cb91fbd2bd, the token
+// exchange in codex-rs/login/src/server.rs @0483fd17ab6791a7c9dbc6a5906b0be26f4a841b, the client
+// id in codex-rs/login/src/auth/manager.rs @0126a9dd8ce398bce4ee305279fcd2030a7f24ed). It is not
+// RFC 8628; every address derives from the issuer (Codex's `opts.issuer`, default
+// https://auth.openai.com):
+//   1. POST {issuer}/api/accounts/deviceauth/usercode, JSON {"client_id"}
+//      → 200 {device_auth_id, user_code (alias usercode), interval (a string of seconds)};
+//      404: device sign-in is not enabled there.
+//   2. The user opens {issuer}/codex/device and types the user code (Codex: "expires in 15
+//      minutes").
+//   3. POST {issuer}/api/accounts/deviceauth/token, JSON {"device_auth_id", "user_code"}, at the
+//      interval: 403 or 404 → not yet approved, poll again; 2xx → {authorization_code,
+//      code_challenge, code_verifier} (the PKCE pair is minted by the server); any other status
+//      ends the login. Codex gives up after 15 minutes.
+//   4. POST {issuer}/oauth/token, form-encoded grant_type=authorization_code, code,
+//      redirect_uri={issuer}/deviceauth/callback, client_id, code_verifier
+//      → {id_token, access_token, refresh_token}.
+// Both device-auth calls go out with Content-Type: application/json and none of Codex's default
+// headers (its "raw auth" client); the exchange is form-encoded.
+
+/** Codex's issuer: OPENAI_OAUTH_ISSUER. */
+export const DEFAULT_OPENAI_OAUTH_ISSUER = "https://auth.openai.com";
+
+/** How long Codex waits for a device sign-in to be approved (and tells the user its code lives). */
+export const OPENAI_DEVICE_SIGN_IN_LIFETIME_MS = 15 * 60_000;
+
+/** The addresses of OpenAI's device sign-in under an issuer, as Codex builds them. */
+export interface OpenAiDeviceAuthEndpoints {
+  /** Step 1: a device auth id and a user code. */
+  readonly userCodeUrl: string;
+  /** Step 3: polled until the user approves. */
+  readonly pollUrl: string;
+  /** Where the user enters the code. */
+  readonly verificationUrl: string;
+  /** The redirect URI the authorization code is bound to (sent with the exchange). */
+  readonly redirectUri: string;
+}
+
+export function openaiDeviceAuthEndpoints(issuer: string): OpenAiDeviceAuthEndpoints {
+  const base = issuer.replace(/\/+$/, "");
+  return {
+    userCodeUrl: `${base}/api/accounts/deviceauth/usercode`,
+    pollUrl: `${base}/api/accounts/deviceauth/token`,
+    verificationUrl: `${base}/codex/device`,
+    redirectUri: `${base}/deviceauth/callback`,
+  };
+}

@@ -4,8 +4,8 @@ import type { Provider } from "../domain/enums.js";
 
 // A sign-in flow the platform runs for a user (OpenAI's device-code flow, Anthropic's code
 // flow): its state lives in Redis (sign-in-store.ts), bound to the user, readable by the api
-// without opening anything. Its secrets (the device code, the PKCE verifier, a pasted
-// authorization code) are sealed there; only the worker opens them, to talk to the
+// without opening anything. Its secrets (the device flow's device auth id, the PKCE verifier, a
+// pasted authorization code) are sealed there; only the worker opens them, to talk to the
 // authorization server.
 
 /** What a user sees of a flow (the schema's SignInStatus). */
@@ -21,7 +21,7 @@ export type SignInStatus = (typeof SIGN_IN_STATUSES)[number];
 
 /**
  * Where a flow is, internally. STARTING: reserved by the api, the worker has not yet asked the
- * authorization server for a device code. EXCHANGING: a pasted code (or a device flow's tokens)
+ * authorization server for a user code. EXCHANGING: a pasted code (or a device flow's tokens)
  * is being turned into a stored credential; nothing else may happen to the flow meanwhile. Both
  * show as PENDING.
  */
@@ -56,7 +56,7 @@ export const DEVICE_SIGN_IN_START_TTL_MS = 60_000;
 export const SIGN_IN_STATUS_GRACE_MS = 2 * 60_000;
 /** Wrong codes a code flow takes before it fails (a typo may be pasted again until then). */
 export const MAX_WRONG_CODES = 3;
-/** RFC 8628: on slow_down the interval grows by 5 seconds, for good. */
+/** When the device sign-in's poll is answered 429 (too many requests), the interval grows by 5 seconds, for good. */
 export const SLOW_DOWN_STEP_SECONDS = 5;
 /** Longest code accepted from a user (`code#state`). */
 export const MAX_PASTED_CODE_LENGTH = 2048;
@@ -93,7 +93,8 @@ export const signInFlowSchema = z.object({
   phase: z.enum(SIGN_IN_PHASES),
   createdAt: z.number(),
   expiresAt: z.number(),
-  // The device-code flow's public half, and its device code (sealed).
+  // The device-code flow's public half (the user code it shows), and its device auth id (sealed in
+  // `deviceCode`: with the user code it fetches the authorization code, so it is a secret).
   userCode: z.string().nullable(),
   verificationUri: z.string().nullable(),
   verificationUriComplete: z.string().nullable(),

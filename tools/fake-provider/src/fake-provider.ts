@@ -6,6 +6,8 @@ import { listModels } from "./models.js";
 import { OAuthGrants, type RefreshTokenOptions, type TokenRefresh } from "./oauth.js";
 import { handleProviderCall, type CallEnvironment } from "./provider-call.js";
 import {
+  DEVICE_TOKEN_PATH,
+  DEVICE_USERCODE_PATH,
   SignInGrants,
   type CodeAuthorization,
   type CodeExchange,
@@ -64,11 +66,11 @@ export interface FakeProvider extends FakeControls {
   addRefreshToken(token: string, options?: RefreshTokenOptions): void;
   /** Requests to `…/oauth/token`, oldest first. Refresh tokens and this log survive `reset()`. */
   tokenRefreshes(): TokenRefresh[];
-  /** How `POST …/oauth/device/code` answers from now on (lifetime, interval, minted tokens). */
+  /** How OpenAI's device sign-in (`POST /api/accounts/deviceauth/usercode`) answers from now on (lifetime, interval, minted tokens). */
   setDeviceOptions(options: DeviceAuthorizationOptions): void;
   /** How the device code with this user code answers its polls, in order (the last repeats). */
   scriptDevice(userCode: string, outcomes: readonly DeviceOutcome[]): void;
-  /** Polls of the token endpoint with a device code, oldest first. */
+  /** Polls of `POST /api/accounts/deviceauth/token`, oldest first. */
   devicePolls(): DevicePoll[];
   /** Plays the user approving at the authorize URL: the code the callback page would show. */
   authorizeCode(authorization: CodeAuthorization): string;
@@ -149,12 +151,12 @@ export const startFakeProvider = async (
       await handleControl(req, res, url, controls);
       return;
     }
-    if (req.method === "POST" && /^(\/v1)?\/oauth\/device\/code$/.test(path)) {
+    if (req.method === "POST" && path === DEVICE_USERCODE_PATH) {
       await signIn.deviceAuthorization(req, res);
       return;
     }
-    if (req.method === "POST" && /^(\/v1)?\/oauth\/device\/code$/.test(path)) {
-      await signIn.deviceAuthorization(req, res);
+    if (req.method === "POST" && path === DEVICE_TOKEN_PATH) {
+      await signIn.devicePoll(req, res);
       return;
     }
     if (req.method === "POST" && /^(\/v1)?\/oauth\/token$/.test(path)) {

@@ -2,7 +2,9 @@ export * from "./types.js";
 export * from "./fake-provider.js";
 export { fakeJwt, type RefreshTokenOptions, type TokenRefresh } from "./oauth.js";
 export {
-  DEVICE_CODE_GRANT,
+  DEVICE_CALLBACK_PATH,
+  DEVICE_TOKEN_PATH,
+  DEVICE_USERCODE_PATH,
   type CodeAuthorization,
   type CodeExchange,
   type DeviceAuthorizationOptions,

@@ -4,38 +4,53 @@ import { readBody, sendJson } from "./http-util.js";
 import { parseFields, type OAuthGrants, type RefreshTokenOptions } from "./oauth.js";
 
 // The sign-in grants of an authorization server, as the platform runs them for a user:
-// - RFC 8628's device flow: `POST …/oauth/device/code` (form-encoded client_id, scope) gives a
-//   device code and a user code; the token endpoint's
-//   `grant_type=urn:ietf:params:oauth:grant-type:device_code` answers, poll after poll, what the
-//   test scripted for that user code (authorization_pending, slow_down, access_denied,
-//   expired_token, then tokens), errors as `{"error": …}` with status 400.
+// - OpenAI's device sign-in as `codex login --device-auth` speaks it (openai/codex,
+//   codex-rs/login/src/device_code_auth.rs; core's sign-in/oauth-clients.ts has the protocol):
+//   `POST /api/accounts/deviceauth/usercode` (JSON client_id) gives a device auth id, a user code
+//   and an interval (a string, as Codex reads it); `POST /api/accounts/deviceauth/token` (JSON
+//   device_auth_id, user_code) answers, poll after poll, what the test scripted for that user
+//   code: 404 while pending (Codex polls on at 403 and 404), then the authorization code with the
+//   PKCE pair the server minted, exchanged at the token endpoint as an authorization_code grant
+//   with redirect_uri {issuer}/deviceauth/callback. Codex's source shows no answer for a slowed,
+//   denied or expired poll (it aborts on any other status): the fake answers 429 for slow_down,
+//   and 400 with RFC 8628's `access_denied` / `expired_token` (also past the code's lifetime).
 // - The authorization code grant with PKCE (S256), as Claude's token endpoint takes it (JSON or
 //   form-encoded): the test plays the user's browser with `authorizeCode`, which returns the code
 //   the callback page would show; each code is single-use and bound to its client, redirect URI
 //   and challenge.
 
-export const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+/** Where OpenAI's device sign-in lives under its issuer (Codex builds these from the issuer). */
+export const DEVICE_USERCODE_PATH = "/api/accounts/deviceauth/usercode";
+export const DEVICE_TOKEN_PATH = "/api/accounts/deviceauth/token";
+export const DEVICE_CALLBACK_PATH = "/deviceauth/callback";
 
-/** What the token endpoint answers a device code's next poll. */
+/** What a device sign-in's next poll is answered. */
 export type DeviceOutcome = "pending" | "slow_down" | "denied" | "expired" | "success";
 
 export interface DeviceAuthorizationOptions {
-  /** The device code's lifetime (`expires_in`). Default 900. */
+  /** How long a user code may be polled before it answers expired. Default 900. */
   expiresInSeconds?: number;
   /** The polling interval it asks for (`interval`). Default 5. */
   intervalSeconds?: number;
-  /** Tokens minted on success (claims, lifetime). Default: ChatGPT-shaped JWTs. */
+  /** Tokens minted by the exchange after a success (claims, lifetime). Default: ChatGPT-shaped JWTs. */
   tokens?: RefreshTokenOptions;
 }
 
-/** One poll of the token endpoint with a device code, as the fake answered it. */
+/** One poll of the device sign-in, as the fake answered it. */
 export interface DevicePoll {
   at: Date;
+  /** The user code of the device sign-in it named, or null when it named none the fake knows. */
   userCode: string | null;
-  /** The device code it carried (tests search for it where it must not be). */
+  /** The device auth id it carried (tests search for it where it must not be). */
   deviceCode: string | null;
+  /** The client the device sign-in was started by, or null. */
   clientId: string | null;
-  /** The error it answered, or `success`. */
+  /** The HTTP status it answered. */
+  status: number;
+  /**
+   * What it answered: `authorization_pending`, `slow_down`, `access_denied`, `expired_token`,
+   * `success`, or `invalid_grant` (an unknown or spent device auth id, or another user code).
+   */
   answer: string;
 }
 
@@ -73,6 +88,9 @@ interface DeviceCode {
 interface IssuedCode {
   readonly authorization: CodeAuthorization;
   readonly expiresAt: number;
+  /** What its exchange mints: Claude's tokens, or a device sign-in's OpenAI ones. */
+  readonly tokens: RefreshTokenOptions;
+  readonly refreshPrefix: string;
   spent: boolean;
 }
 
@@ -109,9 +127,6 @@ export class SignInGrants {
     private readonly oauth: OAuthGrants,
     private readonly baseUrl: () => string,
   ) {
-    oauth.addGrant(DEVICE_CODE_GRANT, (fields, res) => {
-      this.deviceGrant(fields, res);
-    });
     oauth.addGrant("authorization_code", (fields, res) => {
       this.codeGrant(fields, res);
     });
@@ -123,7 +138,7 @@ export class SignInGrants {
 
   /**
    * What the polls of the device code with this user code are answered, in order; the last
-   * outcome repeats (a success spends the code: polls after it are invalid_grant). Unscripted
+   * outcome repeats (a success spends the device auth id: polls after it are 404). Unscripted
    * codes stay pending.
    */
   scriptDevice(userCode: string, outcomes: readonly DeviceOutcome[]): void {
@@ -146,12 +161,14 @@ export class SignInGrants {
     this.codes.set(code, {
       authorization: { ...authorization },
       expiresAt: Date.now() + CODE_LIFETIME_MS,
+      tokens: ANTHROPIC_TOKENS,
+      refreshPrefix: "sk-ant-ort01-",
       spent: false,
     });
     return code;
   }
 
-  /** `POST …/oauth/device/code`: RFC 8628 3.1/3.2. */
+  /** `POST /api/accounts/deviceauth/usercode`: JSON {client_id} → device auth id, user code, interval. */
   async deviceAuthorization(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req, BODY_LIMIT);
     const fields = body.ok ? parseFields(body.body, req.headers["content-type"]) : undefined;
@@ -162,8 +179,8 @@ export class SignInGrants {
     }
     const expiresIn = this.deviceOptions.expiresInSeconds ?? DEFAULT_DEVICE_EXPIRES_IN;
     const userCode = newUserCode();
-    const deviceCode = randomBytes(32).toString("base64url");
-    this.devices.set(deviceCode, {
+    const deviceAuthId = `deviceauth_${randomBytes(24).toString("base64url")}`;
+    this.devices.set(deviceAuthId, {
       userCode,
       clientId,
       expiresAt: Date.now() + expiresIn * 1000,
@@ -171,36 +188,35 @@ export class SignInGrants {
       steps: this.scripts.get(userCode) ?? ["pending"],
       spent: false,
     });
-    const verificationUri = `${this.baseUrl()}/device`;
     sendJson(res, 200, {
-      device_code: deviceCode,
+      device_auth_id: deviceAuthId,
       user_code: userCode,
-      verification_uri: verificationUri,
-      verification_uri_complete: `${verificationUri}?user_code=${userCode}`,
-      expires_in: expiresIn,
-      interval: this.deviceOptions.intervalSeconds ?? DEFAULT_INTERVAL,
+      // Codex parses it from a string.
+      interval: String(this.deviceOptions.intervalSeconds ?? DEFAULT_INTERVAL),
     });
   }
 
-  private deviceGrant(fields: Record<string, string>, res: ServerResponse): void {
-    const device = this.devices.get(fields["device_code"] ?? "");
-    const answer = (outcome: string): void => {
+  /** `POST /api/accounts/deviceauth/token`: JSON {device_auth_id, user_code}, answered as scripted. */
+  async devicePoll(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req, BODY_LIMIT);
+    const fields =
+      (body.ok ? parseFields(body.body, req.headers["content-type"]) : undefined) ?? {};
+    const deviceAuthId = fields["device_auth_id"] ?? null;
+    const device = this.devices.get(deviceAuthId ?? "");
+    const known = device !== undefined && fields["user_code"] === device.userCode;
+    const answer = (status: number, outcome: string, payload: unknown): void => {
       this.polls.push({
         at: new Date(),
-        userCode: device?.userCode ?? null,
-        deviceCode: fields["device_code"] ?? null,
-        clientId: fields["client_id"] ?? null,
+        userCode: known ? device.userCode : null,
+        deviceCode: deviceAuthId,
+        clientId: known ? device.clientId : null,
+        status,
         answer: outcome,
       });
+      sendJson(res, status, payload);
     };
-    if (device === undefined || device.spent) {
-      answer("invalid_grant");
-      oauthError(res, "invalid_grant", "Unknown or already used device code");
-      return;
-    }
-    if (fields["client_id"] !== device.clientId) {
-      answer("invalid_client");
-      oauthError(res, "invalid_client", "The device code was issued to another client");
+    if (!known || device.spent) {
+      answer(404, "invalid_grant", { error: "not_found" });
       return;
     }
     const outcome =
@@ -211,26 +227,49 @@ export class SignInGrants {
           : (device.steps[0] ?? "pending");
     switch (outcome) {
       case "pending":
-        answer("authorization_pending");
-        oauthError(res, "authorization_pending", "The user has not yet approved the device");
+        answer(404, "authorization_pending", { error: "authorization_pending" });
         return;
       case "slow_down":
-        answer("slow_down");
-        oauthError(res, "slow_down", "Polling too fast: add 5 seconds to the interval");
+        answer(429, "slow_down", { error: "slow_down" });
         return;
       case "denied":
-        answer("access_denied");
-        oauthError(res, "access_denied", "The user denied the request");
+        answer(400, "access_denied", {
+          error: "access_denied",
+          error_description: "The user denied the request",
+        });
         return;
       case "expired":
-        answer("expired_token");
-        oauthError(res, "expired_token", "The device code has expired");
+        answer(400, "expired_token", {
+          error: "expired_token",
+          error_description: "The device code has expired",
+        });
         return;
-      case "success":
+      case "success": {
         device.spent = true;
-        answer("success");
-        sendJson(res, 200, this.oauth.issue(device.tokens, "rt_"));
+        // The server mints the PKCE pair and binds the code to its challenge.
+        const verifier = randomBytes(48).toString("base64url");
+        const challenge = createHash("sha256").update(verifier).digest("base64url");
+        const code = `ac_${randomBytes(24).toString("base64url")}`;
+        this.codes.set(code, {
+          authorization: {
+            clientId: device.clientId,
+            redirectUri: `${this.baseUrl()}${DEVICE_CALLBACK_PATH}`,
+            codeChallenge: challenge,
+            codeChallengeMethod: "S256",
+            state: "",
+          },
+          expiresAt: Date.now() + CODE_LIFETIME_MS,
+          tokens: device.tokens,
+          refreshPrefix: "rt_",
+          spent: false,
+        });
+        answer(200, "success", {
+          authorization_code: code,
+          code_challenge: challenge,
+          code_verifier: verifier,
+        });
         return;
+      }
     }
   }
 
@@ -268,6 +307,6 @@ export class SignInGrants {
     // Spent by the first exchange that gets this far, whatever follows.
     issued.spent = true;
     this.exchanges.push({ at: new Date(), status: 200, answer: "success", ...carried });
-    sendJson(res, 200, this.oauth.issue(ANTHROPIC_TOKENS, "sk-ant-ort01-", authorization.scope));
+    sendJson(res, 200, this.oauth.issue(issued.tokens, issued.refreshPrefix, authorization.scope));
   }
 }

@@ -1,6 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEVICE_CODE_GRANT, startFakeProvider, type FakeProvider } from "../src/index.js";
+import {
+  DEVICE_TOKEN_PATH,
+  DEVICE_USERCODE_PATH,
+  startFakeProvider,
+  type FakeProvider,
+} from "../src/index.js";
 
 let fake: FakeProvider;
 
@@ -12,82 +17,114 @@ afterAll(async () => {
   await fake.close();
 });
 
-const form = (path: string, fields: Record<string, string>): Promise<Response> =>
+const post = (path: string, fields: Record<string, string>, json = true): Promise<Response> =>
   fetch(`${fake.url}${path}`, {
     method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(fields).toString(),
+    headers: {
+      "content-type": json ? "application/json" : "application/x-www-form-urlencoded",
+    },
+    body: json ? JSON.stringify(fields) : new URLSearchParams(fields).toString(),
   });
 
 interface DeviceAnswer {
-  device_code: string;
+  device_auth_id: string;
   user_code: string;
-  verification_uri: string;
-  expires_in: number;
-  interval: number;
+  interval: string;
 }
 
 const startDevice = async (): Promise<DeviceAnswer> => {
-  const response = await form("/oauth/device/code", { client_id: "app_test", scope: "openid" });
+  const response = await post(DEVICE_USERCODE_PATH, { client_id: "app_test" });
   expect(response.status).toBe(200);
   return (await response.json()) as DeviceAnswer;
 };
 
-const poll = async (deviceCode: string, clientId = "app_test") => {
-  const response = await form("/oauth/token", {
-    grant_type: DEVICE_CODE_GRANT,
-    device_code: deviceCode,
-    client_id: clientId,
+const poll = async (device: DeviceAnswer, userCode = device.user_code) => {
+  const response = await post(DEVICE_TOKEN_PATH, {
+    device_auth_id: device.device_auth_id,
+    user_code: userCode,
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 };
 
-describe("device authorization (RFC 8628)", () => {
-  it("answers each poll as scripted, then mints tokens once and refuses the spent code", async () => {
+const answers = (device: DeviceAnswer) =>
+  fake
+    .devicePolls()
+    .filter((entry) => entry.deviceCode === device.device_auth_id)
+    .map((entry) => `${entry.status} ${entry.answer}`);
+
+describe("OpenAI's device sign-in (as codex login --device-auth speaks it)", () => {
+  it("answers each poll as scripted, then hands out an authorization code once, exchanged with the minted verifier for ChatGPT tokens", async () => {
     fake.setDeviceOptions({ expiresInSeconds: 120, intervalSeconds: 1 });
     const device = await startDevice();
-    expect(device).toMatchObject({ expires_in: 120, interval: 1 });
-    expect(device.verification_uri).toBe(`${fake.url}/device`);
+    // Codex reads the interval from a string.
+    expect(device.interval).toBe("1");
+    expect(device.user_code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
     fake.scriptDevice(device.user_code, ["pending", "slow_down", "success"]);
 
-    expect(await poll(device.device_code)).toEqual({
-      status: 400,
-      body: expect.objectContaining({ error: "authorization_pending" }) as unknown,
-    });
-    expect((await poll(device.device_code)).body["error"]).toBe("slow_down");
-    const success = await poll(device.device_code);
-    expect(success.status).toBe(200);
-    expect(success.body).toMatchObject({ token_type: "Bearer", expires_in: 3600 });
-    expect(String(success.body["refresh_token"])).toMatch(/^rt_/);
-    expect(String(success.body["id_token"]).split(".")).toHaveLength(3);
-    expect((await poll(device.device_code)).body["error"]).toBe("invalid_grant");
-    expect(
-      fake
-        .devicePolls()
-        .filter((entry) => entry.userCode === device.user_code)
-        .map((entry) => entry.answer),
-    ).toEqual(["authorization_pending", "slow_down", "success", "invalid_grant"]);
+    expect((await poll(device)).status).toBe(404);
+    expect((await poll(device)).status).toBe(429);
+    const approved = await poll(device);
+    expect(approved.status).toBe(200);
+    const code = String(approved.body["authorization_code"]);
+    const verifier = String(approved.body["code_verifier"]);
+    expect(approved.body["code_challenge"]).toBe(
+      createHash("sha256").update(verifier).digest("base64url"),
+    );
+    // Spent: the id is unknown from now on.
+    expect((await poll(device)).status).toBe(404);
+    expect(answers(device)).toEqual([
+      "404 authorization_pending",
+      "429 slow_down",
+      "200 success",
+      "404 invalid_grant",
+    ]);
+
+    const exchange = (fields: Record<string, string>) =>
+      post(
+        "/oauth/token",
+        {
+          grant_type: "authorization_code",
+          code,
+          redirect_uri: `${fake.url}/deviceauth/callback`,
+          client_id: "app_test",
+          code_verifier: verifier,
+          ...fields,
+        },
+        false,
+      );
+    expect((await exchange({ redirect_uri: `${fake.url}/auth/callback` })).status).toBe(400);
+    expect((await exchange({ client_id: "app_other" })).status).toBe(401);
+    expect((await exchange({ code_verifier: `${verifier}x` })).status).toBe(400);
+    const tokens = await exchange({});
+    expect(tokens.status).toBe(200);
+    const body = (await tokens.json()) as Record<string, unknown>;
+    expect(String(body["refresh_token"])).toMatch(/^rt_/);
+    expect(String(body["id_token"]).split(".")).toHaveLength(3);
+    expect((await exchange({})).status).toBe(400);
   });
 
-  it("answers access_denied and expired_token as scripted, and expired_token past the code's lifetime", async () => {
+  it("answers denied and expired as scripted with 400, and expired past the code's lifetime", async () => {
     fake.setDeviceOptions({ expiresInSeconds: 120, intervalSeconds: 1 });
     const denied = await startDevice();
     fake.scriptDevice(denied.user_code, ["denied"]);
-    expect((await poll(denied.device_code)).body["error"]).toBe("access_denied");
+    expect(await poll(denied)).toMatchObject({ status: 400, body: { error: "access_denied" } });
     const expired = await startDevice();
     fake.scriptDevice(expired.user_code, ["expired"]);
-    expect((await poll(expired.device_code)).body["error"]).toBe("expired_token");
+    expect(await poll(expired)).toMatchObject({ status: 400, body: { error: "expired_token" } });
 
     fake.setDeviceOptions({ expiresInSeconds: 0 });
     const lapsed = await startDevice();
     fake.scriptDevice(lapsed.user_code, ["success"]);
-    expect((await poll(lapsed.device_code)).body["error"]).toBe("expired_token");
+    expect(await poll(lapsed)).toMatchObject({ status: 400, body: { error: "expired_token" } });
   });
 
-  it("refuses a poll from another client", async () => {
+  it("does not know a device auth id polled with another user code, nor one started without a client", async () => {
     fake.setDeviceOptions({});
     const device = await startDevice();
-    expect((await poll(device.device_code, "app_other")).body["error"]).toBe("invalid_client");
+    fake.scriptDevice(device.user_code, ["success"]);
+    expect((await poll(device, "BBBB-CCCC")).status).toBe(404);
+    expect(answers(device)).toEqual(["404 invalid_grant"]);
+    expect((await post(DEVICE_USERCODE_PATH, {})).status).toBe(400);
   });
 });
 

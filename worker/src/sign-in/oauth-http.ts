@@ -4,8 +4,9 @@
 
 /** Where the sign-in flows talk to the authorization servers (worker config). */
 export interface SignInEndpoints {
-  /** RFC 8628 device authorization endpoint; undefined: the device flow is off. */
-  readonly openaiDeviceCodeUrl: string | undefined;
+  /** OpenAI's issuer: the device sign-in's addresses derive from it (core's oauth-clients.ts). */
+  readonly openaiIssuer: string;
+  /** OpenAI's token endpoint: refresh, and the device sign-in's code exchange. */
   readonly openaiTokenUrl: string;
   readonly anthropicTokenUrl: string;
   /** How long one call may take before the server counts as unreachable. */
@@ -16,11 +17,15 @@ export type OAuthAnswer =
   | { readonly kind: "answered"; readonly status: number; readonly body: Record<string, unknown> }
   | { readonly kind: "unreachable"; readonly reason: string };
 
-/** POSTs `fields` form-encoded (RFC 6749's wire format) or as JSON (Claude's token endpoint). */
+/**
+ * POSTs `fields` form-encoded (RFC 6749's wire format) or as JSON (Claude's token endpoint, OpenAI's
+ * device sign-in). `accept: application/json` goes with it unless `plain` (Codex sends its device
+ * sign-in's calls with a Content-Type and nothing else of its own).
+ */
 export async function postOAuth(
   url: string,
   fields: Readonly<Record<string, string>>,
-  options: { readonly json?: boolean; readonly timeoutMs: number },
+  options: { readonly json?: boolean; readonly plain?: boolean; readonly timeoutMs: number },
 ): Promise<OAuthAnswer> {
   let response: Response;
   try {
@@ -29,7 +34,7 @@ export async function postOAuth(
       headers: {
         "content-type":
           options.json === true ? "application/json" : "application/x-www-form-urlencoded",
-        accept: "application/json",
+        ...(options.plain === true ? {} : { accept: "application/json" }),
       },
       body: options.json === true ? JSON.stringify(fields) : new URLSearchParams(fields).toString(),
       signal: AbortSignal.timeout(options.timeoutMs),

@@ -20,7 +20,7 @@ export type SignInPollScheduler = (job: SignInPollJob, delayMs: number) => Promi
 
 /** Where the sign-in flows talk to the authorization servers, from the worker's config. */
 export const signInEndpoints = (env: WorkerEnv): SignInEndpoints => ({
-  openaiDeviceCodeUrl: env.OPENAI_OAUTH_DEVICE_CODE_URL,
+  openaiIssuer: env.OPENAI_OAUTH_ISSUER,
   openaiTokenUrl: env.OPENAI_OAUTH_TOKEN_URL,
   anthropicTokenUrl: env.ANTHROPIC_OAUTH_TOKEN_URL,
   timeoutMs: env.VERIFY_TIMEOUT_MS,

@@ -81,7 +81,7 @@ export async function startBrowserSystem(
         OPENAI_BASE_URL: fake.baseUrls.openai,
         GEMINI_BASE_URL: fake.baseUrls.gemini,
         // The fake is the authorization server of the sign-in flows the platform runs.
-        OPENAI_OAUTH_DEVICE_CODE_URL: `${fake.url}/oauth/device/code`,
+        OPENAI_OAUTH_ISSUER: fake.url,
         OPENAI_OAUTH_TOKEN_URL: `${fake.url}/oauth/token`,
         ANTHROPIC_OAUTH_TOKEN_URL: `${fake.url}/v1/oauth/token`,
         WORKER_LOCK_MS: "3000",

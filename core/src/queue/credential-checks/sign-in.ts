@@ -6,8 +6,8 @@ import { defineCredentialCheck } from "../credential-check-queue.js";
 // Redis holds the rest (its secrets sealed).
 
 /**
- * startDeviceSignIn: the worker asks OpenAI's device authorization endpoint for a device code
- * (sealed into the flow at once) and a user code, and starts polling the token endpoint.
+ * startDeviceSignIn: the worker asks OpenAI's device sign-in for a device auth id (sealed into the
+ * flow at once) and a user code, and starts polling for the user's approval.
  */
 export const START_DEVICE_SIGN_IN = defineCredentialCheck(
   "start-device-sign-in",
