@@ -78,3 +78,41 @@ describe("the repository token (provider GIT)", () => {
     expect(error.extensions?.code).toBe("BAD_USER_INPUT");
   });
 });
+
+describe("an agent's changes and push, before any clone (no worker involved)", () => {
+  const SPAWN = `mutation ($s: ID!) { spawnAgent(sessionId: $s, kind: CHAT) { id } }`;
+  const CHANGES = `query ($s: ID!) { session(id: $s) { agents { id changes { baseCommit } fileDiff(path: "README.md") { diff } } } }`;
+  const PUSH = `mutation ($a: ID!, $b: String!) { pushAgentBranch(agentId: $a, branch: $b) { branch } }`;
+
+  it("answers null changes for an agent with no clone, and refuses pushes by viewers, bad branches and before a clone", async () => {
+    const { spawnAgent } = await api.ok<{ spawnAgent: { id: string } }>(
+      SPAWN,
+      { s: sessionId },
+      owner.token,
+    );
+    const read = await api.ok<{
+      session: { agents: { changes: unknown; fileDiff: unknown }[] };
+    }>(CHANGES, { s: sessionId }, owner.token);
+    expect(read.session.agents).toEqual([{ id: spawnAgent.id, changes: null, fileDiff: null }]);
+
+    const viewer = await api.signUp();
+    await api.ok(
+      `mutation ($s: ID!, $e: String!) { addSessionMember(sessionId: $s, email: $e, role: VIEWER) { id } }`,
+      { s: sessionId, e: viewer.email },
+      owner.token,
+    );
+    const byViewer = await api.fail(PUSH, { a: spawnAgent.id, b: "agent/x" }, viewer.token);
+    expect(byViewer.extensions?.code).toBe("FORBIDDEN");
+    const stranger = await api.signUp();
+    expect(
+      (await api.fail(PUSH, { a: spawnAgent.id, b: "x" }, stranger.token)).extensions?.code,
+    ).toBe("NOT_FOUND");
+    for (const branch of ["--force", "a..b", "deadbeef", "refs/heads/x", "HEAD", "x y", ""]) {
+      const error = await api.fail(PUSH, { a: spawnAgent.id, b: branch }, owner.token);
+      expect(error.extensions, branch).toMatchObject({ code: "BAD_USER_INPUT" });
+    }
+    const noClone = await api.fail(PUSH, { a: spawnAgent.id, b: "agent/x" }, owner.token);
+    expect(noClone.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(noClone.message).toMatch(/no clone/);
+  });
+});

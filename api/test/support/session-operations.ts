@@ -184,6 +184,24 @@ export const SESSION_OPERATIONS: Readonly<Record<string, OperationCase>> = {
       },
     },
   },
+  "Mutation.pushAgentBranch": {
+    attack: (world) => ({
+      query: `mutation ($id: ID!) { pushAgentBranch(agentId: $id, branch: "agent/outside") { branch commit } }`,
+      variables: { id: world.agentId },
+    }),
+    stranger: NOT_FOUND,
+    nobody: UNAUTHENTICATED,
+    // No `need`: a member's push that is let through needs a clone and a worker to succeed
+    // (e2e/test/repository.test.ts); a viewer's is FORBIDDEN (api/test/repository-token.test.ts).
+    control: {
+      as: "owner",
+      // A's agent has no clone (no worker here): past every access check, refused for that.
+      check: (outcome) => {
+        expect(outcome.errors[0]?.extensions?.code, outcome.text).toBe("BAD_USER_INPUT");
+        expect(outcome.errors[0]?.message).toMatch(/no clone/);
+      },
+    },
+  },
   "Mutation.sendMessage": {
     attack: (world) => ({
       query: `mutation ($id: ID!) { sendMessage(agentId: $id, text: "hello from outside") { id text status } }`,
