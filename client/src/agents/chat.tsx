@@ -115,7 +115,7 @@ export function Chat(props: {
   const statusReason = (): string | null => stored()?.statusReason ?? props.agent.statusReason;
 
   // Keep the newest message in view while the person has not scrolled up to read.
-  let log!: HTMLOListElement;
+  let log!: HTMLDivElement;
   let pinned = true;
   createEffect(
     on([() => messages().length, () => stream().lastSeq], () => {
@@ -136,7 +136,7 @@ export function Chat(props: {
           {agentStatusText(status(), statusReason())}
         </p>
       </header>
-      <ol
+      <div
         class="messages"
         ref={log}
         role="log"
@@ -147,25 +147,27 @@ export function Chat(props: {
           pinned = log.scrollHeight - log.scrollTop - log.clientHeight < 48;
         }}
       >
-        <Show when={history.data === undefined && !history.error}>
-          <li>
-            <Loading label="Loading messages…" />
-          </li>
-        </Show>
-        <Show when={history.data !== undefined && messages().length === 0}>
-          <li class="muted empty-chat">No messages yet. Say hello below.</li>
-        </Show>
-        <For each={messages()}>
-          {(message) => (
-            <MessageItem
-              message={message}
-              run={stream().runs[message.id]}
-              sessionId={props.sessionId}
-              agent={props.agent}
-            />
-          )}
-        </For>
-      </ol>
+        <ol class="message-list">
+          <Show when={history.data === undefined && !history.error}>
+            <li>
+              <Loading label="Loading messages…" />
+            </li>
+          </Show>
+          <Show when={history.data !== undefined && messages().length === 0}>
+            <li class="muted empty-chat">No messages yet. Say hello below.</li>
+          </Show>
+          <For each={messages()}>
+            {(message) => (
+              <MessageItem
+                message={message}
+                run={stream().runs[message.id]}
+                sessionId={props.sessionId}
+                agent={props.agent}
+              />
+            )}
+          </For>
+        </ol>
+      </div>
       <Show when={history.error}>
         {(error) => <ProblemNotice problem={problemFrom(error())} />}
       </Show>

@@ -116,7 +116,7 @@ export function MembersTab(props: { readonly sessionId: string }): JSX.Element {
         <Match when={session.data?.session}>
           {(found) => (
             <>
-              <div class="table-scroll">
+              <div class="table-scroll" role="region" aria-label="Members table" tabIndex={0}>
                 <table class="table" data-testid="members">
                   <caption class="visually-hidden">Members of {found().name}</caption>
                   <thead>

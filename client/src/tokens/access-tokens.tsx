@@ -175,7 +175,7 @@ export function AccessTokensTab(): JSX.Element {
         </Match>
         <Match when={tokens.data}>
           {(data) => (
-            <div class="table-scroll">
+            <div class="table-scroll" role="region" aria-label="Access tokens table" tabIndex={0}>
               <table class="table" data-testid="access-tokens">
                 <caption class="visually-hidden">Your access tokens</caption>
                 <thead>

@@ -85,7 +85,6 @@ export function AccountMenu(props: {
         aria-haspopup="menu"
         aria-expanded={open()}
         aria-controls="account-menu-list"
-        aria-label={`Account menu for ${props.email}`}
         title={props.email}
         onClick={() => {
           if (open()) close(false);
@@ -98,7 +97,8 @@ export function AccountMenu(props: {
           }
         }}
       >
-        {initialsOf(props.email)}
+        <span aria-hidden="true">{initialsOf(props.email)}</span>
+        <span class="visually-hidden">Account menu for {props.email}</span>
       </button>
       <div
         id="account-menu-list"

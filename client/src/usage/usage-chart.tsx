@@ -161,7 +161,7 @@ export function UsageChart(props: {
       </figcaption>
       <details class="chart-table">
         <summary>Show as a table</summary>
-        <div class="table-scroll">
+        <div class="table-scroll" role="region" aria-label="Usage table" tabIndex={0}>
           <table class="table">
             <thead>
               <tr>

@@ -131,11 +131,21 @@ export function UsageStatsTab(props: { readonly sessionId: string }): JSX.Elemen
                   </select>
                 </div>
               </div>
-              {/* The bucket size of the data shown (the new range's may still be loading). */}
-              <UsageChart
-                buckets={series.data?.session?.usageSeries ?? []}
-                bucket={series.operation.variables.bucket}
-              />
+              <Show
+                when={usage().apiCalls > 0}
+                fallback={
+                  <p class="muted" data-testid="usage-empty">
+                    No provider calls yet: the chart fills in as this session's agents answer
+                    messages.
+                  </p>
+                }
+              >
+                {/* The bucket size of the data shown (the new range's may still be loading). */}
+                <UsageChart
+                  buckets={series.data?.session?.usageSeries ?? []}
+                  bucket={series.operation.variables.bucket}
+                />
+              </Show>
             </>
           )}
         </Match>
