@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { isAppError } from "../src/errors/app-error.js";
 import {
   isCommitRef,
+  isForbiddenRepositoryAddress,
   parseRepositoryRef,
   parseRepositoryUrl,
   REPOSITORY_URL_MAX,
@@ -135,5 +136,27 @@ describe("parseRepositoryRef", () => {
     ]) {
       refusal(() => parseRepositoryRef(input), input, "repoRef");
     }
+  });
+});
+
+describe("isForbiddenRepositoryAddress", () => {
+  it("refuses what a host name may resolve to: link-local, metadata, unspecified, loopback", () => {
+    for (const address of [
+      "169.254.169.254",
+      "fd00:ec2::254",
+      "fe80::1",
+      "0.0.0.0",
+      "::",
+      "127.0.0.1",
+      "::1",
+      "::ffff:169.254.169.254",
+      "::ffff:a9fe:a9fe",
+      "::ffff:127.0.0.1",
+    ]) {
+      expect(isForbiddenRepositoryAddress(address), address).toBe(true);
+    }
+    expect(isForbiddenRepositoryAddress("140.82.112.3")).toBe(false);
+    expect(isForbiddenRepositoryAddress("2606:50c0:8000::154")).toBe(false);
+    expect(isForbiddenRepositoryAddress("127.0.0.1", { allowLoopback: true })).toBe(false);
   });
 });

@@ -40,7 +40,9 @@ function isForbiddenV6(address: string): boolean {
   const lower = address.toLowerCase();
   if (/^fe[89ab][0-9a-f]:/.test(lower)) return true;
   if (/^fd00:ec2:(0:){0,4}:?254$/.test(lower) || lower === "fd00:ec2::254") return true;
-  // ::ffff:169.254.169.254, which URL writes as ::ffff:a9fe:a9fe.
+  // ::ffff:169.254.169.254 as a resolver gives it, or as URL writes it (::ffff:a9fe:a9fe).
+  const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower)?.[1];
+  if (dotted !== undefined) return isLinkLocalV4(dotted) || dotted === "0.0.0.0";
   const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
   if (mapped !== null) {
     const high = Number.parseInt(mapped[1] ?? "0", 16);
@@ -118,6 +120,24 @@ export function parseRepositoryUrl(
     throw badInput(`${field} must name a repository (https://host/owner/name)`, field);
   }
   return url.toString();
+}
+
+/**
+ * Whether an IP address is one a repository may not be fetched from: link-local (the cloud
+ * metadata endpoints among them), unspecified, or loopback unless the tests' rule allows it.
+ * For the worker, which checks what a host name resolves to before git talks to it.
+ */
+export function isForbiddenRepositoryAddress(
+  address: string,
+  rules: RepositoryUrlRules = {},
+): boolean {
+  const host = address.toLowerCase();
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host)?.[1];
+  if (mapped !== undefined) return isForbiddenRepositoryAddress(mapped, rules);
+  if (isLoopback(host)) return rules.allowLoopback !== true;
+  if (isIP(host) === 4) return isLinkLocalV4(host) || host === "0.0.0.0";
+  if (isIP(host) === 6) return isForbiddenV6(host) || host === "::";
+  return true;
 }
 
 const HEX_COMMIT = /^[0-9a-f]{7,64}$/i;

@@ -1,4 +1,11 @@
-import { AppError, isCommitRef, parseRepositoryRef, parseRepositoryUrl } from "@agentry/core";
+import { lookup } from "node:dns/promises";
+import {
+  AppError,
+  isCommitRef,
+  isForbiddenRepositoryAddress,
+  parseRepositoryRef,
+  parseRepositoryUrl,
+} from "@agentry/core";
 import type { AgentRuntime } from "../runtime/runtime.js";
 import {
   describeGitFailure,
@@ -64,6 +71,27 @@ export class WorkspaceRepository {
   }
 
   /**
+   * What the repository's host name resolves to here must not be a link-local, metadata or
+   * (outside tests) loopback address either: the URL's rules see only the name. A name that
+   * does not resolve is left to git, which says so.
+   */
+  async #checkResolved(url: string, what: string): Promise<void> {
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, "");
+    let addresses: { address: string }[];
+    try {
+      addresses = await lookup(host, { all: true, verbatim: true });
+    } catch {
+      return;
+    }
+    const rules = { allowLoopback: this.options.allowLoopback };
+    if (addresses.some(({ address }) => isForbiddenRepositoryAddress(address, rules))) {
+      throw repositoryUnavailable(
+        `${what}: its host resolves to a link-local, metadata or local address`,
+      );
+    }
+  }
+
+  /**
    * Clones the repository into the workspace (which may hold the agent's own files already):
    * init, fetch the ref (default: the remote's HEAD) with the token, check it out, and record
    * the commit as BASE_REF. Returns the commit. Throws REPOSITORY_UNAVAILABLE saying why.
@@ -75,6 +103,7 @@ export class WorkspaceRepository {
   ): Promise<string> {
     const { url, ref } = this.#checked(repository.url, repository.ref);
     const what = "The repository could not be cloned";
+    await this.#checkResolved(url, what);
     const local = async (args: string[], resetConfig = false) => {
       const result = await this.#git(agentId, { args, resetConfig });
       if (result.exitCode !== 0)
@@ -217,6 +246,7 @@ export class WorkspaceRepository {
   ): Promise<{ commit: string; remoteMessage: string }> {
     const { url } = this.#checked(repository.url, repository.ref);
     const what = "The branch could not be pushed";
+    await this.#checkResolved(url, what);
     const identity = {
       GIT_AUTHOR_NAME: request.author.name,
       GIT_AUTHOR_EMAIL: request.author.email,

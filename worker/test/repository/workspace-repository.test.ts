@@ -8,7 +8,8 @@ import {
   writeFileSync,
   mkdirSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
+import { lookup } from "node:dns/promises";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { isAppError } from "@agentry/core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -113,6 +114,21 @@ describe("clone", () => {
     const all = listings.join("\n");
     expect(all).toContain("credential.helper="); // git was caught in flight
     expect(all).not.toContain("SECRETREPO");
+  });
+
+  it("refuses a host name that resolves to a local or metadata address, before git runs", async () => {
+    // This machine's own name resolves to loopback (/etc/hosts); a real deployment refuses it.
+    const name = hostname();
+    const resolved = await lookup(name).catch(() => undefined);
+    if (resolved === undefined || !resolved.address.startsWith("127.")) return;
+    const strict = new WorkspaceRepository(runtime, { allowLoopback: false });
+    const seen = server.seen.length;
+    const refused = await failure(() =>
+      strict.clone("a", { url: `https://${name}/acme/app.git`, ref: null }, TOKEN),
+    );
+    expect(refused.code).toBe("REPOSITORY_UNAVAILABLE");
+    expect(refused.message).toMatch(/resolves to a link-local, metadata or local address/);
+    expect(server.seen.length).toBe(seen);
   });
 
   it("checks out the branch asked for", async () => {
