@@ -314,7 +314,8 @@ function Composer(props: {
         id="chat-input"
         ref={input}
         rows={2}
-        placeholder={`Message ${props.label} (Enter to send, Shift+Enter for a new line)`}
+        placeholder={`Message ${props.label}`}
+        aria-describedby="chat-input-hint"
         value={text()}
         onInput={(event) => setText(event.currentTarget.value)}
         onKeyDown={(event) => {
@@ -327,6 +328,9 @@ function Composer(props: {
       <button type="submit" class="button button-primary" disabled={busy() || text().trim() === ""}>
         {busy() ? "Sending…" : "Send"}
       </button>
+      <p id="chat-input-hint" class="composer-hint">
+        Enter sends; Shift+Enter starts a new line.
+      </p>
     </form>
   );
 }

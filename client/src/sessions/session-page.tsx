@@ -1,6 +1,6 @@
 import { A, useParams, useSearchParams } from "@solidjs/router";
 import { createQuery } from "@urql/solid";
-import { createMemo, For, Match, Show, Switch, type JSX } from "solid-js";
+import { createMemo, createSignal, For, Match, Show, Switch, type JSX } from "solid-js";
 import { Chat } from "../agents/chat.js";
 import { SpawnAgentForm } from "../agents/spawn-agent-form.js";
 import { SessionDocument, type SessionQuery } from "../gql/graphql.js";
@@ -9,6 +9,7 @@ import { agentStatusText } from "../lib/labels.js";
 import { useRegistry } from "../registry/registry-context.js";
 import type { Registry } from "../registry/registry.js";
 import { Loading } from "../ui/loading.js";
+import { createMediaQuery, PHONE_QUERY } from "../ui/media-query.js";
 import { Page } from "../ui/page.js";
 import { ProblemNotice } from "../ui/problem-notice.js";
 import { UsageCounter } from "../usage/usage-counter.js";
@@ -27,6 +28,8 @@ export function SessionPage(): JSX.Element {
   const params = useParams<{ id: string }>();
   const registry = useRegistry();
   const [search, setSearch] = useSearchParams<{ agent?: string }>();
+  const phone = createMediaQuery(PHONE_QUERY);
+  const [spawnOpen, setSpawnOpen] = createSignal(false);
   const [result, refetch] = createQuery({
     query: SessionDocument,
     variables: () => ({ id: params.id }),
@@ -112,12 +115,27 @@ export function SessionPage(): JSX.Element {
                   </ul>
                 </Show>
                 <Show when={canEdit()}>
-                  <SpawnAgentForm
-                    sessionId={current().id}
-                    onSpawned={(agentId) => {
-                      setSearch({ agent: agentId });
-                    }}
-                  />
+                  {/* On a phone the chat comes first and the form waits behind a button. */}
+                  <Show when={phone()}>
+                    <button
+                      type="button"
+                      class="button spawn-toggle"
+                      aria-expanded={spawnOpen()}
+                      aria-controls="spawn-agent"
+                      onClick={() => setSpawnOpen(!spawnOpen())}
+                    >
+                      {spawnOpen() ? "Hide the spawn form" : "Spawn an agent"}
+                    </button>
+                  </Show>
+                  <div id="spawn-agent" hidden={phone() && !spawnOpen()}>
+                    <SpawnAgentForm
+                      sessionId={current().id}
+                      onSpawned={(agentId) => {
+                        setSpawnOpen(false);
+                        setSearch({ agent: agentId });
+                      }}
+                    />
+                  </div>
                 </Show>
               </aside>
               <Show

@@ -581,6 +581,55 @@ describe.skipIf(!hasChromium)("phone width", () => {
   });
 });
 
+describe.skipIf(!hasChromium)("phone layout (390 × 844)", () => {
+  it("puts the chat first and the spawn form behind a button, with nothing cut off or wider than its card", async () => {
+    const user = await system().api.signUp();
+    await setAccountKey(user.token, anthropicKey());
+    const sessionId = await createSession(user.token, "On the phone");
+    const t = await system().page({ width: 390, height: 844 });
+    const { page } = t;
+    await t.openAs(user, `/sessions/${sessionId}`);
+    const toggle = page.getByRole("button", { name: "Spawn an agent" });
+    await toggle.waitFor();
+    expect(await toggle.getAttribute("aria-expanded")).toBe("false");
+    expect(await page.locator(".spawn-form").isVisible()).toBe(false);
+    const top = async (selector: string): Promise<number> =>
+      (await page.locator(selector).first().boundingBox())?.y ?? Number.NaN;
+    expect(await top(".chat")).toBeLessThan(await top(".agents-panel"));
+
+    await toggle.click();
+    await page.getByLabel("Model (optional)").fill("claude-haiku-4-5");
+    await page.getByRole("button", { name: "Spawn agent" }).click();
+    await page.getByRole("region", { name: "Chat with Chat · claude-haiku-4-5" }).waitFor();
+    expect(await page.locator(".spawn-form").isVisible()).toBe(false);
+    expect(await top(".chat")).toBeLessThan(await top(".agents-panel"));
+    const input = page.getByLabel(/^Message to /);
+    expect(await input.isVisible()).toBe(true);
+
+    // Nothing wider than the screen, and no text running out of its box.
+    const overflowing = () =>
+      page.evaluate(() => {
+        const wide = document.documentElement.scrollWidth > window.innerWidth;
+        const cut = Array.from(document.querySelectorAll(".card, .chat, .stat, .agent-item"))
+          .filter((box) => box.scrollWidth > box.clientWidth + 1)
+          .map((box) => box.className);
+        return { wide, cut };
+      });
+    expect(await overflowing()).toEqual({ wide: false, cut: [] });
+    await t.screenshot("phone-chat");
+    for (const path of [
+      "/",
+      "/account/agent-credentials",
+      `/sessions/${sessionId}/settings/general`,
+    ]) {
+      await page.goto(path);
+      await page.locator("h1").waitFor();
+      expect(await overflowing()).toEqual({ wide: false, cut: [] });
+    }
+    expect(t.errors).toEqual([]);
+  });
+});
+
 describe.skipIf(!hasChromium)("access tokens", () => {
   it("creates a token shown once with a copy button, lists it by name and dates, and revokes it so it no longer signs in", async () => {
     const user = await system().api.signUp();
