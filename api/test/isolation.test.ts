@@ -249,6 +249,7 @@ describe("members of A's session", () => {
   it("covers every operation on a session", () => {
     expect(sessionCases.map(([operation]) => operation).sort()).toEqual([
       "Mutation.addSessionMember",
+      "Mutation.cancelMessage",
       "Mutation.deleteSession",
       "Mutation.removeSessionKey",
       "Mutation.removeSessionMember",

@@ -24,6 +24,7 @@ export * from "./agent/protocol.js";
 export * from "./pricing/cost.js";
 export * from "./topics.js";
 export * from "./queue/message-queue.js";
+export * from "./queue/message-cancel.js";
 export * from "./events/agent-event-log.js";
 export * from "./queue/agent-control-queue.js";
 export * from "./queue/connection.js";

@@ -92,6 +92,8 @@ export const agentEventPayloadSchema = z.discriminatedUnion("type", [
     message: z.string(),
   }),
   z.object({ ...agentEventBase, type: z.literal("DONE"), stopReason: z.string().optional() }),
+  /** The run was stopped (cancelMessage): the message is CANCELLED, its calls so far counted. */
+  z.object({ ...agentEventBase, type: z.literal("CANCELLED") }),
 ]);
 export type AgentEventPayload = z.infer<typeof agentEventPayloadSchema>;
 export type AgentEventType = AgentEventPayload["type"];

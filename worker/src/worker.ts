@@ -34,6 +34,7 @@ import {
 import type { WorkerMetrics } from "./metrics/worker-metrics.js";
 import { waitingOutOutages } from "./database-wait.js";
 import { WorkspaceRepository } from "./repository/workspace-repository.js";
+import { listenForCancels } from "./messages/cancel-requests.js";
 import { createMessageJobProcessor } from "./messages/message.job.js";
 import {
   closeRedisClient,
@@ -141,6 +142,8 @@ export async function startWorker(
   options.metrics?.watchQueue(() => messageQueue.getJobCounts("waiting", "active", "delayed"));
   const events = new AgentEventLog(redis, namespace, createSeqReservations(prisma));
   await reconcile({ prisma, queue: messageQueue, runtime, logger });
+  // cancelMessage's requests to stop a message running here.
+  const cancels = await listenForCancels(redis, namespace, logger.child({ component: "messages" }));
   // Messages this process is running right now (kept by the message processor).
   const runningHere = new Set<string>();
   let stopping = false;
@@ -197,6 +200,7 @@ export async function startWorker(
       if (job !== undefined && (await job.isDelayed())) await job.promote().catch(() => undefined);
     },
     runningHere,
+    cancels,
     ...(options.recoverySettleMs === undefined
       ? {}
       : { recoverySettleMs: options.recoverySettleMs }),
@@ -300,6 +304,7 @@ export async function startWorker(
     }
     await messageQueue.close();
     await signInPolls.close();
+    await cancels.close();
     // Every run that resolved a key has stamped it by now: write the stamps before disconnecting.
     await lastUsed.close();
     await closeClients();

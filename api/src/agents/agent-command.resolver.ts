@@ -58,6 +58,17 @@ export class AgentCommandResolver {
     return this.commands.send(requireViewer(ctx).userId, parseId(agentId, "agentId"), text);
   }
 
+  @Mutation(() => MessageType, {
+    description:
+      "Stops a message (owner or editor of its session). A QUEUED message is CANCELLED at once and never runs. A RUNNING one is stopped: the provider calls made so far are counted, what the agent had written is kept as the reply, the message ends CANCELLED (an agentEvents CANCELLED event after STATUS IDLE) and the agent takes its next message; the answer waits up to 10 seconds for the stop. A message that already ended is returned as it ended (stopping is idempotent). An agent's reply: BAD_USER_INPUT; another's message: NOT_FOUND; a viewer: FORBIDDEN.",
+  })
+  cancelMessage(
+    @Ctx() ctx: RequestContext,
+    @Arg("id", () => ID, { description: "The user message to stop." }) id: string,
+  ): Promise<MessageRecord> {
+    return this.commands.cancel(requireViewer(ctx).userId, parseId(id, "id"));
+  }
+
   @Mutation(() => SessionType, {
     description:
       "Sets the session's cost cap in USD, or clears it with null (owner only). A message that would start past the cap is refused with BUDGET_EXCEEDED, and a run that crosses it stops after the current provider call.",

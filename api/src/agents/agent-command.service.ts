@@ -12,6 +12,7 @@ import {
   type Provider,
 } from "@agentry/core";
 import type { PrismaClient } from "@agentry/prisma";
+import { setTimeout as sleep } from "node:timers/promises";
 import { refuseSecretLike } from "../graphql/limits.js";
 import type { SessionAccessService } from "../sessions/session-access.service.js";
 import type { AgentQueues } from "./agent-queues.js";
@@ -25,6 +26,9 @@ import {
 
 const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,99}$/;
 export const MAX_MESSAGE_LENGTH = 32_000;
+/** How long cancelMessage waits for the worker to stop a running message before it answers. */
+const CANCEL_WAIT_MS = 10_000;
+const CANCEL_POLL_MS = 100;
 
 /**
  * The provider an agent runs with (the registry decides): the one given; else the one the
@@ -151,6 +155,63 @@ export class AgentCommandService {
       throw error;
     }
     return toMessageRecord(message);
+  }
+
+  /**
+   * Stops a user message (owner or editor). A QUEUED one is CANCELLED at once (the agent row
+   * locked, as the worker's claim does, so it cannot start meanwhile) and never runs. A RUNNING
+   * one: the worker running it is asked to stop it and ends it CANCELLED (its calls so far
+   * counted, its text kept); the answer waits for that, up to CANCEL_WAIT_MS, and is the message
+   * as it then stands. One that already ended is returned as it ended: stopping is idempotent.
+   */
+  async cancel(viewerId: string, messageId: string): Promise<MessageRecord> {
+    const row = await this.prisma.message.findUnique({
+      where: { id: messageId },
+      select: { role: true, agentId: true, agent: { select: { sessionId: true } } },
+    });
+    const session = row === null ? null : await this.access.find(viewerId, row.agent.sessionId);
+    // Another's message is not told apart from none.
+    if (row === null || session === null) throw new AppError("NOT_FOUND", "Message not found");
+    await this.access.require(viewerId, session.id, "use");
+    if (row.role !== "USER") {
+      throw new AppError(
+        "BAD_USER_INPUT",
+        "This is an agent's reply; stop the message it answers instead",
+        { field: "id" },
+      );
+    }
+    const status = await this.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM "Agent" WHERE id = ${row.agentId}::uuid FOR UPDATE`;
+      const { count } = await tx.message.updateMany({
+        where: { id: messageId, status: "QUEUED" },
+        data: { status: "CANCELLED", finishedAt: new Date() },
+      });
+      if (count > 0) return "CANCELLED" as const;
+      return (await tx.message.findUnique({ where: { id: messageId }, select: { status: true } }))
+        ?.status;
+    });
+    if (status === "RUNNING") {
+      await this.queues.requestCancel(messageId);
+      const deadline = Date.now() + CANCEL_WAIT_MS;
+      while (Date.now() < deadline && (await this.statusOf(messageId)) === "RUNNING") {
+        await sleep(CANCEL_POLL_MS);
+      }
+    }
+    const message = await this.prisma.message.findUnique({
+      where: { id: messageId },
+      select: messageSelect,
+    });
+    // Gone meanwhile (its agent or session deleted).
+    if (message === null) throw new AppError("NOT_FOUND", "Message not found");
+    return toMessageRecord(message);
+  }
+
+  private async statusOf(messageId: string): Promise<string | undefined> {
+    const row = await this.prisma.message.findUnique({
+      where: { id: messageId },
+      select: { status: true },
+    });
+    return row?.status;
   }
 
   /** The session's cost cap in USD, or null (the caller has checked the viewer may read it). */

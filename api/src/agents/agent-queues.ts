@@ -7,6 +7,7 @@ import {
   MESSAGE_QUEUE,
   messageJobOptions,
   queuePrefix,
+  requestMessageCancel,
   type AgentControlJob,
   type MessageJob,
   type OutageLog,
@@ -19,6 +20,8 @@ export interface AgentQueues {
   /** Enqueues a message's run; UNAVAILABLE at once when Redis cannot be reached. */
   enqueueMessage(job: MessageJob): Promise<void>;
   enqueueControl(job: AgentControlJob): Promise<void>;
+  /** Asks the worker running the message to stop it (cancelMessage); UNAVAILABLE as enqueues. */
+  requestCancel(messageId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -78,6 +81,9 @@ export function createAgentQueues(
     },
     async enqueueControl(job) {
       await withinTimeout(control.add(job.type, job, agentControlJobOptions));
+    },
+    async requestCancel(messageId) {
+      await withinTimeout(requestMessageCancel(connection, namespace, messageId));
     },
     async close() {
       await Promise.all([messages.close(), control.close()]);

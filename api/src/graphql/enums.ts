@@ -29,6 +29,7 @@ export const MessageStatus = {
   RUNNING: "RUNNING",
   DONE: "DONE",
   FAILED: "FAILED",
+  CANCELLED: "CANCELLED",
 } as const;
 export type MessageStatus = (typeof MessageStatus)[keyof typeof MessageStatus];
 
@@ -50,6 +51,7 @@ export const AgentEventType = {
   STATUS: "STATUS",
   ERROR: "ERROR",
   DONE: "DONE",
+  CANCELLED: "CANCELLED",
 } as const;
 export type AgentEventType = (typeof AgentEventType)[keyof typeof AgentEventType];
 
@@ -105,6 +107,10 @@ registerEnumType(MessageStatus, {
     RUNNING: { description: "The agent is working on it." },
     DONE: { description: "Finished; the reply is the assistant message after it." },
     FAILED: { description: "Failed; errorCode says why." },
+    CANCELLED: {
+      description:
+        "Stopped by cancelMessage: a queued message never ran; a running one was stopped, the provider calls it made so far are counted and what it had written is the assistant message after it.",
+    },
   },
 });
 
@@ -158,6 +164,10 @@ registerEnumType(AgentEventType, {
     STATUS: { description: "The agent's status changed: `status`." },
     ERROR: { description: "The run failed: `errorCode` and `message`." },
     DONE: { description: "The run finished." },
+    CANCELLED: {
+      description:
+        "The run was stopped (cancelMessage): the message is CANCELLED, its calls so far counted; like DONE and ERROR it ends the run, after the agent's STATUS IDLE.",
+    },
   },
 });
 

@@ -217,6 +217,22 @@ export const SESSION_OPERATIONS: Readonly<Record<string, OperationCase>> = {
       },
     },
   },
+  "Mutation.cancelMessage": {
+    attack: (world) => ({
+      query: `mutation ($id: ID!) { cancelMessage(id: $id) { id text status } }`,
+      variables: { id: world.messageId },
+    }),
+    stranger: NOT_FOUND,
+    nobody: UNAUTHENTICATED,
+    need: "use",
+    control: {
+      as: "owner",
+      check: (outcome) => {
+        // A's message waits in a queue no worker takes from here: stopped at once.
+        expect((field(outcome, "cancelMessage") as { status: string }).status).toBe("CANCELLED");
+      },
+    },
+  },
   "Mutation.setSessionBudget": {
     attack: (world) => ({
       query: `mutation ($id: ID!) { setSessionBudget(sessionId: $id, budgetUsd: 1000000) { ${SESSION_FIELDS} } }`,

@@ -8,7 +8,7 @@ export interface MessageView {
   readonly id: string;
   readonly role: string;
   readonly text: string;
-  readonly status: "QUEUED" | "RUNNING" | "DONE" | "FAILED";
+  readonly status: "QUEUED" | "RUNNING" | "DONE" | "FAILED" | "CANCELLED";
   readonly errorCode: string | null;
   readonly errorMessage: string | null;
   readonly keySource: "SESSION" | "ACCOUNT" | "SYSTEM" | null;
@@ -206,7 +206,7 @@ export async function setSessionBudget(
 /** One agentEvents item, with the fields the tests read. */
 export interface AgentEventView {
   readonly seq: number;
-  readonly type: "TEXT" | "TOOL" | "USAGE" | "STATUS" | "ERROR" | "DONE";
+  readonly type: "TEXT" | "TOOL" | "USAGE" | "STATUS" | "ERROR" | "DONE" | "CANCELLED";
   readonly agentId: string;
   readonly messageId: string | null;
   readonly text: string | null;

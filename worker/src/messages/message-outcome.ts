@@ -125,3 +125,44 @@ export async function failMessage(
   });
   return true;
 }
+
+/**
+ * Settles a stopped message CANCELLED (cancelMessage asked for it), keeping what it had written
+ * as its reply — once, as {@link completeMessage}. Its calls so far were counted as they came.
+ * The agent is ready again (IDLE) before the terminal CANCELLED event, as for DONE.
+ */
+export async function settleCancelled(
+  deps: Pick<MessageProcessorDeps, "prisma" | "events" | "metrics">,
+  message: SettledMessage,
+  partialReply: string,
+): Promise<boolean> {
+  const settled = await deps.prisma.$transaction(async (tx) => {
+    const { count } = await tx.message.updateMany({
+      where: { id: message.id, status: { in: ["QUEUED", "RUNNING"] } },
+      data: { status: "CANCELLED", finishedAt: new Date(), errorCode: null, errorMessage: null },
+    });
+    if (count === 0) return false;
+    if (partialReply !== "") {
+      await tx.message.create({
+        data: {
+          agentId: message.agentId,
+          role: "ASSISTANT",
+          text: partialReply,
+          status: "CANCELLED",
+          replyToId: message.id,
+        },
+      });
+    }
+    return true;
+  });
+  if (!settled) return false;
+  deps.metrics?.messageEnded(message.agent.kind, "CANCELLED", message.startedAt);
+  await setAgentStatus(deps, message, "IDLE");
+  await deps.events.append({
+    agentId: message.agentId,
+    messageId: message.id,
+    at: new Date().toISOString(),
+    type: "CANCELLED",
+  });
+  return true;
+}

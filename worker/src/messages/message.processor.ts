@@ -25,7 +25,13 @@ import { resolveRepositoryToken } from "../repository/repository-token.js";
 import type { WorkspaceRepository } from "../repository/workspace-repository.js";
 import { recordUsage } from "../usage/usage.recorder.js";
 import { agentErrorToAppError } from "./message-errors.js";
-import { completeMessage, failMessage, setAgentStatus } from "./message-outcome.js";
+import type { CancelRequests } from "./cancel-requests.js";
+import {
+  completeMessage,
+  failMessage,
+  setAgentStatus,
+  settleCancelled,
+} from "./message-outcome.js";
 import type { MessageRuntime } from "./message-runtime.js";
 import {
   RUNTIME_WAIT_MS,
@@ -53,6 +59,8 @@ export interface MessageProcessorDeps {
   readonly repository?: WorkspaceRepository;
   /** Refreshing subscriptions near expiry before a run; none: the CLI refreshes them itself. */
   readonly refresh?: RefreshConfig;
+  /** Stop requests (cancelMessage) for the messages run here; none: a run is never stopped. */
+  readonly cancels?: CancelRequests;
 }
 
 /**
@@ -75,7 +83,9 @@ const loadMessage = (prisma: PrismaClient, messageId: string) =>
 /**
  * Runs one claimed message: budget, credential, container, the agent's event stream, usage,
  * the reply. Every failure ends as a FAILED message with a code — except a rate limit that
- * still has attempts left, which the job layer retries with backoff.
+ * still has attempts left, which the job layer retries with backoff. A stop asked for it
+ * (cancelMessage) ends it CANCELLED: before the run, nothing runs; during it, the run is
+ * aborted (its process tree killed), its calls so far counted and its text kept.
  */
 export async function runClaimedMessage(
   deps: MessageProcessorDeps,
@@ -83,9 +93,34 @@ export async function runClaimedMessage(
   attempt: number,
   canRetry: boolean,
 ): Promise<RunOutcome> {
+  const cancel = new AbortController();
+  const unwatch =
+    deps.cancels === undefined
+      ? () => undefined
+      : await deps.cancels.watch(messageId, () => {
+          cancel.abort();
+        });
+  try {
+    return await runMessage(deps, messageId, attempt, canRetry, cancel.signal);
+  } finally {
+    unwatch();
+  }
+}
+
+async function runMessage(
+  deps: MessageProcessorDeps,
+  messageId: string,
+  attempt: number,
+  canRetry: boolean,
+  cancelled: AbortSignal,
+): Promise<RunOutcome> {
   const message = await loadMessage(deps.prisma, messageId);
   if (message === null) return { kind: "done" };
   const log = deps.logger.child({ messageId, agentId: message.agentId, attempt });
+  if (cancelled.aborted) {
+    await settleCancelled(deps, message, "");
+    return { kind: "done" };
+  }
   if (message.authorId === null) {
     // The sender's account was deleted after sending: there is no one to resolve keys for.
     // Settle it, or it would hold its agent's later messages back forever.
@@ -165,8 +200,18 @@ export async function runClaimedMessage(
       maxCalls: null,
       timeLimitMs: deps.runTimeLimitMs,
     };
+    if (stopAsked(cancelled)) {
+      // Stopped while it got ready: nothing ran, nothing was spent.
+      await settleCancelled(deps, message, "");
+      return { kind: "done" };
+    }
     runStarted = true;
-    const result = await streamRun(deps, message, input, resolved);
+    const result = await streamRun(deps, message, input, resolved, cancelled);
+    if (result.cancelled) {
+      log.info("run stopped on request");
+      await settleCancelled(deps, message, result.reply);
+      return { kind: "done" };
+    }
     if (result.error?.code === "RATE_LIMITED" && canRetry) {
       await deps.prisma.message.update({ where: { id: messageId }, data: { status: "QUEUED" } });
       await setAgentStatus(deps, message, "IDLE");
@@ -185,6 +230,15 @@ export async function runClaimedMessage(
       await completeMessage(deps, message, result.reply);
     }
   } catch (error) {
+    if (stopAsked(cancelled)) {
+      // Whatever broke, it was asked to stop: it ends as stopped, not as a failure.
+      log.info(
+        { err: { message: error instanceof Error ? error.message : String(error) } },
+        "stopped",
+      );
+      await settleCancelled(deps, message, "");
+      return { kind: "done" };
+    }
     if (
       runStarted &&
       !isAppError(error) &&
@@ -219,6 +273,9 @@ export async function runClaimedMessage(
   }
   return { kind: "done" };
 }
+
+/** Whether a stop was asked by now (a signal's state changes under awaits; narrowing misses it). */
+const stopAsked = (signal: AbortSignal): boolean => signal.aborted;
 
 /** An agent's provider as the agent protocol knows it (spawnAgent never makes a GIT agent). */
 function modelProvider(provider: Provider): AgentRunInput["provider"] {
@@ -291,6 +348,8 @@ function checkBudget(message: LoadedMessage): void {
 interface StreamResult {
   readonly reply: string;
   readonly error: AppError | null;
+  /** Stopped on request (cancelMessage) before the agent finished. */
+  readonly cancelled: boolean;
 }
 
 async function streamRun(
@@ -298,15 +357,17 @@ async function streamRun(
   message: LoadedMessage,
   input: AgentRunInput,
   resolution: Resolution,
+  cancelled: AbortSignal,
 ): Promise<StreamResult> {
   const abort = new AbortController();
+  const stop = AbortSignal.any([abort.signal, cancelled]);
   const budget = message.agent.session.budgetUsd;
   let reply = "";
   let error: AppError | null = null;
   let budgetStop: AppError | null = null;
   const base = { agentId: message.agentId, messageId: message.id };
   const at = () => new Date().toISOString();
-  for await (const event of deps.runtime.run(message.agentId, input, { signal: abort.signal })) {
+  for await (const event of deps.runtime.run(message.agentId, input, { signal: stop })) {
     switch (event.type) {
       case "text":
         reply += event.delta;
@@ -355,7 +416,9 @@ async function streamRun(
         break;
     }
   }
-  return { reply, error };
+  // An agent whose `done` beat the stop finished: DONE. One cut short ends CANCELLED, unless the
+  // budget stopped it first.
+  return { reply, error, cancelled: cancelled.aborted && error !== null && budgetStop === null };
 }
 
 /** Records one usage event (idempotently) and publishes it and the session's new totals. */

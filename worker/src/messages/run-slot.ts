@@ -7,7 +7,7 @@ export type ClaimResult =
   | { readonly kind: "interrupted"; readonly attempt: number }
   /** Another message runs first (an earlier one, or one mid-run): try again later. */
   | { readonly kind: "wait" }
-  /** Already DONE or FAILED, or gone: nothing to do (a duplicate delivery). */
+  /** Already DONE, FAILED or CANCELLED, or gone: nothing to do (a duplicate delivery). */
   | { readonly kind: "finished" };
 
 /**
@@ -28,7 +28,8 @@ export async function claimRunSlot(
     if (agent === undefined || message === null || message.agentId !== agentId) {
       return { kind: "finished" } as const;
     }
-    if (message.status === "DONE" || message.status === "FAILED")
+    // Ended, or cancelled while it waited (cancelMessage): it never runs.
+    if (message.status !== "QUEUED" && message.status !== "RUNNING")
       return { kind: "finished" } as const;
     if (agent.runningMessageId !== null && agent.runningMessageId !== messageId) {
       // A worker that died between settling a message and freeing the slot left it held by a

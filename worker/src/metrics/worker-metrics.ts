@@ -14,7 +14,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from 
 // name or credential.
 
 /** How a message ended: DONE, or the code it failed with. */
-export type MessageOutcome = "DONE" | AppError["code"];
+export type MessageOutcome = "DONE" | "CANCELLED" | AppError["code"];
 
 /** The message queue's jobs by state, as BullMQ counts them. */
 export type QueueCounts = Partial<Record<"waiting" | "active" | "delayed", number>>;

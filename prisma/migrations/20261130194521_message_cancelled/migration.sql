@@ -1,0 +1,3 @@
+-- AlterEnum
+ALTER TYPE "MessageStatus" ADD VALUE 'CANCELLED';
+
