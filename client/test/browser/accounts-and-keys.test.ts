@@ -1,3 +1,6 @@
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { hasChromium, SKIP_MESSAGE } from "./support/chromium.js";
 import { anthropicKey, claudeToken, useBrowserSystem, type TestPage } from "./support/system.js";
@@ -13,6 +16,14 @@ const system = useBrowserSystem();
 const SESSIONS_PAGE_SIZE = 20;
 
 const randomEmail = (): string => `person-${Math.random().toString(36).slice(2, 10)}@test.example`;
+
+/** The README's pictures (committed): refreshed on request only, of the viewport as seen. */
+async function docsScreenshot(t: TestPage, name: string): Promise<void> {
+  if (process.env["UPDATE_DOCS_SCREENSHOTS"] !== "1") return;
+  const dir = fileURLToPath(new URL("../../../docs/screenshots/", import.meta.url));
+  await mkdir(dir, { recursive: true });
+  await t.page.screenshot({ path: path.join(dir, name) });
+}
 
 /** The page's whole HTML, to check that a secret appears nowhere in it. */
 const html = (t: TestPage): Promise<string> => t.page.content();
@@ -79,6 +90,7 @@ describe.skipIf(!hasChromium)("signing up and in", () => {
     expect(await avatar.getAttribute("aria-expanded")).toBe("false");
     await avatar.click();
     await t.screenshot("account-menu");
+    await docsScreenshot(t, "account-menu.png");
     await page.keyboard.press("Escape");
     expect(await menu.isVisible()).toBe(false);
     expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-haspopup"))).toBe(
@@ -617,6 +629,7 @@ describe.skipIf(!hasChromium)("phone layout (390 × 844)", () => {
       });
     expect(await overflowing()).toEqual({ wide: false, cut: [] });
     await t.screenshot("phone-chat");
+    await docsScreenshot(t, "phone.png");
     for (const path of [
       "/",
       "/account/agent-credentials",
