@@ -46,6 +46,9 @@ const phases = [
     command: npx("madge", "--circular", ...(await sourceDirs())),
   },
   { name: "schema drift", command: ["node", ["scripts/check-schema-drift.mjs"]] },
+  // A step of its own (not in the client's test script): a stale src/gql must not keep the
+  // browser tests from running and reporting what else is wrong.
+  { name: "client codegen", command: ["node", ["client/scripts/codegen-check.mjs"]] },
   { name: "migration drift", command: ["node", ["scripts/check-migration-drift.mjs"]] },
 ];
 
