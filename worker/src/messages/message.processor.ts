@@ -312,11 +312,22 @@ async function cloneOnFirstUse(
     { sessionId: message.agent.sessionId, actingUserId: authorId },
   );
   const startedAt = Date.now();
+  // git's progress, told at most once a second, each told in turn (never two writes at once).
+  let told = Date.now();
+  let telling = Promise.resolve();
   const commit = await deps.repository.clone(
     message.agentId,
     { url: repoUrl, ref: repoRef },
     token?.secret ?? null,
+    (progress) => {
+      if (Date.now() - told < 1000) return;
+      told = Date.now();
+      telling = telling
+        .then(() => setAgentStatus(deps, message, "STARTING", `Cloning ${repoUrl}… ${progress}`))
+        .catch(() => undefined);
+    },
   );
+  await telling;
   await deps.prisma.agent.update({
     where: { id: message.agentId },
     data: { repoCommit: commit },

@@ -95,6 +95,7 @@ export interface GitCall {
   readonly timeoutMs?: number;
   readonly maxOutputBytes?: number;
   readonly env?: Readonly<Record<string, string>>;
+  readonly onStderr?: (text: string) => void;
 }
 
 /** Builds the workspace command for one git call. */
@@ -120,6 +121,28 @@ export function gitCommand(workspace: string, allowHttp: boolean, call: GitCall)
     env: { ...GIT_ENV, ...call.env },
     timeoutMs: call.timeoutMs ?? 120_000,
     ...(call.maxOutputBytes === undefined ? {} : { maxOutputBytes: call.maxOutputBytes }),
+    ...(call.onStderr === undefined ? {} : { onStderr: call.onStderr }),
+  };
+}
+
+/**
+ * Reads git's `--progress` output as it comes (lines ended by CR or LF) and reports each new
+ * "Receiving objects: 45%"-style phase and percentage, e.g. "receiving objects 45%".
+ */
+export function progressReader(report: (progress: string) => void): (text: string) => void {
+  let last = "";
+  return (text) => {
+    for (const line of text.split(/[\r\n]/)) {
+      const match =
+        /(Receiving objects|Resolving deltas|Counting objects|Compressing objects):\s+(\d{1,3})%/.exec(
+          line,
+        );
+      if (match === null) continue;
+      const progress = `${(match[1] ?? "").toLowerCase()} ${match[2] ?? "0"}%`;
+      if (progress === last) continue;
+      last = progress;
+      report(progress);
+    }
   };
 }
 

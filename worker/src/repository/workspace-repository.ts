@@ -10,6 +10,7 @@ import type { AgentRuntime } from "../runtime/runtime.js";
 import {
   describeGitFailure,
   gitCommand,
+  progressReader,
   repositoryUnavailable,
   scrub,
   type GitCall,
@@ -100,6 +101,8 @@ export class WorkspaceRepository {
     agentId: string,
     repository: { readonly url: string; readonly ref: string | null },
     token: string | null,
+    /** Told git's progress as it goes, e.g. "receiving objects 45%". */
+    onProgress?: (progress: string) => void,
   ): Promise<string> {
     const { url, ref } = this.#checked(repository.url, repository.ref);
     const what = "The repository could not be cloned";
@@ -112,9 +115,10 @@ export class WorkspaceRepository {
     };
     await local(["init", "-q"]);
     const fetched = await this.#git(agentId, {
-      args: ["fetch", "--no-tags", "--quiet", "--", url, ref ?? "HEAD"],
+      args: ["fetch", "--no-tags", "--progress", "--", url, ref ?? "HEAD"],
       auth: { url, token },
       timeoutMs: 600_000,
+      ...(onProgress === undefined ? {} : { onStderr: progressReader(onProgress) }),
     });
     if (fetched.exitCode !== 0) {
       throw repositoryUnavailable(describeGitFailure(fetched, token, what));

@@ -43,6 +43,8 @@ export interface WorkspaceCommand {
   readonly timeoutMs?: number;
   /** Standard output kept, in bytes (default 1 MiB); past it `truncated` is set. */
   readonly maxOutputBytes?: number;
+  /** Told each piece of standard error as it comes (git's progress). */
+  readonly onStderr?: (text: string) => void;
 }
 
 /** How a {@link WorkspaceCommand} ended. */

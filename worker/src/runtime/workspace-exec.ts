@@ -59,6 +59,7 @@ export function execLocal(
     });
     child.stderr.on("data", (chunk: Buffer) => {
       stderr.push(chunk);
+      command.onStderr?.(chunk.toString("utf8"));
     });
     child.stdin.on("error", () => undefined); // it may exit before reading
     child.stdin.end(command.stdin ?? "");
@@ -114,7 +115,13 @@ export async function execInContainer(
   docker.modem.demuxStream(
     stream,
     { write: (chunk: Buffer) => (stdout.push(chunk), true) } as unknown as NodeJS.WritableStream,
-    { write: (chunk: Buffer) => (stderr.push(chunk), true) } as unknown as NodeJS.WritableStream,
+    {
+      write: (chunk: Buffer) => {
+        stderr.push(chunk);
+        command.onStderr?.(chunk.toString("utf8"));
+        return true;
+      },
+    } as unknown as NodeJS.WritableStream,
   );
   stream.write(command.stdin ?? "");
   // Half-close: the command sees the end of its input, the output keeps flowing back.

@@ -78,8 +78,14 @@ beforeEach(() => {
 
 describe("clone", () => {
   it("clones a private repository with the token into a workspace that has files already", async () => {
-    const commit = await repo.clone("a", { url: server.url("private"), ref: null }, TOKEN);
+    const progress: string[] = [];
+    const commit = await repo.clone("a", { url: server.url("private"), ref: null }, TOKEN, (p) =>
+      progress.push(p),
+    );
     expect(commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(progress.length).toBeGreaterThan(0);
+    for (const p of progress)
+      expect(p).toMatch(/^(counting|compressing|receiving|resolving) \w+ \d{1,3}%$/);
     expect(readFileSync(join(workspace, "README.md"), "utf8")).toBe("hello\nworld\n");
     expect(server.seen).toContain(TOKEN);
     // Nowhere in the workspace: files, .git/config, the objects, the scratch files.
