@@ -251,6 +251,7 @@ describe("members of A's session", () => {
       "Mutation.addSessionMember",
       "Mutation.cancelMessage",
       "Mutation.deleteSession",
+      "Mutation.removeAgent",
       "Mutation.removeSessionKey",
       "Mutation.removeSessionMember",
       "Mutation.renameSession",

@@ -205,3 +205,77 @@ describe("cancelMessage", () => {
 /** The assistant message answering a user message, as stored. */
 const replyOf = (messageId: string) =>
   system.api.prisma.message.findFirst({ where: { replyToId: messageId } });
+
+const REMOVE = `mutation ($id: ID!) { removeAgent(id: $id) }`;
+
+describe("removeAgent", () => {
+  it("stops the agent's running message, removes it with its conversation and environment, and keeps the session's usage", async () => {
+    const { api, fake } = system;
+    const { user, sessionId, agentId, send, settle, callsFor } = await keyedSession();
+    const other = await spawnChatAgent(api, user.token, sessionId);
+    expect(await settle(await send("spend a little first"))).toMatchObject({ status: "DONE" });
+    const held = fake.hold({ provider: "ANTHROPIC" });
+    const running = await send("still going when removed");
+    await within(held.started, 20_000, "the running message's call");
+    const waiting = await send("never run after removal");
+    const usageBefore = await sessionUsage(api, user.token, sessionId);
+    expect(usageBefore.apiCalls).toBe(1);
+
+    try {
+      expect(await api.ok(REMOVE, { id: agentId }, user.token)).toEqual({ removeAgent: true });
+    } finally {
+      held.release();
+    }
+    // Gone from the session, with its messages; the session's totals are as they were.
+    const session = await api.ok<{ session: { agents: { id: string }[] } }>(
+      `query ($id: ID!) { session(id: $id) { agents { id } } }`,
+      { id: sessionId },
+      user.token,
+    );
+    expect(session.session.agents.map((agent) => agent.id)).toEqual([other]);
+    expect(await api.prisma.message.count({ where: { id: { in: [running, waiting] } } })).toBe(0);
+    expect(await sessionUsage(api, user.token, sessionId)).toEqual(usageBefore);
+    // Its environment goes (the worker's control job).
+    const runtime = system.worker().runtime;
+    await within(
+      (async () => {
+        while ((await runtime.inspect(agentId)).state !== "missing") {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      })(),
+      20_000,
+      "the removed agent's environment",
+    );
+    expect(callsFor("never run after removal")).toHaveLength(0);
+    // A second removal finds nothing; the session's other agent still answers.
+    expect((await api.fail(REMOVE, { id: agentId }, user.token)).extensions?.code).toBe(
+      "NOT_FOUND",
+    );
+    const next = await sendMessage(api, user.token, other, "the other agent still works");
+    expect(await settled(api, user.token, sessionId, other, next)).toMatchObject({
+      status: "DONE",
+    });
+    expect(await sessionUsage(api, user.token, sessionId)).toMatchObject({ apiCalls: 2 });
+  });
+
+  it("is the owner's and editors' only", async () => {
+    const { api } = system;
+    const { user, sessionId, agentId } = await keyedSession();
+    const [stranger, viewer] = await Promise.all([api.signUp(), api.signUp()]);
+    await api.ok(
+      `mutation ($id: ID!, $e: String!) { addSessionMember(sessionId: $id, email: $e, role: VIEWER) { id } }`,
+      { id: sessionId, e: viewer.email },
+      user.token,
+    );
+    expect((await api.fail(REMOVE, { id: agentId }, stranger.token)).extensions?.code).toBe(
+      "NOT_FOUND",
+    );
+    expect((await api.fail(REMOVE, { id: agentId }, viewer.token)).extensions?.code).toBe(
+      "FORBIDDEN",
+    );
+    expect((await api.fail(REMOVE, { id: "nope" }, user.token)).extensions?.code).toBe(
+      "BAD_USER_INPUT",
+    );
+    expect(await api.prisma.agent.count({ where: { id: agentId } })).toBe(1);
+  });
+});

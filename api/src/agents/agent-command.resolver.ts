@@ -69,6 +69,17 @@ export class AgentCommandResolver {
     return this.commands.cancel(requireViewer(ctx).userId, parseId(id, "id"));
   }
 
+  @Mutation(() => Boolean, {
+    description:
+      "Removes an agent (owner or editor of its session): a message it is running is stopped first (as cancelMessage), then the agent goes with its conversation (messages, events, queued messages that never run), its per-call usage records, and its environment and workspace. The session's usage totals keep what it spent. Another's agent: NOT_FOUND; a viewer: FORBIDDEN.",
+  })
+  removeAgent(
+    @Ctx() ctx: RequestContext,
+    @Arg("id", () => ID, { description: "The agent to remove." }) id: string,
+  ): Promise<boolean> {
+    return this.commands.removeAgent(requireViewer(ctx).userId, parseId(id, "id"));
+  }
+
   @Mutation(() => SessionType, {
     description:
       "Sets the session's cost cap in USD, or clears it with null (owner only). A message that would start past the cap is refused with BUDGET_EXCEEDED, and a run that crosses it stops after the current provider call.",

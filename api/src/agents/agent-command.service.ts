@@ -190,13 +190,7 @@ export class AgentCommandService {
       return (await tx.message.findUnique({ where: { id: messageId }, select: { status: true } }))
         ?.status;
     });
-    if (status === "RUNNING") {
-      await this.queues.requestCancel(messageId);
-      const deadline = Date.now() + CANCEL_WAIT_MS;
-      while (Date.now() < deadline && (await this.statusOf(messageId)) === "RUNNING") {
-        await sleep(CANCEL_POLL_MS);
-      }
-    }
+    if (status === "RUNNING") await this.stopRunning(messageId);
     const message = await this.prisma.message.findUnique({
       where: { id: messageId },
       select: messageSelect,
@@ -204,6 +198,47 @@ export class AgentCommandService {
     // Gone meanwhile (its agent or session deleted).
     if (message === null) throw new AppError("NOT_FOUND", "Message not found");
     return toMessageRecord(message);
+  }
+
+  /**
+   * Removes an agent (owner or editor): a message it is running is stopped first (as
+   * cancelMessage, its calls so far counted), then the agent goes with its messages (queued ones
+   * never run) and its per-call usage records; the session's usage totals and hourly series keep
+   * what it spent. The worker removes its environment, workspace and event history (a control
+   * job; its reconciliation at start removes environments of agents that are gone, should Redis
+   * be away now).
+   */
+  async removeAgent(viewerId: string, agentId: string): Promise<boolean> {
+    await this.access.requireAgent(viewerId, agentId, "use");
+    // Its waiting messages first (under the row lock the worker's claim takes), so none starts
+    // once the running one is stopped.
+    await this.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM "Agent" WHERE id = ${agentId}::uuid FOR UPDATE`;
+      await tx.message.updateMany({
+        where: { agentId, status: "QUEUED" },
+        data: { status: "CANCELLED", finishedAt: new Date() },
+      });
+    });
+    const running = await this.prisma.message.findFirst({
+      where: { agentId, role: "USER", status: "RUNNING" },
+      select: { id: true },
+    });
+    if (running !== null) await this.stopRunning(running.id);
+    await this.prisma.agent.deleteMany({ where: { id: agentId } });
+    await this.queues.enqueueControl({ type: "removeAgent", agentId }).catch((error: unknown) => {
+      // The agent is gone either way; the worker's reconciliation removes what is left.
+      if (!(error instanceof AppError && error.code === "UNAVAILABLE")) throw error;
+    });
+    return true;
+  }
+
+  /** Asks the worker to stop a running message and waits (up to CANCEL_WAIT_MS) until it has. */
+  private async stopRunning(messageId: string): Promise<void> {
+    await this.queues.requestCancel(messageId);
+    const deadline = Date.now() + CANCEL_WAIT_MS;
+    while (Date.now() < deadline && (await this.statusOf(messageId)) === "RUNNING") {
+      await sleep(CANCEL_POLL_MS);
+    }
   }
 
   private async statusOf(messageId: string): Promise<string | undefined> {

@@ -233,6 +233,23 @@ export const SESSION_OPERATIONS: Readonly<Record<string, OperationCase>> = {
       },
     },
   },
+  "Mutation.removeAgent": {
+    attack: (world) => ({
+      query: `mutation ($id: ID!) { removeAgent(id: $id) }`,
+      variables: { id: world.agentId },
+    }),
+    stranger: NOT_FOUND,
+    nobody: UNAUTHENTICATED,
+    need: "use",
+    control: {
+      as: "owner",
+      check: async (outcome, _actor, world, api) => {
+        expect(field(outcome, "removeAgent")).toBe(true);
+        expect(await api.prisma.agent.count({ where: { id: world.agentId } })).toBe(0);
+        expect(await api.prisma.message.count({ where: { agentId: world.agentId } })).toBe(0);
+      },
+    },
+  },
   "Mutation.setSessionBudget": {
     attack: (world) => ({
       query: `mutation ($id: ID!) { setSessionBudget(sessionId: $id, budgetUsd: 1000000) { ${SESSION_FIELDS} } }`,

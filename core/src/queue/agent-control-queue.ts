@@ -1,10 +1,12 @@
 import { z } from "zod";
 
-/** The BullMQ queue for agent housekeeping: removing the containers of deleted sessions. */
+/** The BullMQ queue for agent housekeeping: removing the containers of deleted sessions and agents. */
 export const AGENT_CONTROL_QUEUE = "agent-control";
 
 export const agentControlJobSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("removeSession"), sessionId: z.uuid() }),
+  /** A removed agent (removeAgent): its environment, workspace and event history. */
+  z.object({ type: z.literal("removeAgent"), agentId: z.uuid() }),
 ]);
 export type AgentControlJob = z.infer<typeof agentControlJobSchema>;
 
