@@ -1,5 +1,6 @@
 import { CredentialKind, KeySource, Provider } from "@agentry/core";
 import { Field, ObjectType } from "type-graphql";
+import { DateTimeScalar } from "../graphql/scalars.js";
 
 @ObjectType("CredentialChoice", {
   description:
@@ -21,4 +22,11 @@ export class CredentialChoiceType {
       "At most the last four characters of the credential, as in CredentialInfo.hint; null for the operator's system key.",
   })
   hint!: string | null;
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description:
+      "When the provider last refused it (a message failed INVALID_API_KEY or AUTHENTICATION_FAILED with it): the next message will likely fail too. Null when not refused since it was stored, and for the system key.",
+  })
+  refusedAt!: Date | null;
 }

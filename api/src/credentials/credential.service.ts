@@ -72,6 +72,7 @@ const candidateSelect = {
   version: true,
   hint: true,
   expiresAt: true,
+  refusedAt: true,
 } as const satisfies Prisma.CredentialSelect;
 
 /** Which credential a message would run with, without the secret. */
@@ -81,6 +82,8 @@ export interface CredentialChoice {
   readonly kind: CredentialKind;
   /** The credential's hint; null for a system key. */
   readonly hint: string | null;
+  /** When the provider last refused it (null: not since it was stored; always for a system key). */
+  readonly refusedAt: Date | null;
 }
 
 /** When a credential counts as EXPIRING (CREDENTIAL_EXPIRING_DAYS). */
@@ -300,11 +303,16 @@ export class CredentialService {
       });
       if (choice === null) return null;
       const resolution = toResolution(provider, choice);
+      const row =
+        resolution.credentialId === null
+          ? undefined
+          : candidates.find((candidate) => candidate.id === resolution.credentialId);
       return {
         source: resolution.source,
         provider,
         kind: resolution.kind,
         hint: resolution.source === "SYSTEM" ? null : resolution.hint,
+        refusedAt: row?.refusedAt ?? null,
       };
     });
   }

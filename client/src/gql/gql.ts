@@ -25,7 +25,9 @@ type Documents = {
   "query Users($first: Int!, $after: String) {\n  users(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      node {\n        id\n        email\n        role\n        createdAt\n      }\n    }\n  }\n}": typeof types.UsersDocument;
   "subscription AgentEvents($agentId: ID!, $afterSeq: Int) {\n  agentEvents(agentId: $agentId, afterSeq: $afterSeq) {\n    seq\n    type\n    agentId\n    messageId\n    at\n    text\n    toolName\n    toolDetail\n    status\n    errorCode\n    message\n    usage {\n      callIndex\n      provider\n      model\n      keySource\n      inputTokens\n      outputTokens\n      cacheReadTokens\n      cacheWriteTokens\n      reasoningTokens\n      costUsd\n    }\n  }\n}": typeof types.AgentEventsDocument;
   "query AgentMessages($sessionId: ID!, $last: Int!) {\n  session(id: $sessionId) {\n    id\n    agents {\n      id\n      status\n      statusReason\n      messages(last: $last) {\n        id\n        role\n        text\n        status\n        errorCode\n        errorMessage\n        keySource\n        createdAt\n      }\n    }\n  }\n}": typeof types.AgentMessagesDocument;
-  "query NextCredential($id: ID!, $provider: Provider!, $agentKind: AgentKind!) {\n  session(id: $id) {\n    id\n    nextCredential(provider: $provider, agentKind: $agentKind) {\n      source\n      provider\n      kind\n      hint\n    }\n  }\n}": typeof types.NextCredentialDocument;
+  "mutation CancelMessage($id: ID!) {\n  cancelMessage(id: $id) {\n    id\n    role\n    text\n    status\n    errorCode\n    errorMessage\n    keySource\n    createdAt\n  }\n}": typeof types.CancelMessageDocument;
+  "query NextCredential($id: ID!, $provider: Provider!, $agentKind: AgentKind!) {\n  session(id: $id) {\n    id\n    nextCredential(provider: $provider, agentKind: $agentKind) {\n      source\n      provider\n      kind\n      hint\n      refusedAt\n    }\n  }\n}": typeof types.NextCredentialDocument;
+  "mutation RemoveAgent($id: ID!) {\n  removeAgent(id: $id)\n}": typeof types.RemoveAgentDocument;
   "mutation SendMessage($agentId: ID!, $text: String!) {\n  sendMessage(agentId: $agentId, text: $text) {\n    id\n    role\n    text\n    status\n    errorCode\n    errorMessage\n    keySource\n    createdAt\n  }\n}": typeof types.SendMessageDocument;
   "mutation SpawnAgent($sessionId: ID!, $kind: AgentKind!, $model: String, $provider: Provider) {\n  spawnAgent(\n    sessionId: $sessionId\n    kind: $kind\n    model: $model\n    provider: $provider\n  ) {\n    id\n    kind\n    provider\n    model\n    status\n    statusReason\n    createdAt\n  }\n}": typeof types.SpawnAgentDocument;
   "query Me {\n  me {\n    id\n    email\n    role\n  }\n}": typeof types.MeDocument;
@@ -69,8 +71,11 @@ const documents: Documents = {
     types.AgentEventsDocument,
   "query AgentMessages($sessionId: ID!, $last: Int!) {\n  session(id: $sessionId) {\n    id\n    agents {\n      id\n      status\n      statusReason\n      messages(last: $last) {\n        id\n        role\n        text\n        status\n        errorCode\n        errorMessage\n        keySource\n        createdAt\n      }\n    }\n  }\n}":
     types.AgentMessagesDocument,
-  "query NextCredential($id: ID!, $provider: Provider!, $agentKind: AgentKind!) {\n  session(id: $id) {\n    id\n    nextCredential(provider: $provider, agentKind: $agentKind) {\n      source\n      provider\n      kind\n      hint\n    }\n  }\n}":
+  "mutation CancelMessage($id: ID!) {\n  cancelMessage(id: $id) {\n    id\n    role\n    text\n    status\n    errorCode\n    errorMessage\n    keySource\n    createdAt\n  }\n}":
+    types.CancelMessageDocument,
+  "query NextCredential($id: ID!, $provider: Provider!, $agentKind: AgentKind!) {\n  session(id: $id) {\n    id\n    nextCredential(provider: $provider, agentKind: $agentKind) {\n      source\n      provider\n      kind\n      hint\n      refusedAt\n    }\n  }\n}":
     types.NextCredentialDocument,
+  "mutation RemoveAgent($id: ID!) {\n  removeAgent(id: $id)\n}": types.RemoveAgentDocument,
   "mutation SendMessage($agentId: ID!, $text: String!) {\n  sendMessage(agentId: $agentId, text: $text) {\n    id\n    role\n    text\n    status\n    errorCode\n    errorMessage\n    keySource\n    createdAt\n  }\n}":
     types.SendMessageDocument,
   "mutation SpawnAgent($sessionId: ID!, $kind: AgentKind!, $model: String, $provider: Provider) {\n  spawnAgent(\n    sessionId: $sessionId\n    kind: $kind\n    model: $model\n    provider: $provider\n  ) {\n    id\n    kind\n    provider\n    model\n    status\n    statusReason\n    createdAt\n  }\n}":
@@ -192,8 +197,20 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: "query NextCredential($id: ID!, $provider: Provider!, $agentKind: AgentKind!) {\n  session(id: $id) {\n    id\n    nextCredential(provider: $provider, agentKind: $agentKind) {\n      source\n      provider\n      kind\n      hint\n    }\n  }\n}",
-): (typeof documents)["query NextCredential($id: ID!, $provider: Provider!, $agentKind: AgentKind!) {\n  session(id: $id) {\n    id\n    nextCredential(provider: $provider, agentKind: $agentKind) {\n      source\n      provider\n      kind\n      hint\n    }\n  }\n}"];
+  source: "mutation CancelMessage($id: ID!) {\n  cancelMessage(id: $id) {\n    id\n    role\n    text\n    status\n    errorCode\n    errorMessage\n    keySource\n    createdAt\n  }\n}",
+): (typeof documents)["mutation CancelMessage($id: ID!) {\n  cancelMessage(id: $id) {\n    id\n    role\n    text\n    status\n    errorCode\n    errorMessage\n    keySource\n    createdAt\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "query NextCredential($id: ID!, $provider: Provider!, $agentKind: AgentKind!) {\n  session(id: $id) {\n    id\n    nextCredential(provider: $provider, agentKind: $agentKind) {\n      source\n      provider\n      kind\n      hint\n      refusedAt\n    }\n  }\n}",
+): (typeof documents)["query NextCredential($id: ID!, $provider: Provider!, $agentKind: AgentKind!) {\n  session(id: $id) {\n    id\n    nextCredential(provider: $provider, agentKind: $agentKind) {\n      source\n      provider\n      kind\n      hint\n      refusedAt\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "mutation RemoveAgent($id: ID!) {\n  removeAgent(id: $id)\n}",
+): (typeof documents)["mutation RemoveAgent($id: ID!) {\n  removeAgent(id: $id)\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

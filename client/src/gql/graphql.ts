@@ -7,6 +7,8 @@ export type Incremental<T> =
 import type { TypedDocumentNode as DocumentNode } from "@graphql-typed-document-node/core";
 /** What an agent event reports; it says which of the event's fields are set. */
 export type AgentEventType =
+  /** The run was stopped (cancelMessage): the message is CANCELLED, its calls so far counted; like DONE and ERROR it ends the run, after the agent's STATUS IDLE. */
+  | "CANCELLED"
   /** The run finished. */
   | "DONE"
   /** The run failed: `errorCode` and `message`. */
@@ -96,6 +98,8 @@ export type MemberRole =
 
 /** Where a message is on its way through the agent. */
 export type MessageStatus =
+  /** Stopped by cancelMessage: a queued message never ran; a running one was stopped, the provider calls it made so far are counted and what it had written is the assistant message after it. */
+  | "CANCELLED"
   /** Finished; the reply is the assistant message after it. */
   | "DONE"
   /** Failed; errorCode says why. */
@@ -542,6 +546,23 @@ export type AgentMessagesQuery = {
   } | null;
 };
 
+export type CancelMessageMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type CancelMessageMutation = {
+  cancelMessage: {
+    id: string;
+    role: string;
+    text: string;
+    status: MessageStatus;
+    errorCode: string | null;
+    errorMessage: string | null;
+    keySource: KeySource | null;
+    createdAt: string;
+  };
+};
+
 export type NextCredentialQueryVariables = Exact<{
   id: string | number;
   provider: Provider;
@@ -556,9 +577,16 @@ export type NextCredentialQuery = {
       provider: Provider;
       kind: CredentialKind;
       hint: string | null;
+      refusedAt: string | null;
     } | null;
   } | null;
 };
+
+export type RemoveAgentMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type RemoveAgentMutation = { removeAgent: boolean };
 
 export type SendMessageMutationVariables = Exact<{
   agentId: string | number;
@@ -2065,6 +2093,55 @@ export const AgentMessagesDocument = {
     },
   ],
 } as unknown as DocumentNode<AgentMessagesQuery, AgentMessagesQueryVariables>;
+export const CancelMessageDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "CancelMessage" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "ID" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "cancelMessage" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                { kind: "Field", name: { kind: "Name", value: "role" } },
+                { kind: "Field", name: { kind: "Name", value: "text" } },
+                { kind: "Field", name: { kind: "Name", value: "status" } },
+                { kind: "Field", name: { kind: "Name", value: "errorCode" } },
+                { kind: "Field", name: { kind: "Name", value: "errorMessage" } },
+                { kind: "Field", name: { kind: "Name", value: "keySource" } },
+                { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CancelMessageMutation, CancelMessageMutationVariables>;
 export const NextCredentialDocument = {
   kind: "Document",
   definitions: [
@@ -2137,6 +2214,7 @@ export const NextCredentialDocument = {
                       { kind: "Field", name: { kind: "Name", value: "provider" } },
                       { kind: "Field", name: { kind: "Name", value: "kind" } },
                       { kind: "Field", name: { kind: "Name", value: "hint" } },
+                      { kind: "Field", name: { kind: "Name", value: "refusedAt" } },
                     ],
                   },
                 },
@@ -2148,6 +2226,42 @@ export const NextCredentialDocument = {
     },
   ],
 } as unknown as DocumentNode<NextCredentialQuery, NextCredentialQueryVariables>;
+export const RemoveAgentDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "RemoveAgent" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "ID" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "removeAgent" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+            ],
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<RemoveAgentMutation, RemoveAgentMutationVariables>;
 export const SendMessageDocument = {
   kind: "Document",
   definitions: [

@@ -1,5 +1,7 @@
 /** What an agent event reports; it says which of the event's fields are set. */
 export type AgentEventType =
+  /** The run was stopped (cancelMessage): the message is CANCELLED, its calls so far counted; like DONE and ERROR it ends the run, after the agent's STATUS IDLE. */
+  | "CANCELLED"
   /** The run finished. */
   | "DONE"
   /** The run failed: `errorCode` and `message`. */
@@ -115,6 +117,8 @@ export type MemberRole =
 
 /** Where a message is on its way through the agent. */
 export type MessageStatus =
+  /** Stopped by cancelMessage: a queued message never ran; a running one was stopped, the provider calls it made so far are counted and what it had written is the assistant message after it. */
+  | "CANCELLED"
   /** Finished; the reply is the assistant message after it. */
   | "DONE"
   /** Failed; errorCode says why. */

@@ -2,6 +2,7 @@ import { A, useParams, useSearchParams } from "@solidjs/router";
 import { createQuery } from "@urql/solid";
 import { createMemo, createSignal, For, Match, Show, Switch, type JSX } from "solid-js";
 import { Chat } from "../agents/chat.js";
+import { NextKey } from "../agents/next-key.js";
 import { SpawnAgentForm } from "../agents/spawn-agent-form.js";
 import { SessionDocument, type SessionQuery } from "../gql/graphql.js";
 import { problemFrom } from "../lib/errors.js";
@@ -148,24 +149,34 @@ export function SessionPage(): JSX.Element {
                 }
               >
                 {(agentId) => (
-                  <Chat
-                    sessionId={current().id}
-                    agent={{
-                      id: agentId,
-                      label:
-                        selected() === undefined
-                          ? ""
-                          : agentLabel(registry, selected() as SessionAgent),
-                      kind: selected()?.kind ?? "CHAT",
-                      provider: selected()?.provider ?? "ANTHROPIC",
-                      status: selected()?.status ?? "IDLE",
-                      statusReason: selected()?.statusReason ?? null,
-                    }}
-                    canSend={canEdit()}
-                    onStatus={() => {
-                      refetch({ requestPolicy: "network-only" });
-                    }}
-                  />
+                  <div class="chat-column">
+                    <Show when={canEdit()}>
+                      <NextKey
+                        sessionId={current().id}
+                        agentKind={selected()?.kind ?? "CHAT"}
+                        provider={selected()?.provider ?? "ANTHROPIC"}
+                        refreshKey={selected()?.status}
+                      />
+                    </Show>
+                    <Chat
+                      sessionId={current().id}
+                      agent={{
+                        id: agentId,
+                        label:
+                          selected() === undefined
+                            ? ""
+                            : agentLabel(registry, selected() as SessionAgent),
+                        kind: selected()?.kind ?? "CHAT",
+                        provider: selected()?.provider ?? "ANTHROPIC",
+                        status: selected()?.status ?? "IDLE",
+                        statusReason: selected()?.statusReason ?? null,
+                      }}
+                      canSend={canEdit()}
+                      onStatus={() => {
+                        refetch({ requestPolicy: "network-only" });
+                      }}
+                    />
+                  </div>
                 )}
               </Show>
             </div>

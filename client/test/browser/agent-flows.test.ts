@@ -212,10 +212,23 @@ describe.skipIf(!hasChromium)("errors from a run", () => {
     const { page } = t;
     await t.openAs(user, `/sessions/${sessionId}`);
     await spawnChatAgent(t);
+    // Beside the chat: the key the next message uses, and no warning yet.
+    const nextKey = page.getByTestId("next-key");
+    await expect
+      .poll(() => nextKey.textContent())
+      .toMatch(/^Next message uses this session's Anthropic API key \(••••.{4}\)/);
+    expect(await page.getByTestId("next-key-refused").count()).toBe(0);
     await send(t, "this will be refused");
     const alert = userMessage(t, "this will be refused").getByRole("alert");
     await alert.waitFor({ timeout: 30_000 });
     expect(await alert.getAttribute("data-code")).toBe("INVALID_API_KEY");
+    // The refusal marks the key: the next message's key line warns before anything is sent.
+    await expect
+      .poll(() => page.getByTestId("next-key-refused").count(), { timeout: 15_000 })
+      .toBe(1);
+    expect(await nextKey.getByRole("link", { name: "Change" }).getAttribute("href")).toBe(
+      `/sessions/${sessionId}/settings/key`,
+    );
     expect(await alert.textContent()).toMatch(
       /Invalid API key — the session key \(…[^)]+\) was refused by Anthropic/,
     );
