@@ -224,6 +224,37 @@ describe("Session.nextCredential", () => {
     expect(await next(owner, id, "OPENAI", "CODEX")).toBeNull();
   });
 
+  it("says when the chosen credential was refused, until it is replaced", async () => {
+    const owner = await api.signUp();
+    const id = await newSession(owner);
+    const first = secrets.anthropicSubscription();
+    const save = (secret: string) =>
+      api.ok<{ setAccountCredential: { id: string } }>(
+        `mutation ($s: String!) { setAccountCredential(provider: ANTHROPIC, kind: SUBSCRIPTION, secret: $s) { id } }`,
+        { s: secret },
+        owner.token,
+      );
+    const { id: credentialId } = (await save(first)).setAccountCredential;
+    const REFUSED = `query ($id: ID!) { session(id: $id) {
+      nextCredential(provider: ANTHROPIC, agentKind: CLAUDE_CODE) { hint refusedAt } } }`;
+    const refusedAt = async () =>
+      (
+        await api.ok<{ session: { nextCredential: { hint: string; refusedAt: string | null } } }>(
+          REFUSED,
+          { id },
+          owner.token,
+        )
+      ).session.nextCredential;
+    expect(await refusedAt()).toEqual({ hint: first.slice(-4), refusedAt: null });
+    // As the worker marks it when a message fails AUTHENTICATION_FAILED with it.
+    const when = new Date("2026-11-30T10:00:00.000Z");
+    await api.prisma.credential.update({ where: { id: credentialId }, data: { refusedAt: when } });
+    expect(await refusedAt()).toEqual({ hint: first.slice(-4), refusedAt: when.toISOString() });
+    const second = secrets.anthropicSubscription();
+    await save(second);
+    expect(await refusedAt()).toEqual({ hint: second.slice(-4), refusedAt: null });
+  });
+
   it("prefers the session's key, and shows nothing of another member's own credentials", async () => {
     const owner = await api.signUp();
     const editor = await api.signUp();
