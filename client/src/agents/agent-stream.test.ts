@@ -84,4 +84,22 @@ describe("reduceAgentEvent", () => {
     const done = reduceAgentEvent(working, event({ type: "DONE" }));
     expect(done.runs["m1"]?.tool).toBeNull();
   });
+
+  it("marks a stopped run finished and cancelled, keeping its text and the calls it made", () => {
+    const state = fold([
+      event({ type: "TEXT", text: "Half an ans" }),
+      event({ type: "USAGE", usage: usage(0.001) }),
+      event({ type: "TOOL", toolName: "bash" }),
+      event({ type: "STATUS", status: "IDLE" }),
+      event({ type: "CANCELLED" }),
+    ]);
+    expect(state.runs["m1"]).toMatchObject({
+      text: "Half an ans",
+      finished: true,
+      cancelled: true,
+      calls: 1,
+      tool: null,
+    });
+    expect(state.runs["m1"]?.error).toBeUndefined();
+  });
 });

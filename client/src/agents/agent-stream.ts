@@ -11,6 +11,8 @@ export interface RunState {
   /** The reply so far (the TEXT deltas joined). */
   readonly text: string;
   readonly finished: boolean;
+  /** Stopped on request (cancelMessage) before it finished. */
+  readonly cancelled?: boolean;
   readonly error?: { readonly code: string | null; readonly message: string | null };
   readonly calls: number;
   readonly tokens: number;
@@ -95,6 +97,16 @@ export function reduceAgentEvent(state: AgentStreamState, event: AgentEvent): Ag
       return {
         ...next,
         runs: updateRun(state, event.messageId, (run) => ({ ...run, finished: true, tool: null })),
+      };
+    case "CANCELLED":
+      return {
+        ...next,
+        runs: updateRun(state, event.messageId, (run) => ({
+          ...run,
+          finished: true,
+          cancelled: true,
+          tool: null,
+        })),
       };
     case "ERROR":
       return {

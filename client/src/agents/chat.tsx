@@ -12,6 +12,8 @@ import {
 import {
   AgentEventsDocument,
   AgentMessagesDocument,
+  CancelMessageDocument,
+  RemoveAgentDocument,
   SendMessageDocument,
   type AgentKind,
   type AgentMessagesQuery,
@@ -23,6 +25,7 @@ import { formatCost, formatTokens } from "../lib/format.js";
 import { agentStatusText, RAN_WITH_LABELS } from "../lib/labels.js";
 import { useRegistry } from "../registry/registry-context.js";
 import { credentialFixFor } from "../registry/registry.js";
+import { ConfirmDialog } from "../ui/confirm-dialog.js";
 import { Loading } from "../ui/loading.js";
 import { ProblemNotice } from "../ui/problem-notice.js";
 import {
@@ -50,6 +53,8 @@ export const CHAT_HISTORY = 100;
 const SETTLE_RETRY_MS = 150;
 
 const MESSAGE_TYPES = { additionalTypenames: ["Message"] };
+/** A removed agent: the session's agent list (and its messages) are read again. */
+const AGENT_TYPES = { additionalTypenames: ["Agent", "Message"] };
 
 /**
  * The conversation with one agent: its stored messages, the reply streaming in as it arrives
@@ -63,6 +68,17 @@ export function Chat(props: {
   /** The agent's status changed (the session page refreshes its list). */
   readonly onStatus?: (status: AgentStatus) => void;
 }): JSX.Element {
+  const [removal, setRemoval] = createSignal<"confirming" | "removing">();
+  const [removeProblem, setRemoveProblem] = createSignal<Problem>();
+  const [, remove] = createMutation(RemoveAgentDocument);
+  const removeAgent = async (): Promise<void> => {
+    setRemoval("removing");
+    setRemoveProblem(undefined);
+    // The session's agent list is read again (AGENT_TYPES): this chat then goes with the agent.
+    const result = await remove({ id: props.agent.id }, AGENT_TYPES);
+    setRemoval(undefined);
+    if (result.error) setRemoveProblem(problemFrom(result.error, { sessionId: props.sessionId }));
+  };
   const [history, refetch] = createQuery({
     query: AgentMessagesDocument,
     variables: () => ({ sessionId: props.sessionId, last: CHAT_HISTORY }),
@@ -135,7 +151,34 @@ export function Chat(props: {
           <span class="status-dot" aria-hidden="true" />
           {agentStatusText(status(), statusReason())}
         </p>
+        <Show when={props.canSend}>
+          <button
+            type="button"
+            class="button button-small button-danger"
+            disabled={removal() === "removing"}
+            onClick={() => setRemoval("confirming")}
+          >
+            Remove agent
+          </button>
+        </Show>
       </header>
+      <Show when={removeProblem()}>{(current) => <ProblemNotice problem={current()} />}</Show>
+      <ConfirmDialog
+        open={removal() !== undefined}
+        title={`Remove ${props.agent.label}?`}
+        confirmLabel={removal() === "removing" ? "Removing…" : "Remove agent"}
+        busy={removal() === "removing"}
+        onConfirm={() => void removeAgent()}
+        onCancel={() => {
+          setRemoval(undefined);
+        }}
+      >
+        <p>
+          Its conversation ({messages().length} message{messages().length === 1 ? "" : "s"}) and its
+          workspace are deleted; a reply it is writing is stopped first. What it has spent stays in
+          the session's usage totals.
+        </p>
+      </ConfirmDialog>
       <div
         class="messages"
         ref={log}
@@ -163,6 +206,7 @@ export function Chat(props: {
                 run={stream().runs[message.id]}
                 sessionId={props.sessionId}
                 agent={props.agent}
+                canStop={props.canSend}
               />
             )}
           </For>
@@ -188,8 +232,26 @@ function MessageItem(props: {
   readonly run: RunState | undefined;
   readonly sessionId: string;
   readonly agent: ChatAgent;
+  /** Whether the viewer may stop it (owner or editor). */
+  readonly canStop: boolean;
 }): JSX.Element {
   const registry = useRegistry();
+  const [, cancel] = createMutation(CancelMessageDocument);
+  const [stopping, setStopping] = createSignal(false);
+  const [stopProblem, setStopProblem] = createSignal<Problem>();
+  const stoppable = (): boolean =>
+    user() &&
+    props.canStop &&
+    (props.message.status === "QUEUED" || props.message.status === "RUNNING") &&
+    props.run?.finished !== true;
+  const stop = async (): Promise<void> => {
+    setStopping(true);
+    setStopProblem(undefined);
+    // The answer is the message as it ended (CANCELLED, or DONE when the reply beat the stop).
+    const result = await cancel({ id: props.message.id }, MESSAGE_TYPES);
+    setStopping(false);
+    if (result.error) setStopProblem(problemFrom(result.error, { sessionId: props.sessionId }));
+  };
   const user = (): boolean => props.message.role === "user";
   // The stream is shown until the stored reply replaces it (the user message is then DONE/FAILED).
   const streaming = (): boolean =>
@@ -222,8 +284,21 @@ function MessageItem(props: {
         <Show when={user()}>
           <p class="message-meta">
             <MessageStatusText message={props.message} run={props.run} />
+            <Show when={stoppable()}>
+              {" "}
+              <button
+                type="button"
+                class="button button-small"
+                disabled={stopping()}
+                aria-label={props.message.status === "QUEUED" ? "Stop (not started)" : "Stop reply"}
+                onClick={() => void stop()}
+              >
+                {stopping() ? "Stopping…" : "Stop"}
+              </button>
+            </Show>
           </p>
         </Show>
+        <Show when={stopProblem()}>{(current) => <ProblemNotice problem={current()} />}</Show>
         <Show when={problem()}>{(current) => <ProblemNotice problem={current()} />}</Show>
       </li>
       <Show when={streaming()}>
@@ -246,6 +321,8 @@ function MessageStatusText(props: {
 }): JSX.Element {
   const usage = (): string | undefined => {
     const run = props.run;
+    // A reply stopped before any provider call finished spent nothing; say so.
+    if (props.message.status === "CANCELLED" && run?.calls === 0) return "no calls made";
     if (run === undefined || run.calls === 0) return undefined;
     const calls = `${run.calls} call${run.calls === 1 ? "" : "s"}`;
     return `${formatTokens(run.tokens)} tokens · ${calls} · ${formatCost(run.costUsd)}`;
@@ -263,6 +340,8 @@ function MessageStatusText(props: {
         return "Failed";
       case "DONE":
         return "Done";
+      case "CANCELLED":
+        return "Stopped";
     }
   };
   const ranWith = (): string | undefined =>

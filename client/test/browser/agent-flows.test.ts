@@ -254,3 +254,109 @@ describe.skipIf(!hasChromium)("errors from a run", () => {
     );
   });
 });
+
+describe.skipIf(!hasChromium)("stopping a reply and removing an agent", () => {
+  it("stops a streaming reply: it shows Stopped with what it wrote, the counters hold the calls so far, and the next message runs", async () => {
+    const user = await system().api.signUp();
+    const key = anthropicKey();
+    fake().addKey(key);
+    const sessionId = await createSession(user, "Stop a reply", key);
+    const t = await system().page();
+    const { page } = t;
+    await t.openAs(user, `/sessions/${sessionId}`);
+    await spawnChatAgent(t);
+    await send(t, "a first question");
+    await page
+      .locator(".message-assistant:not(.message-streaming)")
+      .filter({ hasText: "Echo: a first question" })
+      .waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId("usage-calls").textContent()).toBe("1");
+
+    // The next reply streams its first piece, then waits at the provider.
+    const held = fake().hold({ provider: "ANTHROPIC" });
+    const text = "a long answer nobody will wait for";
+    try {
+      await send(t, text);
+      const streaming = page.getByTestId("streaming-reply");
+      await expect.poll(() => streaming.textContent(), { timeout: 30_000 }).toMatch(/\S/);
+      const partial = ((await streaming.textContent()) ?? "").trim();
+      await t.screenshot("reply-stop-button");
+      await userMessage(t, text).getByRole("button", { name: "Stop reply" }).click();
+
+      await expect
+        .poll(() => userMessage(t, text).locator(".message-meta").textContent(), {
+          timeout: 20_000,
+        })
+        .toBe("Stopped · ran with the session key · no calls made");
+      expect(await userMessage(t, text).getByRole("button", { name: /^Stop/ }).count()).toBe(0);
+      expect(await page.getByTestId("streaming-reply").count()).toBe(0);
+      // What it had written stays, as its reply.
+      const kept = page.locator('.message-assistant[data-status="CANCELLED"]');
+      await kept.waitFor();
+      expect((await kept.textContent())?.trim()).toContain(partial);
+      await expect.poll(() => page.getByTestId("agent-status").textContent()).toContain("Idle");
+      // The call cut off reported nothing: the counters hold the calls made so far.
+      expect(await page.getByTestId("usage-calls").textContent()).toBe("1");
+      await t.screenshot("reply-stopped");
+    } finally {
+      held.release();
+    }
+
+    await send(t, "and then the next one");
+    await page
+      .locator(".message-assistant:not(.message-streaming)")
+      .filter({ hasText: "Echo: and then the next one" })
+      .waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId("usage-calls").textContent()).toBe("2");
+    await expect
+      .poll(() => userMessage(t, "and then the next one").locator(".message-meta").textContent())
+      .toMatch(/^Done/);
+    expect(t.errors).toEqual([]);
+  });
+
+  it("removes an agent after a confirmation that says what goes and what stays", async () => {
+    const user = await system().api.signUp();
+    const key = anthropicKey();
+    fake().addKey(key);
+    const sessionId = await createSession(user, "Remove an agent", key);
+    const t = await system().page();
+    const { page } = t;
+    await t.openAs(user, `/sessions/${sessionId}`);
+    await spawnChatAgent(t, "claude-haiku-4-5");
+    await spawnChatAgent(t, "claude-sonnet-4-5");
+    await send(t, "hello before you go");
+    await page
+      .locator(".message-assistant:not(.message-streaming)")
+      .filter({ hasText: "Echo: hello before you go" })
+      .waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId("usage-calls").textContent()).toBe("1");
+    const agents = page.getByRole("complementary", { name: "Agents" }).locator(".agent-item");
+    expect(await agents.count()).toBe(2);
+
+    const chat = page.getByRole("region", { name: "Chat with Chat · claude-sonnet-4-5" });
+    await chat.getByRole("button", { name: "Remove agent" }).click();
+    const dialog = page.getByRole("dialog", { name: "Remove Chat · claude-sonnet-4-5?" });
+    await dialog.waitFor();
+    const said = (await dialog.textContent()) ?? "";
+    expect(said).toContain("conversation (2 messages)");
+    expect(said).toContain("workspace");
+    expect(said).toContain("stays in the session's usage totals");
+    await t.screenshot("remove-agent-confirm");
+    // Cancel changes nothing.
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    expect(await agents.count()).toBe(2);
+
+    await chat.getByRole("button", { name: "Remove agent" }).click();
+    await dialog.getByRole("button", { name: "Remove agent" }).click();
+    await expect.poll(() => agents.count(), { timeout: 20_000 }).toBe(1);
+    expect(await agents.first().textContent()).toContain("claude-haiku-4-5");
+    await page.getByRole("region", { name: "Chat with Chat · claude-haiku-4-5" }).waitFor();
+    expect(await chat.count()).toBe(0);
+    // What it spent stays in the session's totals.
+    expect(await page.getByTestId("usage-calls").textContent()).toBe("1");
+    const stored = await system().api.prisma.agent.count({ where: { sessionId } });
+    expect(stored).toBe(1);
+    await t.screenshot("agent-removed");
+    expect(t.errors).toEqual([]);
+  });
+});
