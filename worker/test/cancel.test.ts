@@ -12,6 +12,7 @@ import {
 import { createVault } from "@agentry/core/secrets";
 import { createTestDatabase, type TestDatabase } from "@agentry/prisma/testing";
 import { listenForCancels, type CancelRequests } from "../src/messages/cancel-requests.js";
+import { recoverInterruptedRun } from "../src/messages/interrupted-run.js";
 import type { MessageRuntime } from "../src/messages/message-runtime.js";
 import { runClaimedMessage, type MessageProcessorDeps } from "../src/messages/message.processor.js";
 
@@ -168,5 +169,38 @@ describe("a stop request", () => {
     );
     expect(await db.prisma.message.count({ where: { replyToId: messageId } })).toBe(0);
     expect(await db.prisma.sessionUsage.findUnique({ where: { sessionId } })).toBeNull();
+  });
+
+  it("made while no worker listened (its worker died mid-run): the takeover stops the orphan at once and ends it CANCELLED, counting its journal", async () => {
+    const { sessionId, agentId, messageId } = await runningMessage();
+    const journal = [{ type: "text", delta: "Half" }, usage(0), { type: "text", delta: " done" }]
+      .map((event) => JSON.stringify(event))
+      .join("\n");
+    let stops = 0;
+    const runtime: MessageRuntime = {
+      ...scriptedRuntime(() => undefined),
+      // The orphan goes on (no terminal event) until its environment is stopped.
+      readJournal: () => Promise.resolve(journal),
+      inspect: () => Promise.resolve({ state: "running" }),
+      stop: () => {
+        stops++;
+        return Promise.resolve();
+      },
+    };
+    await requestMessageCancel(redis, namespace, messageId);
+    const startedAt = Date.now();
+    await recoverInterruptedRun(depsWith(runtime), messageId, 1, { settleMs: 20_000 });
+
+    // Not the 20 s the orphan would otherwise be given.
+    expect(Date.now() - startedAt).toBeLessThan(5_000);
+    expect(stops).toBe(1);
+    const message = await db.prisma.message.findUniqueOrThrow({ where: { id: messageId } });
+    expect(message.status).toBe("CANCELLED");
+    const reply = await db.prisma.message.findFirstOrThrow({ where: { replyToId: messageId } });
+    expect(reply).toMatchObject({ status: "CANCELLED", text: "Half done" });
+    expect(
+      (await db.prisma.sessionUsage.findUniqueOrThrow({ where: { sessionId } })).apiCalls,
+    ).toBe(1);
+    expect((await told(agentId)).map((event) => event.type).at(-1)).toBe("CANCELLED");
   });
 });

@@ -1,7 +1,7 @@
-import { AppError, parseAgentEvent, type AgentEvent } from "@agentry/core";
+import { AppError, messageCancelRequested, parseAgentEvent, type AgentEvent } from "@agentry/core";
 import { setTimeout as sleep } from "node:timers/promises";
 import { agentErrorToAppError } from "./message-errors.js";
-import { completeMessage, failMessage } from "./message-outcome.js";
+import { completeMessage, failMessage, settleCancelled } from "./message-outcome.js";
 import { ingestUsage, type MessageProcessorDeps } from "./message.processor.js";
 
 const TERMINAL = new Set<AgentEvent["type"]>(["done", "error"]);
@@ -30,6 +30,11 @@ export async function recoverInterruptedRun(
   });
   if (message === null) return;
   const log = deps.logger.child({ messageId, agentId: message.agentId, attempt });
+  // A stop asked for it (cancelMessage) while no worker was listening: no reason to wait for the
+  // orphan to finish; it is stopped, counted, and ends CANCELLED.
+  const stopAsked = () =>
+    messageCancelRequested(deps.publisher, deps.topicNamespace, messageId).catch(() => false);
+  let cancelled = await stopAsked();
 
   // The orphaned run may still be in its provider call: give it time to end. A journal with no
   // event yet is a run waiting for its first token (a slow model), not a dead one; only no
@@ -37,17 +42,27 @@ export async function recoverInterruptedRun(
   const deadline = Date.now() + options.settleMs;
   let journal = await readJournal(deps, message.agentId, messageId, attempt);
   let environmentStopped = false;
-  while (journal !== null && !journal.some((e) => TERMINAL.has(e.type)) && Date.now() < deadline) {
+  while (
+    !cancelled &&
+    journal !== null &&
+    !journal.some((e) => TERMINAL.has(e.type)) &&
+    Date.now() < deadline
+  ) {
     // An environment that is not running has no run going on in it: nothing more will come.
     environmentStopped = !(await environmentRuns(deps, message.agentId));
     if (environmentStopped) break;
     await sleep(250);
+    cancelled = await stopAsked();
     journal = await readJournal(deps, message.agentId, messageId, attempt);
   }
   if (!environmentStopped && journal !== null && !journal.some((e) => TERMINAL.has(e.type))) {
     // Still going past the wait: stop it, so it cannot make a call nobody counts, and take
     // whatever it journaled up to the stop.
-    log.warn("the orphaned run outlived the wait; stopping the agent's environment");
+    log.warn(
+      cancelled
+        ? "a stop was asked for the orphaned run; stopping the agent's environment"
+        : "the orphaned run outlived the wait; stopping the agent's environment",
+    );
     await deps.runtime.stop(message.agentId);
     journal = await readJournal(deps, message.agentId, messageId, attempt);
   }
@@ -68,6 +83,8 @@ export async function recoverInterruptedRun(
 
   if (terminal?.type === "done") {
     await completeMessage(deps, message, reply);
+  } else if (cancelled || (await stopAsked())) {
+    await settleCancelled(deps, message, reply);
   } else if (terminal?.type === "error") {
     const key = { source, provider: message.agent.provider, hint: "" };
     await failMessage(deps, message, agentErrorToAppError(terminal, key), reply);
