@@ -259,6 +259,7 @@ describe("members of A's session", () => {
       "Mutation.setSessionBudget",
       "Mutation.setSessionKey",
       "Mutation.spawnAgent",
+      "Query.agent",
       "Query.session",
       "Subscription.agentEvents",
       "Subscription.sessionUsage",

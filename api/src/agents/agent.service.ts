@@ -53,6 +53,11 @@ export const messageSelect = {
 export class AgentService {
   constructor(private readonly prisma: PrismaClient) {}
 
+  /** One agent (the caller checks the viewer may read its session); null when there is none. */
+  async byId(agentId: string): Promise<AgentRecord | null> {
+    return this.prisma.agent.findUnique({ where: { id: agentId }, select: agentSelect });
+  }
+
   /** Each session's agents, oldest first, in one query for all the sessions. */
   async forSessions(sessionIds: readonly string[]): Promise<Map<string, AgentRecord[]>> {
     const rows = await this.prisma.agent.findMany({

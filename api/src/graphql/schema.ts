@@ -4,6 +4,7 @@ import { GraphQLSchema } from "graphql";
 import { buildSchema, type ClassType } from "type-graphql";
 import { AdminResolver } from "../admin/admin.resolver.js";
 import { AgentCommandResolver } from "../agents/agent-command.resolver.js";
+import { AgentLookupResolver } from "../agents/agent-lookup.resolver.js";
 import { AgentResolver } from "../agents/agent.resolver.js";
 import { AuthResolver } from "../auth/auth.resolver.js";
 import { CredentialVerificationResolver } from "../credentials/credential-verification.resolver.js";
@@ -40,6 +41,7 @@ const RESOLVERS = [
   bind(CredentialResolver, (s) => new CredentialResolver(s.credentials, s.access)),
   bind(CredentialVerificationResolver, (s) => new CredentialVerificationResolver(s.verifications)),
   bind(AgentResolver, (s) => new AgentResolver(s.agents)),
+  bind(AgentLookupResolver, (s) => new AgentLookupResolver(s.agents, s.access)),
   bind(AgentCommandResolver, (s) => new AgentCommandResolver(s.agentCommands, s.access)),
   bind(UsageResolver, () => new UsageResolver()),
   bind(AdminResolver, (s) => new AdminResolver(s.admin)),

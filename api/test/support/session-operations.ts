@@ -40,6 +40,24 @@ export const SESSION_OPERATIONS: Readonly<Record<string, OperationCase>> = {
       },
     },
   },
+  "Query.agent": {
+    attack: (world) => ({
+      query: `query ($id: ID!) { agent(id: $id) { id model status messages { id text status } } }`,
+      variables: { id: world.agentId },
+    }),
+    stranger: { nullResult: true },
+    nobody: UNAUTHENTICATED,
+    need: "read",
+    control: {
+      as: "owner",
+      check: (outcome, _actor, world) => {
+        const agent = field(outcome, "agent") as { id: string; messages: unknown[] };
+        expect(agent.id).toBe(world.agentId);
+        expect(agent.messages.length).toBeGreaterThan(0);
+        expectNoSecretOfA(outcome.text, world);
+      },
+    },
+  },
   "Query.sessions": {
     attack: () => ({
       query: `{ sessions(first: 50) { totalCount edges { cursor node { id name repoUrl } } } }`,
