@@ -27,6 +27,8 @@ export interface AgentStreamState {
   readonly lastSeq: number;
   /** The latest STATUS seen; undefined until one arrives. */
   readonly status?: AgentStatus;
+  /** That STATUS event's reason (e.g. "Cloning <url>… receiving objects 45%"), if it had one. */
+  readonly statusReason?: string | null;
   /** Runs by user message id. */
   readonly runs: Readonly<Record<string, RunState>>;
 }
@@ -92,7 +94,9 @@ export function reduceAgentEvent(state: AgentStreamState, event: AgentEvent): Ag
       };
     }
     case "STATUS":
-      return event.status ? { ...next, status: event.status } : next;
+      return event.status
+        ? { ...next, status: event.status, statusReason: event.message ?? null }
+        : next;
     case "DONE":
       return {
         ...next,

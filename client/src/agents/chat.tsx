@@ -128,7 +128,10 @@ export function Chat(props: {
       { defer: true },
     ),
   );
-  const statusReason = (): string | null => stored()?.statusReason ?? props.agent.statusReason;
+  const statusReason = (): string | null =>
+    stream().status === undefined
+      ? (stored()?.statusReason ?? props.agent.statusReason)
+      : (stream().statusReason ?? null);
 
   // Keep the newest message in view while the person has not scrolled up to read.
   let log!: HTMLDivElement;

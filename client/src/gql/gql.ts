@@ -26,6 +26,7 @@ type Documents = {
   "subscription AgentEvents($agentId: ID!, $afterSeq: Int) {\n  agentEvents(agentId: $agentId, afterSeq: $afterSeq) {\n    seq\n    type\n    agentId\n    messageId\n    at\n    text\n    toolName\n    toolDetail\n    status\n    errorCode\n    message\n    usage {\n      callIndex\n      provider\n      model\n      keySource\n      inputTokens\n      outputTokens\n      cacheReadTokens\n      cacheWriteTokens\n      reasoningTokens\n      costUsd\n    }\n  }\n}": typeof types.AgentEventsDocument;
   "query AgentMessages($sessionId: ID!, $last: Int!) {\n  session(id: $sessionId) {\n    id\n    agents {\n      id\n      status\n      statusReason\n      messages(last: $last) {\n        id\n        role\n        text\n        status\n        errorCode\n        errorMessage\n        keySource\n        createdAt\n      }\n    }\n  }\n}": typeof types.AgentMessagesDocument;
   "mutation CancelMessage($id: ID!) {\n  cancelMessage(id: $id) {\n    id\n    role\n    text\n    status\n    errorCode\n    errorMessage\n    keySource\n    createdAt\n  }\n}": typeof types.CancelMessageDocument;
+  "query AgentChanges($id: ID!) {\n  agent(id: $id) {\n    id\n    changes {\n      baseCommit\n      files {\n        path\n        status\n        added\n        removed\n      }\n    }\n  }\n}\n\nquery AgentFileDiff($id: ID!, $path: String!) {\n  agent(id: $id) {\n    id\n    fileDiff(path: $path) {\n      path\n      diff\n      truncated\n    }\n  }\n}\n\nmutation PushAgentBranch($agentId: ID!, $branch: String!, $message: String) {\n  pushAgentBranch(agentId: $agentId, branch: $branch, message: $message) {\n    branch\n    commit\n    remoteMessage\n  }\n}": typeof types.AgentChangesDocument;
   "query NextCredential($id: ID!, $provider: Provider!, $agentKind: AgentKind!) {\n  session(id: $id) {\n    id\n    nextCredential(provider: $provider, agentKind: $agentKind) {\n      source\n      provider\n      kind\n      hint\n      refusedAt\n    }\n  }\n}": typeof types.NextCredentialDocument;
   "mutation RemoveAgent($id: ID!) {\n  removeAgent(id: $id)\n}": typeof types.RemoveAgentDocument;
   "mutation SendMessage($agentId: ID!, $text: String!) {\n  sendMessage(agentId: $agentId, text: $text) {\n    id\n    role\n    text\n    status\n    errorCode\n    errorMessage\n    keySource\n    createdAt\n  }\n}": typeof types.SendMessageDocument;
@@ -73,6 +74,8 @@ const documents: Documents = {
     types.AgentMessagesDocument,
   "mutation CancelMessage($id: ID!) {\n  cancelMessage(id: $id) {\n    id\n    role\n    text\n    status\n    errorCode\n    errorMessage\n    keySource\n    createdAt\n  }\n}":
     types.CancelMessageDocument,
+  "query AgentChanges($id: ID!) {\n  agent(id: $id) {\n    id\n    changes {\n      baseCommit\n      files {\n        path\n        status\n        added\n        removed\n      }\n    }\n  }\n}\n\nquery AgentFileDiff($id: ID!, $path: String!) {\n  agent(id: $id) {\n    id\n    fileDiff(path: $path) {\n      path\n      diff\n      truncated\n    }\n  }\n}\n\nmutation PushAgentBranch($agentId: ID!, $branch: String!, $message: String) {\n  pushAgentBranch(agentId: $agentId, branch: $branch, message: $message) {\n    branch\n    commit\n    remoteMessage\n  }\n}":
+    types.AgentChangesDocument,
   "query NextCredential($id: ID!, $provider: Provider!, $agentKind: AgentKind!) {\n  session(id: $id) {\n    id\n    nextCredential(provider: $provider, agentKind: $agentKind) {\n      source\n      provider\n      kind\n      hint\n      refusedAt\n    }\n  }\n}":
     types.NextCredentialDocument,
   "mutation RemoveAgent($id: ID!) {\n  removeAgent(id: $id)\n}": types.RemoveAgentDocument,
@@ -199,6 +202,12 @@ export function graphql(
 export function graphql(
   source: "mutation CancelMessage($id: ID!) {\n  cancelMessage(id: $id) {\n    id\n    role\n    text\n    status\n    errorCode\n    errorMessage\n    keySource\n    createdAt\n  }\n}",
 ): (typeof documents)["mutation CancelMessage($id: ID!) {\n  cancelMessage(id: $id) {\n    id\n    role\n    text\n    status\n    errorCode\n    errorMessage\n    keySource\n    createdAt\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "query AgentChanges($id: ID!) {\n  agent(id: $id) {\n    id\n    changes {\n      baseCommit\n      files {\n        path\n        status\n        added\n        removed\n      }\n    }\n  }\n}\n\nquery AgentFileDiff($id: ID!, $path: String!) {\n  agent(id: $id) {\n    id\n    fileDiff(path: $path) {\n      path\n      diff\n      truncated\n    }\n  }\n}\n\nmutation PushAgentBranch($agentId: ID!, $branch: String!, $message: String) {\n  pushAgentBranch(agentId: $agentId, branch: $branch, message: $message) {\n    branch\n    commit\n    remoteMessage\n  }\n}",
+): (typeof documents)["query AgentChanges($id: ID!) {\n  agent(id: $id) {\n    id\n    changes {\n      baseCommit\n      files {\n        path\n        status\n        added\n        removed\n      }\n    }\n  }\n}\n\nquery AgentFileDiff($id: ID!, $path: String!) {\n  agent(id: $id) {\n    id\n    fileDiff(path: $path) {\n      path\n      diff\n      truncated\n    }\n  }\n}\n\nmutation PushAgentBranch($agentId: ID!, $branch: String!, $message: String) {\n  pushAgentBranch(agentId: $agentId, branch: $branch, message: $message) {\n    branch\n    commit\n    remoteMessage\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -80,6 +80,15 @@ export type CredentialStatus =
   /** Usable as far as is known: not expired, or refreshed by the platform or its CLI before a run. */
   | "VALID";
 
+/** How a file in an agent's workspace differs from the commit it cloned. */
+export type FileChangeStatus =
+  /** New (untracked files included; ignored ones not). */
+  | "ADDED"
+  /** Removed. */
+  | "DELETED"
+  /** Changed. */
+  | "MODIFIED";
+
 /** Where the credential of a run comes from. */
 export type KeySource =
   /** The acting user's own account credential. */
@@ -561,6 +570,44 @@ export type CancelMessageMutation = {
     keySource: KeySource | null;
     createdAt: string;
   };
+};
+
+export type AgentChangesQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type AgentChangesQuery = {
+  agent: {
+    id: string;
+    changes: {
+      baseCommit: string;
+      files: Array<{
+        path: string;
+        status: FileChangeStatus;
+        added: number | null;
+        removed: number | null;
+      }>;
+    } | null;
+  } | null;
+};
+
+export type AgentFileDiffQueryVariables = Exact<{
+  id: string | number;
+  path: string;
+}>;
+
+export type AgentFileDiffQuery = {
+  agent: { id: string; fileDiff: { path: string; diff: string; truncated: boolean } | null } | null;
+};
+
+export type PushAgentBranchMutationVariables = Exact<{
+  agentId: string | number;
+  branch: string;
+  message?: string | null | undefined;
+}>;
+
+export type PushAgentBranchMutation = {
+  pushAgentBranch: { branch: string; commit: string; remoteMessage: string };
 };
 
 export type NextCredentialQueryVariables = Exact<{
@@ -2142,6 +2189,207 @@ export const CancelMessageDocument = {
     },
   ],
 } as unknown as DocumentNode<CancelMessageMutation, CancelMessageMutationVariables>;
+export const AgentChangesDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "AgentChanges" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "ID" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "agent" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "changes" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "Field", name: { kind: "Name", value: "baseCommit" } },
+                      {
+                        kind: "Field",
+                        name: { kind: "Name", value: "files" },
+                        selectionSet: {
+                          kind: "SelectionSet",
+                          selections: [
+                            { kind: "Field", name: { kind: "Name", value: "path" } },
+                            { kind: "Field", name: { kind: "Name", value: "status" } },
+                            { kind: "Field", name: { kind: "Name", value: "added" } },
+                            { kind: "Field", name: { kind: "Name", value: "removed" } },
+                          ],
+                        },
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<AgentChangesQuery, AgentChangesQueryVariables>;
+export const AgentFileDiffDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "AgentFileDiff" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "ID" } },
+          },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "path" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "String" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "agent" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "fileDiff" },
+                  arguments: [
+                    {
+                      kind: "Argument",
+                      name: { kind: "Name", value: "path" },
+                      value: { kind: "Variable", name: { kind: "Name", value: "path" } },
+                    },
+                  ],
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "Field", name: { kind: "Name", value: "path" } },
+                      { kind: "Field", name: { kind: "Name", value: "diff" } },
+                      { kind: "Field", name: { kind: "Name", value: "truncated" } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<AgentFileDiffQuery, AgentFileDiffQueryVariables>;
+export const PushAgentBranchDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "PushAgentBranch" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "agentId" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "ID" } },
+          },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "branch" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "String" } },
+          },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "message" } },
+          type: { kind: "NamedType", name: { kind: "Name", value: "String" } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "pushAgentBranch" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "agentId" },
+                value: { kind: "Variable", name: { kind: "Name", value: "agentId" } },
+              },
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "branch" },
+                value: { kind: "Variable", name: { kind: "Name", value: "branch" } },
+              },
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "message" },
+                value: { kind: "Variable", name: { kind: "Name", value: "message" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "branch" } },
+                { kind: "Field", name: { kind: "Name", value: "commit" } },
+                { kind: "Field", name: { kind: "Name", value: "remoteMessage" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<PushAgentBranchMutation, PushAgentBranchMutationVariables>;
 export const NextCredentialDocument = {
   kind: "Document",
   definitions: [

@@ -15,7 +15,8 @@ export const AGENT_STATUS_LABELS = {
 /** "Failed: the container exited (137)" when a reason is known, else the status alone. */
 export function agentStatusText(status: AgentStatus, reason?: string | null): string {
   const label = AGENT_STATUS_LABELS[status];
-  return status === "FAILED" && reason ? `${label}: ${reason}` : label;
+  // FAILED says why; STARTING says what it is doing (cloning the repository, with its progress).
+  return (status === "FAILED" || status === "STARTING") && reason ? `${label}: ${reason}` : label;
 }
 
 export const KEY_SOURCE_LABELS = {

@@ -17,6 +17,7 @@ export function NewSessionPage(): JSX.Element {
   const [, createSession] = createMutation(CreateSessionDocument);
   const [name, setName] = createSignal("");
   const [repoUrl, setRepoUrl] = createSignal("");
+  const [repoRef, setRepoRef] = createSignal("");
   const [advanced, setAdvanced] = createSignal(false);
   const [provider, setProvider] = createSignal<Provider>("ANTHROPIC");
   const [secret, setSecret] = createSignal("");
@@ -46,6 +47,7 @@ export function NewSessionPage(): JSX.Element {
         input: {
           name: name().trim(),
           repoUrl: repoUrl().trim() === "" ? null : repoUrl().trim(),
+          repoRef: repoUrl().trim() === "" || repoRef().trim() === "" ? null : repoRef().trim(),
           providerKey: key,
         },
       },
@@ -91,7 +93,7 @@ export function NewSessionPage(): JSX.Element {
         <Field
           label="Repository (optional)"
           id="session-repo"
-          hint="An http(s)://, ssh:// or git:// URL, or git@host:path."
+          hint="An https:// URL, without a user name or token in it: each agent's workspace is cloned from it with the session's repository token, else yours (Account → API Keys)."
           error={fieldError("repoUrl")}
         >
           {(control) => (
@@ -107,6 +109,27 @@ export function NewSessionPage(): JSX.Element {
             />
           )}
         </Field>
+        <Show when={repoUrl().trim() !== ""}>
+          <Field
+            label="Branch, tag or commit (optional)"
+            id="session-repo-ref"
+            hint="Default: the repository's default branch."
+            error={fieldError("repoRef")}
+          >
+            {(control) => (
+              <input
+                {...control}
+                ref={(el) => (inputs["repoRef"] = el)}
+                name="repoRef"
+                autocomplete="off"
+                spellcheck={false}
+                placeholder="main"
+                value={repoRef()}
+                onInput={(event) => setRepoRef(event.currentTarget.value)}
+              />
+            )}
+          </Field>
+        </Show>
         <details
           class="advanced"
           open={advanced()}

@@ -2,6 +2,7 @@ import { A, useParams, useSearchParams } from "@solidjs/router";
 import { createQuery } from "@urql/solid";
 import { createMemo, createSignal, For, Match, Show, Switch, type JSX } from "solid-js";
 import { Chat } from "../agents/chat.js";
+import { ChangesPanel } from "../agents/changes-panel.js";
 import { NextKey } from "../agents/next-key.js";
 import { SpawnAgentForm } from "../agents/spawn-agent-form.js";
 import { SessionDocument, type SessionQuery } from "../gql/graphql.js";
@@ -176,6 +177,13 @@ export function SessionPage(): JSX.Element {
                         refetch({ requestPolicy: "network-only" });
                       }}
                     />
+                    <Show when={current().repoUrl}>
+                      <ChangesPanel
+                        agentId={agentId}
+                        refreshKey={selected()?.status}
+                        canPush={canEdit()}
+                      />
+                    </Show>
                   </div>
                 )}
               </Show>

@@ -28,6 +28,8 @@ export interface BrowserSystemOptions {
   /** Start the worker and the fake provider (agent flows). */
   readonly worker?: boolean;
   readonly api?: TestApiOptions;
+  /** Extra environment for the worker's config. */
+  readonly workerEnv?: Readonly<Record<string, string>>;
 }
 
 export interface BrowserSystem {
@@ -40,6 +42,8 @@ export interface BrowserSystem {
   page(options?: { readonly width?: number; readonly height?: number }): Promise<TestPage>;
   /** Every worker log line (JSON text). */
   workerLogs(): readonly string[];
+  /** The running worker (only with `worker`). */
+  worker(): RunningWorker;
   close(): Promise<void>;
 }
 
@@ -87,6 +91,7 @@ export async function startBrowserSystem(
         WORKER_LOCK_MS: "3000",
         SHUTDOWN_TIMEOUT_MS: "10000",
         LOG_LEVEL: "debug",
+        ...options.workerEnv,
       }),
       createLogger({ name: "worker", level: "debug", destination }),
       { namespace: api.namespace, recoverySettleMs: 5_000 },
@@ -102,6 +107,10 @@ export async function startBrowserSystem(
     client,
     browser,
     workerLogs: () => lines,
+    worker: () => {
+      if (worker === undefined) throw new Error("no worker: start the system with worker: true");
+      return worker;
+    },
     async page(size = {}) {
       const context = await browser.newContext({
         viewport: { width: size.width ?? 1280, height: size.height ?? 800 },
