@@ -220,6 +220,23 @@ describe("removeAgent", () => {
     const waiting = await send("never run after removal");
     const usageBefore = await sessionUsage(api, user.token, sessionId);
     expect(usageBefore.apiCalls).toBe(1);
+    // The last hour to now: its ragged edges are read from the per-call records.
+    const series = async () =>
+      (
+        await api.ok<{
+          session: { usageSeries: { apiCalls: number; estimatedCostUsd: number }[] };
+        }>(
+          `query ($id: ID!, $from: DateTime!, $to: DateTime!) { session(id: $id) { usageSeries(bucket: HOUR, from: $from, to: $to) { apiCalls estimatedCostUsd } } }`,
+          {
+            id: sessionId,
+            from: new Date(Date.now() - 3_600_000).toISOString(),
+            to: new Date(Date.now() + 60_000).toISOString(),
+          },
+          user.token,
+        )
+      ).session.usageSeries;
+    const seriesBefore = await series();
+    expect(seriesBefore.reduce((sum, bucket) => sum + bucket.apiCalls, 0)).toBe(1);
 
     try {
       expect(await api.ok(REMOVE, { id: agentId }, user.token)).toEqual({ removeAgent: true });
@@ -235,6 +252,10 @@ describe("removeAgent", () => {
     expect(session.session.agents.map((agent) => agent.id)).toEqual([other]);
     expect(await api.prisma.message.count({ where: { id: { in: [running, waiting] } } })).toBe(0);
     expect(await sessionUsage(api, user.token, sessionId)).toEqual(usageBefore);
+    // Its per-call records stay the session's, no longer tied to an agent or message.
+    expect(await series()).toEqual(seriesBefore);
+    const records = await api.prisma.usageEvent.findMany({ where: { sessionId } });
+    expect(records.map((r) => [r.agentId, r.messageId])).toEqual([[null, null]]);
     // Its environment goes (the worker's control job).
     const runtime = system.worker().runtime;
     await within(

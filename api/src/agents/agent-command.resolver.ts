@@ -71,7 +71,7 @@ export class AgentCommandResolver {
 
   @Mutation(() => Boolean, {
     description:
-      "Removes an agent (owner or editor of its session): a message it is running is stopped first (as cancelMessage), then the agent goes with its conversation (messages, events, queued messages that never run), its per-call usage records, and its environment and workspace. The session's usage totals keep what it spent. Another's agent: NOT_FOUND; a viewer: FORBIDDEN.",
+      "Removes an agent (owner or editor of its session): a message it is running is stopped first (as cancelMessage), then the agent goes with its conversation (messages, events, queued messages that never run) and its environment and workspace. What it spent stays the session's: its usage totals, its usageSeries and the per-call records, no longer tied to the agent. Another's agent: NOT_FOUND; a viewer: FORBIDDEN.",
   })
   removeAgent(
     @Ctx() ctx: RequestContext,

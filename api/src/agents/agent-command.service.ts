@@ -203,10 +203,11 @@ export class AgentCommandService {
   /**
    * Removes an agent (owner or editor): a message it is running is stopped first (as
    * cancelMessage, its calls so far counted), then the agent goes with its messages (queued ones
-   * never run) and its per-call usage records; the session's usage totals and hourly series keep
-   * what it spent. The worker removes its environment, workspace and event history (a control
-   * job; its reconciliation at start removes environments of agents that are gone, should Redis
-   * be away now).
+   * never run). Its per-call usage records stay the session's, their agent and message cleared
+   * (the schema's SetNull), so the session's totals, hourly rollup and series (which reads partial
+   * hours from those records) are unchanged. The worker removes its environment, workspace and
+   * event history (a control job; its reconciliation at start removes environments of agents
+   * that are gone, should Redis be away now).
    */
   async removeAgent(viewerId: string, agentId: string): Promise<boolean> {
     await this.access.requireAgent(viewerId, agentId, "use");
