@@ -146,24 +146,26 @@ export function Chat(props: {
     <section class="chat" aria-label={`Chat with ${props.agent.label}`}>
       <header class="chat-header">
         <h2>{props.agent.label}</h2>
-        <p
-          class={`status status-${status().toLowerCase()}`}
-          role="status"
-          data-testid="agent-status"
-        >
-          <span class="status-dot" aria-hidden="true" />
-          {agentStatusText(status(), statusReason())}
-        </p>
-        <Show when={props.canSend}>
-          <button
-            type="button"
-            class="button button-small button-danger"
-            disabled={removal() === "removing"}
-            onClick={() => setRemoval("confirming")}
+        <div class="chat-header-side">
+          <p
+            class={`status status-${status().toLowerCase()}`}
+            role="status"
+            data-testid="agent-status"
           >
-            Remove agent
-          </button>
-        </Show>
+            <span class="status-dot" aria-hidden="true" />
+            {agentStatusText(status(), statusReason())}
+          </p>
+          <Show when={props.canSend}>
+            <button
+              type="button"
+              class="button button-small button-danger"
+              disabled={removal() === "removing"}
+              onClick={() => setRemoval("confirming")}
+            >
+              Remove agent
+            </button>
+          </Show>
+        </div>
       </header>
       <Show when={removeProblem()}>{(current) => <ProblemNotice problem={current()} />}</Show>
       <ConfirmDialog
