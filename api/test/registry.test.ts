@@ -31,6 +31,7 @@ interface AgentKindInfo {
 const AGENT_KINDS = `{ agentKinds { kind label providers defaultProvider credentialKinds runnable command
   setup { provider kind instructions steps } } }`;
 const PROVIDERS = `{ providers { provider label credentialKinds defaultModel systemKeyAvailable
+  models { id name }
   credentialFormats { kind name inputLabel description prefixes placeholder multiline } } }`;
 
 async function newSession(owner: TestUser): Promise<string> {
@@ -87,6 +88,7 @@ describe("providers", () => {
         credentialKinds: string[];
         defaultModel: string;
         systemKeyAvailable: boolean;
+        models: { id: string; name: string }[];
         credentialFormats: { kind: string; prefixes: string[]; multiline: boolean }[];
       }[];
     }>(PROVIDERS, undefined, user.token);
@@ -105,6 +107,15 @@ describe("providers", () => {
       ["API_KEY", false],
     ]);
     expect(providers.find((p) => p.provider === "GEMINI")?.credentialKinds).toEqual(["API_KEY"]);
+    // The spawn form's model picker: the price catalogue's models, the default first; none for
+    // a provider that does not bill per token.
+    const models = (provider: string) =>
+      providers.find((p) => p.provider === provider)?.models.map((m) => m.id) ?? [];
+    expect(models("ANTHROPIC")[0]).toBe("claude-sonnet-4-5");
+    expect(models("ANTHROPIC")).toContain("claude-haiku-4-5");
+    expect(models("OPENAI")[0]).toBe("gpt-5");
+    expect(models("GITHUB_COPILOT")).toEqual([]);
+    expect(models("GIT")).toEqual([]);
     expect(response.text).not.toContain(systemKey);
     expect(response.text).not.toContain(systemKey.slice(-4));
   });

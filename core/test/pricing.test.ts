@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { estimateCost } from "../src/pricing/cost.js";
+import { estimateCost, pricedModels } from "../src/pricing/cost.js";
 
 const zero = {
   inputTokens: 0,
@@ -53,5 +53,27 @@ describe("estimateCost", () => {
   it("rounds to the stored scale of 1e-9 USD", () => {
     const cost = estimateCost("OPENAI", "gpt-4o-mini", { ...zero, inputTokens: 1 });
     expect(cost.costUsd).toBe(1.5e-7);
+  });
+});
+
+describe("pricedModels", () => {
+  it("lists a provider's own priced models, the default first, none deprecated", () => {
+    const anthropic = pricedModels("ANTHROPIC").map((model) => model.id);
+    expect(anthropic[0]).toBe("claude-sonnet-4-5");
+    expect(anthropic).toContain("claude-haiku-4-5");
+    expect(anthropic.every((id) => id.startsWith("claude"))).toBe(true);
+    // The catalogue files Claude under Google too: the Gemini list has only Gemini.
+    const gemini = pricedModels("GEMINI").map((model) => model.id);
+    expect(gemini[0]).toBe("gemini-2.5-flash");
+    expect(gemini.every((id) => id.startsWith("gemini"))).toBe(true);
+    // Each listed model is priced by estimateCost.
+    for (const id of [...anthropic, ...gemini]) {
+      const provider = id.startsWith("claude") ? "ANTHROPIC" : "GEMINI";
+      expect(estimateCost(provider, id, { ...zero, inputTokens: 1000 }).pricedModel).not.toBeNull();
+    }
+  });
+
+  it("lists nothing for a provider that does not bill per token", () => {
+    expect(pricedModels("GITHUB_COPILOT")).toEqual([]);
   });
 });

@@ -5,10 +5,12 @@ import {
   credentialSetup,
   defaultProviderOf,
   PROVIDER_LIST,
+  pricedModels,
   providerDescriptor,
   providersOf,
   type AgentKind,
   type CredentialKind,
+  type PricedModel,
   type Provider,
   type SystemKeys,
 } from "@agentry/core";
@@ -31,6 +33,7 @@ export interface ProviderRecord {
   readonly credentialKinds: readonly CredentialKind[];
   readonly credentialFormats: readonly CredentialFormatRecord[];
   readonly defaultModel: string;
+  readonly models: readonly PricedModel[];
   readonly systemKeyAvailable: boolean;
 }
 
@@ -102,6 +105,7 @@ export class RegistryService {
           multiline: format.multiline,
         })),
         defaultModel: descriptor.defaultModel,
+        models: pricedModels(provider),
         systemKeyAvailable: config.allowSystemKeys && systemKey !== "",
       };
     });

@@ -5,6 +5,7 @@ import {
   credentialSetup,
   Provider,
   PROVIDER_LIST,
+  pricedModels,
   providerDescriptor,
 } from "@agentry/core";
 import { Field, ObjectType } from "type-graphql";
@@ -23,6 +24,7 @@ export const REGISTRY_LENGTHS = {
   prefixes: most(FORMATS.map((format) => format.prefixes.length)),
   steps: most(FORMATS.map((format) => format.steps.length)),
   setups: most(AGENT_KIND_LIST.map((kind) => credentialSetup(kind).length)),
+  models: most(PROVIDER_LIST.map((provider) => pricedModels(provider).length)),
 } as const;
 
 @ObjectType("CredentialFormat", {
@@ -84,11 +86,27 @@ export class ProviderInfoType {
   @Field(() => String, { description: "The model an agent gets when spawned without one." })
   defaultModel!: string;
 
+  @Field(() => [ModelOptionType], {
+    description:
+      "The models the price catalogue knows for it (its own, deprecated ones left out, the default first): their calls' cost is estimated. Any other model may be given to spawnAgent; its calls are counted, unpriced.",
+    complexity: listComplexity(REGISTRY_LENGTHS.models),
+  })
+  models!: readonly ModelOptionType[];
+
   @Field(() => Boolean, {
     description:
       "Whether the operator's system-wide key for it may be used by your agents (it is set and system keys are allowed). Never says more about the key.",
   })
   systemKeyAvailable!: boolean;
+}
+
+@ObjectType("ModelOption", { description: "A model an agent can be spawned with." })
+export class ModelOptionType {
+  @Field(() => String, { description: "What spawnAgent takes as `model`." })
+  id!: string;
+
+  @Field(() => String, { description: "Its name for people." })
+  name!: string;
 }
 
 @ObjectType("CredentialSetup", {

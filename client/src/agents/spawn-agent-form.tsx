@@ -46,6 +46,11 @@ export function SpawnAgentForm(props: {
   const providers = (): readonly Provider[] => info()?.providers ?? [];
   const [provider, setProvider] = createSignal<Provider>(info()?.defaultProvider ?? "ANTHROPIC");
   const [model, setModel] = createSignal("");
+  const models = () => registry.provider(provider())?.models ?? [];
+  const unpriced = (): boolean => {
+    const typed = model().trim();
+    return typed !== "" && !models().some((option) => option.id === typed);
+  };
   const [busy, setBusy] = createSignal(false);
   const [problem, setProblem] = createSignal<Problem>();
   const [credential] = createQuery({
@@ -138,11 +143,21 @@ export function SpawnAgentForm(props: {
             autocomplete="off"
             spellcheck={false}
             placeholder={`e.g. ${registry.provider(provider())?.defaultModel ?? "claude-sonnet-4-5"}`}
+            list="agent-models"
             value={model()}
             onInput={(event) => setModel(event.currentTarget.value)}
           />
         )}
       </Field>
+      {/* The models the price catalogue knows: picked from the list, or any other typed in. */}
+      <datalist id="agent-models" data-testid="agent-models">
+        <For each={models()}>{(option) => <option value={option.id}>{option.name}</option>}</For>
+      </datalist>
+      <Show when={unpriced()}>
+        <p class="muted" data-testid="model-unpriced">
+          Not in the price list: its calls are counted, but their cost is not estimated.
+        </p>
+      </Show>
       <p class="spawn-credential" data-testid="spawn-credential" aria-live="polite">
         <Switch fallback={<span class="muted">Checking which credential it would use…</span>}>
           <Match when={current()?.nextCredential}>

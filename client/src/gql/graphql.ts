@@ -723,6 +723,7 @@ export type RegistryQuery = {
     credentialKinds: Array<CredentialKind>;
     defaultModel: string;
     systemKeyAvailable: boolean;
+    models: Array<{ id: string; name: string }>;
     credentialFormats: Array<{
       kind: CredentialKind;
       name: string;
@@ -2878,6 +2879,17 @@ export const RegistryDocument = {
                 { kind: "Field", name: { kind: "Name", value: "label" } },
                 { kind: "Field", name: { kind: "Name", value: "credentialKinds" } },
                 { kind: "Field", name: { kind: "Name", value: "defaultModel" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "models" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "Field", name: { kind: "Name", value: "id" } },
+                      { kind: "Field", name: { kind: "Name", value: "name" } },
+                    ],
+                  },
+                },
                 { kind: "Field", name: { kind: "Name", value: "systemKeyAvailable" } },
                 {
                   kind: "Field",

@@ -119,6 +119,10 @@ export const REGISTRY_FIXTURE: RegistryQuery = {
       label: "Anthropic",
       credentialKinds: ["SUBSCRIPTION", "API_KEY"],
       defaultModel: "claude-sonnet-4-5",
+      models: [
+        { id: "claude-sonnet-4-5", name: "Claude Sonnet 4.5" },
+        { id: "claude-haiku-4-5", name: "Claude Haiku 4.5" },
+      ],
       systemKeyAvailable: false,
       credentialFormats: [
         format("SUBSCRIPTION", "Claude subscription token", "Claude Code token", ["sk-ant-oat01-"]),
@@ -130,6 +134,7 @@ export const REGISTRY_FIXTURE: RegistryQuery = {
       label: "OpenAI",
       credentialKinds: ["SUBSCRIPTION", "API_KEY"],
       defaultModel: "gpt-5",
+      models: [{ id: "gpt-5", name: "GPT-5" }],
       systemKeyAvailable: false,
       credentialFormats: [
         format(
@@ -147,6 +152,7 @@ export const REGISTRY_FIXTURE: RegistryQuery = {
       label: "Gemini",
       credentialKinds: ["API_KEY"],
       defaultModel: "gemini-2.5-flash",
+      models: [{ id: "gemini-2.5-flash", name: "Gemini 2.5 Flash" }],
       systemKeyAvailable: true,
       credentialFormats: [format("API_KEY", "Gemini API key", "API key", [])],
     },

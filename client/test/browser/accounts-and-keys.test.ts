@@ -442,6 +442,33 @@ describe.skipIf(!hasChromium)("account credentials", () => {
 });
 
 describe.skipIf(!hasChromium)("spawning an agent", () => {
+  it("offers the models the price list knows for the provider, and marks a custom one unpriced", async () => {
+    const user = await system().api.signUp();
+    const sessionId = await createSession(user.token, "Models");
+    const t = await system().page();
+    const { page } = t;
+    await t.openAs(user, `/sessions/${sessionId}`);
+    await page.getByLabel("Provider").selectOption("ANTHROPIC");
+    const options = page.getByTestId("agent-models").locator("option");
+    await expect.poll(() => options.count()).toBeGreaterThan(3);
+    const ids = await options.evaluateAll((nodes) =>
+      nodes.map((node) => node.getAttribute("value")),
+    );
+    expect(ids[0]).toBe("claude-sonnet-4-5");
+    expect(ids).toContain("claude-haiku-4-5");
+    expect(ids.every((id) => id?.startsWith("claude"))).toBe(true);
+    const model = page.getByLabel("Model (optional)");
+    await model.fill("my-fine-tune");
+    await page.getByTestId("model-unpriced").waitFor();
+    await model.fill("claude-haiku-4-5");
+    expect(await page.getByTestId("model-unpriced").count()).toBe(0);
+    await page.getByLabel("Provider").selectOption("GEMINI");
+    await expect
+      .poll(() => options.evaluateAll((nodes) => nodes.map((node) => node.getAttribute("value"))))
+      .toContain("gemini-2.5-flash");
+    expect(t.errors).toEqual([]);
+  });
+
   it("offers Claude Code and shows which credential its first message would use before anything is sent", async () => {
     const user = await system().api.signUp();
     const token = claudeToken();
