@@ -80,7 +80,7 @@ describe.skipIf(!hasChromium)("accessibility (axe-core, WCAG 2.1 A/AA)", () => {
     const signedIn: [string, string][] = [
       ["/", "Checked"],
       ["/sessions/new", "New session"],
-      [`/sessions/${sessionId}`, "Spawn agent"],
+      [`/sessions/${sessionId}`, "No messages yet"],
       [`/sessions/${sessionId}/settings/key`, "Provider API Key"],
       [`/sessions/${sessionId}/settings/usage`, "No provider calls yet"],
       [`/sessions/${sessionId}/settings/members`, "Add someone"],
