@@ -100,7 +100,7 @@ export function createServices(deps: ServiceDeps): Services {
     usage,
     agents: new AgentService(prisma),
     agentCommands: new AgentCommandService(prisma, access, deps.queues),
-    admin: new AdminService(prisma, audit),
+    admin: new AdminService(prisma, audit, deps.revocations, deps.queues),
     realtime: new RealtimeService(
       deps.pubsub,
       access,

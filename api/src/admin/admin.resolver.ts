@@ -13,7 +13,8 @@ import {
 import { AuditEventConnection } from "../audit/audit.types.js";
 import { UserType } from "../auth/auth.types.js";
 import { CredentialInfoType } from "../credentials/credential.types.js";
-import { requireAdmin, type RequestContext } from "../graphql/context.js";
+import { requireAdmin, type RequestContext, type Viewer } from "../graphql/context.js";
+import { Role } from "../graphql/enums.js";
 import { Connection, connectionComplexity, type Page } from "../graphql/connection.js";
 import { checkLength, parseFirst, parseId } from "../graphql/limits.js";
 import { PageArgs } from "../sessions/session.resolver.js";
@@ -43,26 +44,31 @@ const afterArg = (after: string | null | undefined): string | null | undefined =
 export class AdminResolver {
   constructor(private readonly admin: AdminService) {}
 
+  /** The viewer when they are an enabled admin now (their role read from the database). */
+  private isAdmin(ctx: RequestContext): Promise<Viewer> {
+    return this.admin.requireAdmin(requireAdmin(ctx));
+  }
+
   @Query(() => UserConnection, {
     description: "All users, newest first. Admins only.",
     complexity: connectionComplexity,
   })
-  users(
+  async users(
     @Ctx() ctx: RequestContext,
     @Args(() => PageArgs) { first, after }: PageArgs,
   ): Promise<Page<UserRecord>> {
-    requireAdmin(ctx);
+    await this.isAdmin(ctx);
     return this.admin.users(parseFirst(first), afterArg(after));
   }
 
   @Query(() => [CredentialInfoType], {
     description: "A user's account credentials, metadata only (no secret, ever). Admins only.",
   })
-  userCredentials(
+  async userCredentials(
     @Ctx() ctx: RequestContext,
     @Arg("userId", () => ID, { description: "The user." }) userId: string,
   ): Promise<CredentialRecord[]> {
-    requireAdmin(ctx);
+    await this.isAdmin(ctx);
     return this.admin.userCredentials(parseId(userId, "userId"));
   }
 
@@ -74,22 +80,62 @@ export class AdminResolver {
     @Ctx() ctx: RequestContext,
     @Arg("id", () => ID, { description: "The credential." }) id: string,
   ): Promise<boolean> {
-    const admin = requireAdmin(ctx);
+    const admin = await this.isAdmin(ctx);
     await this.admin.deleteCredential(admin.userId, parseId(id));
     return true;
+  }
+
+  @Mutation(() => UserType, {
+    description:
+      "Disables an account (it cannot sign in; every token of it is revoked at once and its open connections closed; its messages not yet started fail FORBIDDEN) or enables it again (revoked tokens stay revoked). Not your own account, nor the last enabled admin. Admins only.",
+  })
+  async setUserDisabled(
+    @Ctx() ctx: RequestContext,
+    @Arg("id", () => ID, { description: "The user." }) id: string,
+    @Arg("disabled", () => Boolean, { description: "true: disable; false: enable." })
+    disabled: boolean,
+  ): Promise<UserRecord> {
+    const admin = await this.isAdmin(ctx);
+    return this.admin.setUserDisabled(admin.userId, parseId(id), disabled);
+  }
+
+  @Mutation(() => Boolean, {
+    description:
+      "Deletes an account with the sessions it owns (their agents, keys, messages and usage), its credentials and tokens. Sessions it was a member of stay (the membership goes). Audited with the email. Not your own account, nor the last enabled admin. Admins only.",
+  })
+  async deleteUser(
+    @Ctx() ctx: RequestContext,
+    @Arg("id", () => ID, { description: "The user." }) id: string,
+  ): Promise<boolean> {
+    const admin = await this.isAdmin(ctx);
+    await this.admin.deleteUser(admin.userId, parseId(id));
+    return true;
+  }
+
+  @Mutation(() => UserType, {
+    description:
+      "Makes a user an admin (ADMIN) or a user again (USER); never leaves no enabled admin. Admins only.",
+  })
+  async setUserRole(
+    @Ctx() ctx: RequestContext,
+    @Arg("id", () => ID, { description: "The user." }) id: string,
+    @Arg("role", () => Role, { description: "ADMIN or USER." }) role: Role,
+  ): Promise<UserRecord> {
+    const admin = await this.isAdmin(ctx);
+    return this.admin.setUserRole(admin.userId, parseId(id), role);
   }
 
   @Query(() => AuditEventConnection, {
     description: "The audit trail of credential and access changes, newest first. Admins only.",
     complexity: connectionComplexity,
   })
-  auditEvents(
+  async auditEvents(
     @Ctx() ctx: RequestContext,
     @Args(() => PageArgs) { first, after }: PageArgs,
     @Arg("filter", () => AuditFilterInput, { nullable: true, description: "Narrows the events." })
     filter?: AuditFilterInput | null,
   ): Promise<Page<AuditEventRecord>> {
-    requireAdmin(ctx);
+    await this.isAdmin(ctx);
     return this.admin.auditEvents(parseFirst(first), afterArg(after), {
       action:
         filter?.action === null || filter?.action === undefined

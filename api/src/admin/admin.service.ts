@@ -1,7 +1,11 @@
 import { AppError } from "@agentry/core";
-import type { PrismaClient } from "@agentry/prisma";
+import type { Prisma, PrismaClient } from "@agentry/prisma";
+import type { AgentQueues } from "../agents/agent-queues.js";
 import type { AuditService } from "../audit/audit.service.js";
 import { userSelect, type UserRecord } from "../auth/auth.service.js";
+import type { TokenRevocations } from "../auth/token-revocations.js";
+import type { Viewer } from "../graphql/context.js";
+import type { Role } from "../graphql/enums.js";
 import { credentialInfoSelect, type CredentialRecord } from "../credentials/credential.service.js";
 import { afterCursor, newestFirst, toPage, type Page } from "../graphql/connection.js";
 
@@ -22,16 +26,197 @@ export interface AuditFilter {
   readonly targetId?: string | undefined;
 }
 
+// Serializes every change to who is an (enabled) admin, so two admins removing each other at
+// once cannot leave none: each change counts the admins that stay under this lock.
+const ADMIN_SET_LOCK = 0x61677432; // "agt2"
+
 /**
- * What administrators may do: list users, see credential metadata, delete a credential, read
- * the audit trail. Nothing here reads a secret or a session's contents. The caller (resolver)
- * has checked the viewer is an admin.
+ * What administrators may do: list users, disable, delete or promote them, see credential
+ * metadata, delete a credential, read the audit trail. Nothing here reads a secret or a
+ * session's contents. Every method that changes something takes the viewer from `requireAdmin`.
  */
 export class AdminService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly audit: AuditService,
+    private readonly revocations: TokenRevocations,
+    private readonly queues: Pick<AgentQueues, "enqueueControl">,
   ) {}
+
+  /**
+   * The viewer, when they are an enabled admin now. Read from the database, not the token's
+   * cached viewer: an admin made a user (or disabled) loses admin rights on their next request,
+   * on every api process, without their tokens being revoked.
+   */
+  async requireAdmin(viewer: Viewer): Promise<Viewer> {
+    const row = await this.prisma.user.findFirst({
+      where: { id: viewer.userId, role: "ADMIN", disabledAt: null },
+      select: { id: true },
+    });
+    if (row === null) throw new AppError("FORBIDDEN", "Only an administrator may do this");
+    return viewer;
+  }
+
+  /**
+   * Disables (or enables again) an account. Disabling revokes every token of the user — their
+   * graphql-ws connections close with 4403 on every api process, and no cache serves them —
+   * and the account cannot sign in; messages they queued and that have not started fail
+   * (FORBIDDEN) instead of running. Enabling lets them sign in again: revoked tokens stay
+   * revoked. An admin cannot disable themselves, nor the last enabled admin.
+   */
+  async setUserDisabled(adminId: string, userId: string, disabled: boolean): Promise<UserRecord> {
+    if (disabled && userId === adminId) {
+      throw new AppError("FORBIDDEN", "You cannot disable your own account");
+    }
+    const { user, revoked } = await this.prisma.$transaction(async (tx) => {
+      const target = await this.lockTarget(tx, adminId, userId);
+      if ((target.disabledAt !== null) === disabled) return { user: target, revoked: [] };
+      if (disabled && target.role === "ADMIN") await this.requireAnotherAdmin(tx, userId);
+      const revoked = disabled ? await this.revokeTokens(tx, userId) : [];
+      const user = await tx.user.update({
+        where: { id: userId },
+        data: { disabledAt: disabled ? new Date() : null },
+        select: userSelect,
+      });
+      await this.audit.record(
+        {
+          actorId: adminId,
+          action: disabled ? "user.disable" : "user.enable",
+          targetType: "user",
+          targetId: userId,
+          details: { email: user.email, ...(disabled ? { tokens: revoked.length } : {}) },
+        },
+        tx,
+      );
+      return { user, revoked };
+    });
+    await this.announce(revoked);
+    return user;
+  }
+
+  /**
+   * Deletes an account with the sessions it owns (their agents, keys, messages and usage; the
+   * worker removes their containers), its account credentials and tokens. Sessions it was only
+   * a member of stay (the membership goes; its messages there stay, without an author). The
+   * audit row keeps the email. An admin cannot delete themselves, nor the last enabled admin.
+   */
+  async deleteUser(adminId: string, userId: string): Promise<void> {
+    if (userId === adminId) throw new AppError("FORBIDDEN", "You cannot delete your own account");
+    const { sessionIds, revoked } = await this.prisma.$transaction(async (tx) => {
+      const target = await this.lockTarget(tx, adminId, userId);
+      if (target.role === "ADMIN" && target.disabledAt === null) {
+        await this.requireAnotherAdmin(tx, userId);
+      }
+      const [sessions, credentials, revoked] = await Promise.all([
+        tx.session.findMany({ where: { ownerId: userId }, select: { id: true } }),
+        tx.credential.count({ where: { userId } }),
+        this.revokeTokens(tx, userId),
+      ]);
+      await tx.user.delete({ where: { id: userId } });
+      await this.audit.record(
+        {
+          actorId: adminId,
+          action: "user.delete",
+          targetType: "user",
+          targetId: userId,
+          details: {
+            email: target.email,
+            role: target.role,
+            sessions: sessions.length,
+            credentials,
+            tokens: revoked.length,
+          },
+        },
+        tx,
+      );
+      return { sessionIds: sessions.map((session) => session.id), revoked };
+    });
+    await this.announce(revoked);
+    // As deleteSession: the worker removes the sessions' containers and workspaces; its
+    // reconciliation at start catches any this misses (Redis away, say).
+    for (const sessionId of sessionIds) {
+      await this.queues
+        .enqueueControl({ type: "removeSession", sessionId })
+        .catch((error: unknown) => {
+          if (!(error instanceof AppError && error.code === "UNAVAILABLE")) throw error;
+        });
+    }
+  }
+
+  /**
+   * Makes a user an admin or a user again. Never leaves no enabled admin (an admin may step
+   * down while another stays). Takes effect on the next admin request (requireAdmin reads the
+   * role); `me.role` of a token used in the last seconds may show the old role for up to 10 s.
+   */
+  async setUserRole(adminId: string, userId: string, role: Role): Promise<UserRecord> {
+    return this.prisma.$transaction(async (tx) => {
+      const target = await this.lockTarget(tx, adminId, userId);
+      if (target.role === role) return target;
+      if (role === "USER" && target.disabledAt === null) {
+        await this.requireAnotherAdmin(tx, userId);
+      }
+      const user = await tx.user.update({
+        where: { id: userId },
+        data: { role },
+        select: userSelect,
+      });
+      await this.audit.record(
+        {
+          actorId: adminId,
+          action: "user.set_role",
+          targetType: "user",
+          targetId: userId,
+          details: { email: user.email, role },
+        },
+        tx,
+      );
+      return user;
+    });
+  }
+
+  /**
+   * Takes the admin-set lock, checks the actor is still an enabled admin (another admin may
+   * have just removed them) and reads the target user; NOT_FOUND when absent.
+   */
+  private async lockTarget(
+    tx: Prisma.TransactionClient,
+    adminId: string,
+    userId: string,
+  ): Promise<UserRecord> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADMIN_SET_LOCK})`;
+    const actor = await tx.user.count({ where: { id: adminId, role: "ADMIN", disabledAt: null } });
+    if (actor === 0) throw new AppError("FORBIDDEN", "Only an administrator may do this");
+    const user = await tx.user.findUnique({ where: { id: userId }, select: userSelect });
+    if (user === null) throw new AppError("NOT_FOUND", "User not found");
+    return user;
+  }
+
+  /** FORBIDDEN unless an enabled admin other than `userId` remains (under the lock). */
+  private async requireAnotherAdmin(tx: Prisma.TransactionClient, userId: string): Promise<void> {
+    const others = await tx.user.count({
+      where: { role: "ADMIN", disabledAt: null, id: { not: userId } },
+    });
+    if (others === 0) {
+      throw new AppError("FORBIDDEN", "This is the last admin; make another user an admin first");
+    }
+  }
+
+  /** Revokes the user's live tokens; their ids, to announce once the change is committed. */
+  private async revokeTokens(tx: Prisma.TransactionClient, userId: string): Promise<string[]> {
+    const rows = await tx.apiToken.findMany({
+      where: { userId, revokedAt: null },
+      select: { id: true },
+    });
+    const ids = rows.map((row) => row.id);
+    if (ids.length > 0) {
+      await tx.apiToken.updateMany({ where: { id: { in: ids } }, data: { revokedAt: new Date() } });
+    }
+    return ids;
+  }
+
+  private async announce(tokenIds: readonly string[]): Promise<void> {
+    for (const tokenId of tokenIds) await this.revocations.announce(tokenId);
+  }
 
   async users(first: number, after: string | null | undefined): Promise<Page<UserRecord>> {
     const [rows, totalCount] = await Promise.all([

@@ -12,6 +12,11 @@ export interface AuditDetails {
   readonly name?: string;
   readonly role?: string;
   readonly personal?: boolean;
+  /** A user's email, kept in the audit row of a change to (or the deletion of) the account. */
+  readonly email?: string;
+  readonly sessions?: number;
+  readonly credentials?: number;
+  readonly tokens?: number;
 }
 
 export interface AuditEntry {
@@ -39,7 +44,11 @@ export type AuditAction =
   | "session_member.add"
   | "session_member.update"
   | "session_member.remove"
-  | "session.delete";
+  | "session.delete"
+  | "user.disable"
+  | "user.enable"
+  | "user.delete"
+  | "user.set_role";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 

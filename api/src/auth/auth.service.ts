@@ -24,9 +24,17 @@ export interface UserRecord {
   readonly email: string;
   readonly role: Role;
   readonly createdAt: Date;
+  /** When an admin disabled the account; null (or absent: a signed-in viewer) when enabled. */
+  readonly disabledAt?: Date | null;
 }
 
-export const userSelect = { id: true, email: true, role: true, createdAt: true } as const;
+export const userSelect = {
+  id: true,
+  email: true,
+  role: true,
+  createdAt: true,
+  disabledAt: true,
+} as const;
 
 export interface SignedIn {
   readonly token: string;
@@ -34,6 +42,7 @@ export interface SignedIn {
 }
 
 const WRONG_CREDENTIALS = "Wrong email or password";
+const ACCOUNT_DISABLED = "This account is disabled; ask an administrator";
 const EMAIL_TAKEN = "An account with this email already exists";
 // Serializes sign-ups while "the first user is admin" is being decided.
 const FIRST_ADMIN_LOCK = 0x61677431; // "agt1"
@@ -135,6 +144,11 @@ export class AuthService {
       () => verifyPassword(password.slice(0, 1024), stored),
       attempt,
     );
+    // A disabled account gets the same answer whether or not the password was right (and the
+    // attempt counts as failed for the guard's limits).
+    if (user !== null && user.disabledAt !== null) {
+      throw new AppError("FORBIDDEN", ACCOUNT_DISABLED);
+    }
     if (user === null || !matches || password.length > 1024) {
       throw new AppError("UNAUTHENTICATED", WRONG_CREDENTIALS);
     }
@@ -184,11 +198,18 @@ export class AuthService {
         revokedAt: true,
         expiresAt: true,
         lastUsedAt: true,
-        user: { select: { id: true, email: true, role: true, createdAt: true } },
+        user: { select: { id: true, email: true, role: true, createdAt: true, disabledAt: true } },
       },
     });
     const now = this.now();
-    if (row === null || row.revokedAt !== null || (row.expiresAt !== null && row.expiresAt <= now))
+    // A disabled account's tokens are revoked with it; its flag is checked too, for a token
+    // created in the instant before (a sign-in the disabling overlapped).
+    if (
+      row === null ||
+      row.revokedAt !== null ||
+      (row.expiresAt !== null && row.expiresAt <= now) ||
+      row.user.disabledAt !== null
+    )
       return null;
     const found: CachedToken = {
       viewer: {

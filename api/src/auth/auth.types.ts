@@ -15,6 +15,13 @@ export class UserType {
 
   @Field(() => DateTimeScalar, { description: "When the account was created." })
   createdAt!: Date;
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description:
+      "When an admin disabled the account (it cannot sign in, its tokens were revoked); null when enabled.",
+  })
+  disabledAt?: Date | null;
 }
 
 @ObjectType({ description: "A new sign-in: the bearer token and who it belongs to." })

@@ -209,6 +209,60 @@ export const ACCOUNT_OPERATIONS: Readonly<Record<string, OperationCase>> = {
       },
     },
   },
+  "Mutation.setUserDisabled": {
+    attack: (world) => ({
+      query: `mutation ($id: ID!) { setUserDisabled(id: $id, disabled: true) { id disabledAt } }`,
+      variables: { id: world.a.user.id },
+    }),
+    stranger: FORBIDDEN,
+    admin: "control",
+    nobody: UNAUTHENTICATED,
+    control: {
+      as: "admin",
+      check: async (outcome, _actor, world, api) => {
+        const user = field(outcome, "setUserDisabled") as { id: string; disabledAt: string };
+        expect(user.id).toBe(world.a.user.id);
+        expect(user.disabledAt).not.toBeNull();
+        expect(
+          (await api.gql(`{ me { id } }`, undefined, world.a.token)).errors?.[0]?.extensions?.code,
+        ).toBe("UNAUTHENTICATED");
+      },
+    },
+  },
+  "Mutation.deleteUser": {
+    attack: (world) => ({
+      query: `mutation ($id: ID!) { deleteUser(id: $id) }`,
+      variables: { id: world.a.user.id },
+    }),
+    stranger: FORBIDDEN,
+    admin: "control",
+    nobody: UNAUTHENTICATED,
+    control: {
+      as: "admin",
+      check: async (outcome, _actor, world, api) => {
+        expect(field(outcome, "deleteUser")).toBe(true);
+        expect(await api.prisma.user.count({ where: { id: world.a.user.id } })).toBe(0);
+        expect(await api.prisma.session.count({ where: { id: world.sessionId } })).toBe(0);
+      },
+    },
+  },
+  "Mutation.setUserRole": {
+    attack: (world) => ({
+      query: `mutation ($id: ID!) { setUserRole(id: $id, role: ADMIN) { id role } }`,
+      variables: { id: world.a.user.id },
+    }),
+    stranger: FORBIDDEN,
+    admin: "control",
+    nobody: UNAUTHENTICATED,
+    control: {
+      as: "admin",
+      check: async (outcome, _actor, world, api) => {
+        expect(field(outcome, "setUserRole")).toEqual({ id: world.a.user.id, role: "ADMIN" });
+        // Back to USER, so the admins other tests count stay as they were.
+        await api.prisma.user.update({ where: { id: world.a.user.id }, data: { role: "USER" } });
+      },
+    },
+  },
   "Mutation.createApiToken": {
     attack: () => ({
       query: `mutation ($n: String!) { createApiToken(name: $n) { token apiToken { id name } } }`,

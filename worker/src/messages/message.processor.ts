@@ -77,7 +77,10 @@ type LoadedMessage = NonNullable<Awaited<ReturnType<typeof loadMessage>>>;
 const loadMessage = (prisma: PrismaClient, messageId: string) =>
   prisma.message.findUnique({
     where: { id: messageId },
-    include: { agent: { include: { session: { include: { usage: true } } } } },
+    include: {
+      agent: { include: { session: { include: { usage: true } } } },
+      author: { select: { disabledAt: true } },
+    },
   });
 
 /**
@@ -128,6 +131,17 @@ async function runMessage(
       deps,
       message,
       new AppError("AGENT_FAILED", "The sender's account no longer exists"),
+      "",
+    );
+    return { kind: "done" };
+  }
+  if (message.author?.disabledAt != null) {
+    // An admin disabled the sender (setUserDisabled): what they queued does not run. A run
+    // already under way when they were disabled finishes.
+    await failMessage(
+      deps,
+      message,
+      new AppError("FORBIDDEN", "The sender's account is disabled; this message was not run"),
       "",
     );
     return { kind: "done" };
