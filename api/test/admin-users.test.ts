@@ -251,3 +251,75 @@ describe("admins", () => {
     await a.prisma.user.update({ where: { id: admin.user.id }, data: { role: "ADMIN" } });
   });
 });
+
+describe("every credential", () => {
+  it("lists account credentials and session keys with whose they are, narrows by user and session, and deletes a session key", async () => {
+    const user = await a.signUp();
+    const { createSession } = await a.ok<{ createSession: { id: string } }>(
+      CREATE_SESSION,
+      { n: "keys here" },
+      user.token,
+    );
+    const key = secrets.anthropicKey();
+    const { setSessionKey } = await a.ok<{ setSessionKey: { keys: { id: string }[] } }>(
+      `mutation ($id: ID!, $s: String!) { setSessionKey(sessionId: $id, provider: ANTHROPIC, secret: $s) { keys { id } } }`,
+      { id: createSession.id, s: key },
+      user.token,
+    );
+    const account = secrets.openaiKey();
+    const { setAccountCredential } = await a.ok<{ setAccountCredential: { id: string } }>(
+      `mutation ($s: String!) { setAccountCredential(provider: OPENAI, kind: API_KEY, secret: $s) { id } }`,
+      { s: account },
+      user.token,
+    );
+    const LIST = `query ($u: ID, $s: ID) { adminCredentials(first: 10, userId: $u, sessionId: $s) {
+      totalCount edges { node { ownerId ownerEmail sessionId sessionName credential { id provider hint } } } } }`;
+    const mine = await a.gql<{
+      adminCredentials: { totalCount: number; edges: { node: Record<string, unknown> }[] };
+    }>(LIST, { u: user.user.id }, admin.token);
+    expect(mine.data?.adminCredentials.edges.map((edge) => edge.node)).toEqual([
+      {
+        ownerId: user.user.id,
+        ownerEmail: user.email,
+        sessionId: null,
+        sessionName: null,
+        credential: { id: setAccountCredential.id, provider: "OPENAI", hint: account.slice(-4) },
+      },
+      {
+        ownerId: user.user.id,
+        ownerEmail: user.email,
+        sessionId: createSession.id,
+        sessionName: "keys here",
+        credential: {
+          id: setSessionKey.keys[0]?.id,
+          provider: "ANTHROPIC",
+          hint: key.slice(-4),
+        },
+      },
+    ]);
+    expect(mine.text).not.toContain(key.slice(0, -4));
+    expect(mine.text).not.toContain(account.slice(0, -4));
+
+    const sessionOnly = await a.ok<{ adminCredentials: { totalCount: number } }>(
+      LIST,
+      { s: createSession.id },
+      admin.token,
+    );
+    expect(sessionOnly.adminCredentials.totalCount).toBe(1);
+    await a.ok(
+      `mutation ($id: ID!) { adminDeleteCredential(id: $id) }`,
+      { id: setSessionKey.keys[0]?.id },
+      admin.token,
+    );
+    expect(
+      (
+        await a.ok<{ adminCredentials: { totalCount: number } }>(
+          LIST,
+          { s: createSession.id },
+          admin.token,
+        )
+      ).adminCredentials.totalCount,
+    ).toBe(0);
+    expect(await code(a, LIST, {}, user.token)).toBe("FORBIDDEN");
+  });
+});

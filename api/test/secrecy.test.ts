@@ -762,6 +762,33 @@ describe("afterwards", () => {
     }
     expect(credentialsSeen).toBeGreaterThanOrEqual(ACCOUNT_CREDENTIALS.length + 2);
 
+    // Every credential, session keys included, through adminCredentials: metadata only.
+    let listed = 0;
+    for (let after: string | null = null; ;) {
+      const page: {
+        adminCredentials: {
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+          edges: { node: { credential: KeyInfo } }[];
+        };
+      } = await sendOk(
+        `query ($after: String) { adminCredentials(first: 50, after: $after) {
+          pageInfo { hasNextPage endCursor }
+          edges { node { ownerId ownerEmail sessionId sessionName credential { id provider kind hint version createdAt updatedAt lastUsedAt expiresAt } } } } }`,
+        { after },
+        admin.token,
+      );
+      for (const { node } of page.adminCredentials.edges) {
+        const secret = stored.get(node.credential.id) ?? "";
+        expect(node.credential.hint).toBe(
+          hintOf(node.credential.provider, node.credential.kind, secret),
+        );
+        listed += 1;
+      }
+      if (!page.adminCredentials.pageInfo.hasNextPage) break;
+      after = page.adminCredentials.pageInfo.endCursor;
+    }
+    expect(listed).toBeGreaterThan(credentialsSeen);
+
     const METADATA = [
       "sessionId",
       "userId",

@@ -21,6 +21,7 @@ import { PageArgs } from "../sessions/session.resolver.js";
 import type { UserRecord } from "../auth/auth.service.js";
 import type { CredentialRecord } from "../credentials/credential.service.js";
 import type { AdminService, AuditEventRecord } from "./admin.service.js";
+import { AdminCredentialConnection, type AdminCredentialRecord } from "./admin.types.js";
 
 @ObjectType({ description: "A page of users, newest first." })
 export class UserConnection extends Connection("User", UserType) {}
@@ -70,6 +71,30 @@ export class AdminResolver {
   ): Promise<CredentialRecord[]> {
     await this.isAdmin(ctx);
     return this.admin.userCredentials(parseId(userId, "userId"));
+  }
+
+  @Query(() => AdminCredentialConnection, {
+    description:
+      "Every stored credential's metadata — account credentials and session keys — with whose it is, newest first. Never a secret. Admins only (adminDeleteCredential deletes one).",
+    complexity: connectionComplexity,
+  })
+  async adminCredentials(
+    @Ctx() ctx: RequestContext,
+    @Args(() => PageArgs) { first, after }: PageArgs,
+    @Arg("userId", () => ID, {
+      nullable: true,
+      description: "Only this user's account credentials and the keys of the sessions they own.",
+    })
+    userId?: string | null,
+    @Arg("sessionId", () => ID, { nullable: true, description: "Only this session's keys." })
+    sessionId?: string | null,
+  ): Promise<Page<AdminCredentialRecord>> {
+    await this.isAdmin(ctx);
+    return this.admin.credentials(parseFirst(first), afterArg(after), {
+      userId: userId === null || userId === undefined ? undefined : parseId(userId, "userId"),
+      sessionId:
+        sessionId === null || sessionId === undefined ? undefined : parseId(sessionId, "sessionId"),
+    });
   }
 
   @Mutation(() => Boolean, {

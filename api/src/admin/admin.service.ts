@@ -8,6 +8,7 @@ import type { Viewer } from "../graphql/context.js";
 import type { Role } from "../graphql/enums.js";
 import { credentialInfoSelect, type CredentialRecord } from "../credentials/credential.service.js";
 import { afterCursor, newestFirst, toPage, type Page } from "../graphql/connection.js";
+import type { AdminCredentialRecord } from "./admin.types.js";
 
 export interface AuditEventRecord {
   readonly id: string;
@@ -239,6 +240,53 @@ export class AdminService {
       where: { userId, sessionId: null },
       orderBy: [{ provider: "asc" }, { kind: "asc" }],
       select: credentialInfoSelect,
+    });
+  }
+
+  /**
+   * Every stored credential's metadata, newest first: account credentials and session keys,
+   * with whose they are. `userId` narrows to that user's account credentials and the keys of
+   * the sessions they own; `sessionId` to that session's keys.
+   */
+  async credentials(
+    first: number,
+    after: string | null | undefined,
+    filter: { readonly userId?: string | undefined; readonly sessionId?: string | undefined },
+  ): Promise<Page<AdminCredentialRecord>> {
+    const where: Prisma.CredentialWhereInput = {
+      AND: [
+        filter.userId === undefined
+          ? {}
+          : { OR: [{ userId: filter.userId }, { session: { ownerId: filter.userId } }] },
+        filter.sessionId === undefined ? {} : { sessionId: filter.sessionId },
+      ],
+    };
+    const [rows, totalCount] = await Promise.all([
+      this.prisma.credential.findMany({
+        where: { AND: [where, afterCursor(after)] },
+        orderBy: newestFirst(),
+        take: first + 1,
+        select: {
+          ...credentialInfoSelect,
+          user: { select: { id: true, email: true } },
+          session: {
+            select: { id: true, name: true, owner: { select: { id: true, email: true } } },
+          },
+        },
+      }),
+      this.prisma.credential.count({ where }),
+    ]);
+    return toPage(rows, first, totalCount, ({ user, session, ...credential }) => {
+      const owner = user ?? session?.owner ?? null;
+      return {
+        id: credential.id,
+        createdAt: credential.createdAt,
+        credential,
+        ownerId: owner?.id ?? null,
+        ownerEmail: owner?.email ?? null,
+        sessionId: session?.id ?? null,
+        sessionName: session?.name ?? null,
+      };
     });
   }
 

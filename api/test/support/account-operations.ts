@@ -209,6 +209,40 @@ export const ACCOUNT_OPERATIONS: Readonly<Record<string, OperationCase>> = {
       },
     },
   },
+  "Query.adminCredentials": {
+    attack: (world) => ({
+      query: `query ($u: ID!) { adminCredentials(first: 100, userId: $u) { totalCount edges { node { ownerId ownerEmail sessionId sessionName credential { id provider kind hint version } } } } }`,
+      variables: { u: world.a.user.id },
+    }),
+    stranger: FORBIDDEN,
+    admin: "control",
+    nobody: UNAUTHENTICATED,
+    control: {
+      as: "admin",
+      check: (outcome, _actor, world) => {
+        const page = field(outcome, "adminCredentials") as {
+          edges: { node: Record<string, unknown> }[];
+        };
+        expect(page.edges.map((edge) => edge.node)).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({
+              ownerId: world.a.user.id,
+              ownerEmail: world.a.email,
+              sessionId: null,
+              credential: expect.objectContaining({ id: world.accountCredentialId }) as unknown,
+            }),
+            expect.objectContaining({
+              ownerId: world.a.user.id,
+              sessionId: world.sessionId,
+              sessionName: world.sessionName,
+              credential: expect.objectContaining({ id: world.sessionKeyId }) as unknown,
+            }),
+          ]),
+        );
+        expectNoSecretOfA(outcome.text, world);
+      },
+    },
+  },
   "Mutation.setUserDisabled": {
     attack: (world) => ({
       query: `mutation ($id: ID!) { setUserDisabled(id: $id, disabled: true) { id disabledAt } }`,
