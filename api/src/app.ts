@@ -108,6 +108,7 @@ export async function composeApi(infra: ApiInfra): Promise<ApiDeps> {
     resolve: { systemKeys: systemKeysFromEnv(config), allowSystemKeys: config.ALLOW_SYSTEM_KEYS },
     repositories: { allowLoopback: config.REPOSITORY_ALLOW_LOOPBACK },
     credentialExpiringDays: config.CREDENTIAL_EXPIRING_DAYS,
+    credentialRotationDays: config.CREDENTIAL_ROTATION_DAYS,
     ...(infra.realtime === undefined ? {} : { realtime: infra.realtime }),
   });
   const schema = await buildApiSchema(services);

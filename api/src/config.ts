@@ -75,6 +75,8 @@ export const apiEnvSchema = z.object({
   TOKEN_TTL_DAYS: integerVariable(30, 1, 3650),
   /** A credential expiring within this many days shows as EXPIRING (CredentialInfo.status). */
   CREDENTIAL_EXPIRING_DAYS: integerVariable(7, 0, 3650),
+  /** A secret older than this many days is due for rotation (CredentialInfo.rotationDue); 0 never. */
+  CREDENTIAL_ROTATION_DAYS: integerVariable(90, 0, 3650),
   /** scrypt's cost N for new password hashes: a power of two (tests lower it). */
   SCRYPT_COST: integerVariable(2 ** 15, 2, 2 ** 20).refine((value) => (value & (value - 1)) === 0, {
     message: "must be a power of two (e.g. 32768)",

@@ -63,6 +63,8 @@ export interface ServiceDeps {
   readonly repositories?: RepositoryUrlRules;
   /** A credential expiring within this many days is EXPIRING (default 7). */
   readonly credentialExpiringDays?: number;
+  /** A secret older than this many days is due for rotation (default 90; 0 never). */
+  readonly credentialRotationDays?: number;
   readonly realtime?: RealtimeOptions;
   readonly queues: AgentQueues;
   /** Checks that need a secret opened, run by the worker and awaited (verifyCredential). */
@@ -79,6 +81,7 @@ export function createServices(deps: ServiceDeps): Services {
   const access = new SessionAccessService(prisma);
   const credentials = new CredentialService(prisma, deps.vault, audit, access, deps.resolve, {
     expiringDays: deps.credentialExpiringDays ?? 7,
+    rotationDays: deps.credentialRotationDays ?? 90,
   });
   const usage = new UsageService(prisma);
   return {

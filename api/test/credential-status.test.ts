@@ -137,6 +137,46 @@ describe("credential expiry and status", () => {
     expect(token.info).toMatchObject({ expiresAt: null, refreshable: false, status: "VALID" });
   });
 
+  it("is due for rotation past CREDENTIAL_ROTATION_DAYS (default 90) since its secret was set, until replaced; a refreshable sign-in never", async () => {
+    const user = await api.signUp();
+    const ROTATION = `query { accountCredentials { provider secretSetAt rotationDue } }`;
+    const rotation = async () =>
+      (
+        await api.ok<{
+          accountCredentials: { provider: string; secretSetAt: string; rotationDue: boolean }[];
+        }>(ROTATION, {}, user.token)
+      ).accountCredentials;
+    const before = Date.now();
+    const key = await setAccount(user, "OPENAI", "API_KEY", secrets.openaiKey());
+    await setAccount(user, "ANTHROPIC", "SUBSCRIPTION", claudeCredentials(Date.now() + DAY).text);
+    const fresh = await rotation();
+    expect(fresh.map((c) => c.rotationDue)).toEqual([false, false]);
+    expect(Date.parse(fresh[0]?.secretSetAt ?? "")).toBeGreaterThanOrEqual(before - 1000);
+
+    const aged = (days: number) => new Date(Date.now() - days * DAY);
+    await api.prisma.credential.updateMany({
+      where: { userId: user.user.id },
+      data: { secretSetAt: aged(89) },
+    });
+    expect((await rotation()).map((c) => c.rotationDue)).toEqual([false, false]);
+    await api.prisma.credential.updateMany({
+      where: { userId: user.user.id },
+      data: { secretSetAt: aged(91) },
+    });
+    const due = await rotation();
+    expect(due.find((c) => c.provider === "OPENAI")?.rotationDue).toBe(true);
+    // A sign-in with a refresh token renews itself: no reminder.
+    expect(due.find((c) => c.provider === "ANTHROPIC")?.rotationDue).toBe(false);
+    // Using a key is not rotating it; replacing it is.
+    await api.prisma.credential.update({
+      where: { id: key.info.id },
+      data: { lastUsedAt: new Date() },
+    });
+    expect((await rotation()).find((c) => c.provider === "OPENAI")?.rotationDue).toBe(true);
+    await setAccount(user, "OPENAI", "API_KEY", secrets.openaiKey());
+    expect((await rotation()).find((c) => c.provider === "OPENAI")?.rotationDue).toBe(false);
+  });
+
   it("REFUSED once marked (whatever the expiry), with the fix; a replacement clears it", async () => {
     const user = await api.signUp();
     const claude = claudeCredentials(Date.now() + 60 * DAY);

@@ -21,6 +21,11 @@ export class CredentialResolver {
     return this.credentials.statusOf(record);
   }
 
+  @FieldResolver(() => Boolean)
+  rotationDue(@Root() record: CredentialRecord): boolean {
+    return this.credentials.rotationDueOf(record);
+  }
+
   @FieldResolver(() => String, { nullable: true })
   fix(@Root() record: CredentialRecord): string | null {
     const status = this.credentials.statusOf(record);

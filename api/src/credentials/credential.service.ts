@@ -36,7 +36,12 @@ export interface CredentialRecord {
   readonly expiresAt: Date | null;
   readonly refreshable: boolean;
   readonly refusedAt: Date | null;
+  /** When the secret was last set (saved, replaced, refreshed, rotated). */
+  readonly secretSetAt: Date;
 }
+
+/** What the rotation reminder reads. */
+type RotationInput = Pick<CredentialRecord, "refreshable" | "secretSetAt">;
 
 /** The only columns ever read for display: ciphertext and nonce are never selected here. */
 export const credentialInfoSelect = {
@@ -51,6 +56,7 @@ export const credentialInfoSelect = {
   expiresAt: true,
   refreshable: true,
   refusedAt: true,
+  secretSetAt: true,
 } as const satisfies Prisma.CredentialSelect;
 
 /** Which credential the viewer's next message to an agent of `agentKind` in the session would use. */
@@ -86,9 +92,11 @@ export interface CredentialChoice {
   readonly refusedAt: Date | null;
 }
 
-/** When a credential counts as EXPIRING (CREDENTIAL_EXPIRING_DAYS). */
+/** When a credential counts as EXPIRING (CREDENTIAL_EXPIRING_DAYS), and when it is due for rotation. */
 export interface CredentialStatusConfig {
   readonly expiringDays: number;
+  /** CREDENTIAL_ROTATION_DAYS: a secret older than this is due for rotation; 0 never. */
+  readonly rotationDays?: number;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -122,6 +130,19 @@ export class CredentialService {
     private readonly resolve: ResolveConfig,
     private readonly status: CredentialStatusConfig = { expiringDays: 7 },
   ) {}
+
+  /**
+   * Whether the secret is older than CREDENTIAL_ROTATION_DAYS (CredentialInfo.rotationDue). A
+   * refreshable sign-in renews itself and is never due; 0 days turns the reminder off.
+   */
+  rotationDueOf(record: RotationInput, now = new Date()): boolean {
+    const days = this.status.rotationDays ?? 90;
+    return (
+      days > 0 &&
+      !record.refreshable &&
+      now.getTime() - record.secretSetAt.getTime() >= days * DAY_MS
+    );
+  }
 
   /** How the credential stands now (CredentialInfo.status), from its metadata alone. */
   statusOf(record: CredentialStatusInput, now = new Date()): CredentialStatus {

@@ -36,6 +36,18 @@ export class CredentialInfoType {
   updatedAt!: Date;
 
   @Field(() => DateTimeScalar, {
+    description:
+      "When the secret itself was last set — saved, replaced, or renewed by a refresh or a CLI's rotation: its age.",
+  })
+  secretSetAt!: Date;
+
+  @Field(() => Boolean, {
+    description:
+      "Whether the secret is older than CREDENTIAL_ROTATION_DAYS (default 90): time to rotate it. A refreshable sign-in renews itself and is never due.",
+  })
+  rotationDue!: boolean;
+
+  @Field(() => DateTimeScalar, {
     nullable: true,
     description: "When an agent last ran with it; null if never (since it was last replaced).",
   })

@@ -15,7 +15,7 @@ import type { TypedDocumentNode as DocumentNode } from "@graphql-typed-document-
  */
 type Documents = {
   "query AccountCredentials {\n  accountCredentials {\n    ...CredentialFields\n  }\n}": typeof types.AccountCredentialsDocument;
-  "fragment CredentialFields on CredentialInfo {\n  id\n  provider\n  kind\n  hint\n  version\n  createdAt\n  updatedAt\n  lastUsedAt\n  expiresAt\n  refusedAt\n  status\n  refreshable\n  fix\n}": typeof types.CredentialFieldsFragmentDoc;
+  "fragment CredentialFields on CredentialInfo {\n  id\n  provider\n  kind\n  hint\n  version\n  createdAt\n  updatedAt\n  lastUsedAt\n  expiresAt\n  refusedAt\n  status\n  refreshable\n  fix\n  secretSetAt\n  rotationDue\n}": typeof types.CredentialFieldsFragmentDoc;
   "mutation RemoveAccountCredential($provider: Provider!, $kind: CredentialKind!) {\n  removeAccountCredential(provider: $provider, kind: $kind)\n}": typeof types.RemoveAccountCredentialDocument;
   "mutation SetAccountCredential($provider: Provider!, $kind: CredentialKind!, $secret: String!) {\n  setAccountCredential(provider: $provider, kind: $kind, secret: $secret) {\n    ...CredentialFields\n  }\n}": typeof types.SetAccountCredentialDocument;
   "fragment DeviceSignInFields on DeviceSignIn {\n  id\n  status\n  expiresAt\n  verificationUri\n  verificationUriComplete\n  userCode\n  intervalSeconds\n  message\n  credential {\n    ...CredentialFields\n  }\n}\n\nfragment CodeSignInFields on CodeSignIn {\n  id\n  status\n  expiresAt\n  authorizeUrl\n  message\n}\n\nmutation StartDeviceSignIn($input: StartDeviceSignInInput!) {\n  startDeviceSignIn(input: $input) {\n    ...DeviceSignInFields\n  }\n}\n\nquery DeviceSignIn($id: ID!) {\n  deviceSignIn(id: $id) {\n    ...DeviceSignInFields\n  }\n}\n\nmutation StartCodeSignIn($input: StartCodeSignInInput!) {\n  startCodeSignIn(input: $input) {\n    ...CodeSignInFields\n  }\n}\n\nmutation CompleteCodeSignIn($id: ID!, $code: String!) {\n  completeCodeSignIn(id: $id, code: $code) {\n    ...CredentialFields\n  }\n}\n\nmutation CancelSignIn($id: ID!) {\n  cancelSignIn(id: $id)\n}": typeof types.DeviceSignInFieldsFragmentDoc;
@@ -42,7 +42,7 @@ type Documents = {
   "mutation SetSessionKey($sessionId: ID!, $provider: Provider!, $secret: String!, $agentKind: AgentKind!) {\n  setSessionKey(sessionId: $sessionId, provider: $provider, secret: $secret) {\n    id\n    keySource(provider: $provider, agentKind: $agentKind)\n    keys {\n      ...CredentialFields\n    }\n  }\n}": typeof types.SetSessionKeyDocument;
   "mutation CreateSession($input: CreateSessionInput!) {\n  createSession(input: $input) {\n    id\n    name\n  }\n}": typeof types.CreateSessionDocument;
   "mutation DeleteSession($id: ID!) {\n  deleteSession(id: $id)\n}": typeof types.DeleteSessionDocument;
-  "query Session($id: ID!) {\n  session(id: $id) {\n    id\n    name\n    repoUrl\n    createdAt\n    viewerRole\n    agents {\n      id\n      kind\n      provider\n      model\n      status\n      statusReason\n      createdAt\n    }\n    usage {\n      ...UsageTotals\n    }\n  }\n}": typeof types.SessionDocument;
+  "query Session($id: ID!) {\n  session(id: $id) {\n    id\n    name\n    repoUrl\n    createdAt\n    viewerRole\n    keys {\n      ...CredentialFields\n    }\n    agents {\n      id\n      kind\n      provider\n      model\n      status\n      statusReason\n      createdAt\n    }\n    usage {\n      ...UsageTotals\n    }\n  }\n}": typeof types.SessionDocument;
   "query Sessions($first: Int!, $after: String, $orderBy: SessionOrder) {\n  sessions(first: $first, after: $after, orderBy: $orderBy) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      cursor\n      node {\n        id\n        name\n        repoUrl\n        createdAt\n        viewerRole\n        agents {\n          id\n        }\n        usage {\n          totalTokens\n          apiCalls\n          estimatedCostUsd\n          unpricedCalls\n        }\n      }\n    }\n  }\n}": typeof types.SessionsDocument;
   "fragment ApiTokenFields on ApiToken {\n  id\n  name\n  createdAt\n  lastUsedAt\n}\n\nquery ApiTokens {\n  apiTokens {\n    ...ApiTokenFields\n  }\n}\n\nmutation CreateApiToken($name: String!) {\n  createApiToken(name: $name) {\n    token\n    apiToken {\n      ...ApiTokenFields\n    }\n  }\n}\n\nmutation RevokeApiToken($id: ID!) {\n  revokeApiToken(id: $id)\n}": typeof types.ApiTokenFieldsFragmentDoc;
   "subscription SessionUsage($sessionId: ID!) {\n  sessionUsage(sessionId: $sessionId) {\n    ...UsageTotals\n  }\n}": typeof types.SessionUsageDocument;
@@ -52,7 +52,7 @@ type Documents = {
 const documents: Documents = {
   "query AccountCredentials {\n  accountCredentials {\n    ...CredentialFields\n  }\n}":
     types.AccountCredentialsDocument,
-  "fragment CredentialFields on CredentialInfo {\n  id\n  provider\n  kind\n  hint\n  version\n  createdAt\n  updatedAt\n  lastUsedAt\n  expiresAt\n  refusedAt\n  status\n  refreshable\n  fix\n}":
+  "fragment CredentialFields on CredentialInfo {\n  id\n  provider\n  kind\n  hint\n  version\n  createdAt\n  updatedAt\n  lastUsedAt\n  expiresAt\n  refusedAt\n  status\n  refreshable\n  fix\n  secretSetAt\n  rotationDue\n}":
     types.CredentialFieldsFragmentDoc,
   "mutation RemoveAccountCredential($provider: Provider!, $kind: CredentialKind!) {\n  removeAccountCredential(provider: $provider, kind: $kind)\n}":
     types.RemoveAccountCredentialDocument,
@@ -102,7 +102,7 @@ const documents: Documents = {
   "mutation CreateSession($input: CreateSessionInput!) {\n  createSession(input: $input) {\n    id\n    name\n  }\n}":
     types.CreateSessionDocument,
   "mutation DeleteSession($id: ID!) {\n  deleteSession(id: $id)\n}": types.DeleteSessionDocument,
-  "query Session($id: ID!) {\n  session(id: $id) {\n    id\n    name\n    repoUrl\n    createdAt\n    viewerRole\n    agents {\n      id\n      kind\n      provider\n      model\n      status\n      statusReason\n      createdAt\n    }\n    usage {\n      ...UsageTotals\n    }\n  }\n}":
+  "query Session($id: ID!) {\n  session(id: $id) {\n    id\n    name\n    repoUrl\n    createdAt\n    viewerRole\n    keys {\n      ...CredentialFields\n    }\n    agents {\n      id\n      kind\n      provider\n      model\n      status\n      statusReason\n      createdAt\n    }\n    usage {\n      ...UsageTotals\n    }\n  }\n}":
     types.SessionDocument,
   "query Sessions($first: Int!, $after: String, $orderBy: SessionOrder) {\n  sessions(first: $first, after: $after, orderBy: $orderBy) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      cursor\n      node {\n        id\n        name\n        repoUrl\n        createdAt\n        viewerRole\n        agents {\n          id\n        }\n        usage {\n          totalTokens\n          apiCalls\n          estimatedCostUsd\n          unpricedCalls\n        }\n      }\n    }\n  }\n}":
     types.SessionsDocument,
@@ -140,8 +140,8 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: "fragment CredentialFields on CredentialInfo {\n  id\n  provider\n  kind\n  hint\n  version\n  createdAt\n  updatedAt\n  lastUsedAt\n  expiresAt\n  refusedAt\n  status\n  refreshable\n  fix\n}",
-): (typeof documents)["fragment CredentialFields on CredentialInfo {\n  id\n  provider\n  kind\n  hint\n  version\n  createdAt\n  updatedAt\n  lastUsedAt\n  expiresAt\n  refusedAt\n  status\n  refreshable\n  fix\n}"];
+  source: "fragment CredentialFields on CredentialInfo {\n  id\n  provider\n  kind\n  hint\n  version\n  createdAt\n  updatedAt\n  lastUsedAt\n  expiresAt\n  refusedAt\n  status\n  refreshable\n  fix\n  secretSetAt\n  rotationDue\n}",
+): (typeof documents)["fragment CredentialFields on CredentialInfo {\n  id\n  provider\n  kind\n  hint\n  version\n  createdAt\n  updatedAt\n  lastUsedAt\n  expiresAt\n  refusedAt\n  status\n  refreshable\n  fix\n  secretSetAt\n  rotationDue\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -302,8 +302,8 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: "query Session($id: ID!) {\n  session(id: $id) {\n    id\n    name\n    repoUrl\n    createdAt\n    viewerRole\n    agents {\n      id\n      kind\n      provider\n      model\n      status\n      statusReason\n      createdAt\n    }\n    usage {\n      ...UsageTotals\n    }\n  }\n}",
-): (typeof documents)["query Session($id: ID!) {\n  session(id: $id) {\n    id\n    name\n    repoUrl\n    createdAt\n    viewerRole\n    agents {\n      id\n      kind\n      provider\n      model\n      status\n      statusReason\n      createdAt\n    }\n    usage {\n      ...UsageTotals\n    }\n  }\n}"];
+  source: "query Session($id: ID!) {\n  session(id: $id) {\n    id\n    name\n    repoUrl\n    createdAt\n    viewerRole\n    keys {\n      ...CredentialFields\n    }\n    agents {\n      id\n      kind\n      provider\n      model\n      status\n      statusReason\n      createdAt\n    }\n    usage {\n      ...UsageTotals\n    }\n  }\n}",
+): (typeof documents)["query Session($id: ID!) {\n  session(id: $id) {\n    id\n    name\n    repoUrl\n    createdAt\n    viewerRole\n    keys {\n      ...CredentialFields\n    }\n    agents {\n      id\n      kind\n      provider\n      model\n      status\n      statusReason\n      createdAt\n    }\n    usage {\n      ...UsageTotals\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -251,6 +251,8 @@ export type AccountCredentialsQuery = {
     status: CredentialStatus;
     refreshable: boolean;
     fix: string | null;
+    secretSetAt: string;
+    rotationDue: boolean;
   }>;
 };
 
@@ -268,6 +270,8 @@ export type CredentialFieldsFragment = {
   status: CredentialStatus;
   refreshable: boolean;
   fix: string | null;
+  secretSetAt: string;
+  rotationDue: boolean;
 };
 
 export type RemoveAccountCredentialMutationVariables = Exact<{
@@ -298,6 +302,8 @@ export type SetAccountCredentialMutation = {
     status: CredentialStatus;
     refreshable: boolean;
     fix: string | null;
+    secretSetAt: string;
+    rotationDue: boolean;
   };
 };
 
@@ -324,6 +330,8 @@ export type DeviceSignInFieldsFragment = {
     status: CredentialStatus;
     refreshable: boolean;
     fix: string | null;
+    secretSetAt: string;
+    rotationDue: boolean;
   } | null;
 };
 
@@ -363,6 +371,8 @@ export type StartDeviceSignInMutation = {
       status: CredentialStatus;
       refreshable: boolean;
       fix: string | null;
+      secretSetAt: string;
+      rotationDue: boolean;
     } | null;
   };
 };
@@ -395,6 +405,8 @@ export type DeviceSignInQuery = {
       status: CredentialStatus;
       refreshable: boolean;
       fix: string | null;
+      secretSetAt: string;
+      rotationDue: boolean;
     } | null;
   } | null;
 };
@@ -433,6 +445,8 @@ export type CompleteCodeSignInMutation = {
     status: CredentialStatus;
     refreshable: boolean;
     fix: string | null;
+    secretSetAt: string;
+    rotationDue: boolean;
   };
 };
 
@@ -480,6 +494,8 @@ export type UserCredentialsQuery = {
     status: CredentialStatus;
     refreshable: boolean;
     fix: string | null;
+    secretSetAt: string;
+    rotationDue: boolean;
   }>;
 };
 
@@ -760,6 +776,8 @@ export type RemoveSessionKeyMutation = {
       status: CredentialStatus;
       refreshable: boolean;
       fix: string | null;
+      secretSetAt: string;
+      rotationDue: boolean;
     }>;
   };
 };
@@ -790,6 +808,8 @@ export type SessionKeyQuery = {
       status: CredentialStatus;
       refreshable: boolean;
       fix: string | null;
+      secretSetAt: string;
+      rotationDue: boolean;
     }>;
   } | null;
 };
@@ -873,6 +893,8 @@ export type SetSessionKeyMutation = {
       status: CredentialStatus;
       refreshable: boolean;
       fix: string | null;
+      secretSetAt: string;
+      rotationDue: boolean;
     }>;
   };
 };
@@ -900,6 +922,23 @@ export type SessionQuery = {
     repoUrl: string | null;
     createdAt: string;
     viewerRole: SessionRole;
+    keys: Array<{
+      id: string;
+      provider: Provider;
+      kind: CredentialKind;
+      hint: string;
+      version: number;
+      createdAt: string;
+      updatedAt: string;
+      lastUsedAt: string | null;
+      expiresAt: string | null;
+      refusedAt: string | null;
+      status: CredentialStatus;
+      refreshable: boolean;
+      fix: string | null;
+      secretSetAt: string;
+      rotationDue: boolean;
+    }>;
     agents: Array<{
       id: string;
       kind: AgentKind;
@@ -1071,6 +1110,8 @@ export const CredentialFieldsFragmentDoc = {
           { kind: "Field", name: { kind: "Name", value: "status" } },
           { kind: "Field", name: { kind: "Name", value: "refreshable" } },
           { kind: "Field", name: { kind: "Name", value: "fix" } },
+          { kind: "Field", name: { kind: "Name", value: "secretSetAt" } },
+          { kind: "Field", name: { kind: "Name", value: "rotationDue" } },
         ],
       },
     },
@@ -1127,6 +1168,8 @@ export const DeviceSignInFieldsFragmentDoc = {
           { kind: "Field", name: { kind: "Name", value: "status" } },
           { kind: "Field", name: { kind: "Name", value: "refreshable" } },
           { kind: "Field", name: { kind: "Name", value: "fix" } },
+          { kind: "Field", name: { kind: "Name", value: "secretSetAt" } },
+          { kind: "Field", name: { kind: "Name", value: "rotationDue" } },
         ],
       },
     },
@@ -1238,6 +1281,8 @@ export const AccountCredentialsDocument = {
           { kind: "Field", name: { kind: "Name", value: "status" } },
           { kind: "Field", name: { kind: "Name", value: "refreshable" } },
           { kind: "Field", name: { kind: "Name", value: "fix" } },
+          { kind: "Field", name: { kind: "Name", value: "secretSetAt" } },
+          { kind: "Field", name: { kind: "Name", value: "rotationDue" } },
         ],
       },
     },
@@ -1381,6 +1426,8 @@ export const SetAccountCredentialDocument = {
           { kind: "Field", name: { kind: "Name", value: "status" } },
           { kind: "Field", name: { kind: "Name", value: "refreshable" } },
           { kind: "Field", name: { kind: "Name", value: "fix" } },
+          { kind: "Field", name: { kind: "Name", value: "secretSetAt" } },
+          { kind: "Field", name: { kind: "Name", value: "rotationDue" } },
         ],
       },
     },
@@ -1446,6 +1493,8 @@ export const StartDeviceSignInDocument = {
           { kind: "Field", name: { kind: "Name", value: "status" } },
           { kind: "Field", name: { kind: "Name", value: "refreshable" } },
           { kind: "Field", name: { kind: "Name", value: "fix" } },
+          { kind: "Field", name: { kind: "Name", value: "secretSetAt" } },
+          { kind: "Field", name: { kind: "Name", value: "rotationDue" } },
         ],
       },
     },
@@ -1539,6 +1588,8 @@ export const DeviceSignInDocument = {
           { kind: "Field", name: { kind: "Name", value: "status" } },
           { kind: "Field", name: { kind: "Name", value: "refreshable" } },
           { kind: "Field", name: { kind: "Name", value: "fix" } },
+          { kind: "Field", name: { kind: "Name", value: "secretSetAt" } },
+          { kind: "Field", name: { kind: "Name", value: "rotationDue" } },
         ],
       },
     },
@@ -1702,6 +1753,8 @@ export const CompleteCodeSignInDocument = {
           { kind: "Field", name: { kind: "Name", value: "status" } },
           { kind: "Field", name: { kind: "Name", value: "refreshable" } },
           { kind: "Field", name: { kind: "Name", value: "fix" } },
+          { kind: "Field", name: { kind: "Name", value: "secretSetAt" } },
+          { kind: "Field", name: { kind: "Name", value: "rotationDue" } },
         ],
       },
     },
@@ -1884,6 +1937,8 @@ export const UserCredentialsDocument = {
           { kind: "Field", name: { kind: "Name", value: "status" } },
           { kind: "Field", name: { kind: "Name", value: "refreshable" } },
           { kind: "Field", name: { kind: "Name", value: "fix" } },
+          { kind: "Field", name: { kind: "Name", value: "secretSetAt" } },
+          { kind: "Field", name: { kind: "Name", value: "rotationDue" } },
         ],
       },
     },
@@ -3022,6 +3077,8 @@ export const RemoveSessionKeyDocument = {
           { kind: "Field", name: { kind: "Name", value: "status" } },
           { kind: "Field", name: { kind: "Name", value: "refreshable" } },
           { kind: "Field", name: { kind: "Name", value: "fix" } },
+          { kind: "Field", name: { kind: "Name", value: "secretSetAt" } },
+          { kind: "Field", name: { kind: "Name", value: "rotationDue" } },
         ],
       },
     },
@@ -3131,6 +3188,8 @@ export const SessionKeyDocument = {
           { kind: "Field", name: { kind: "Name", value: "status" } },
           { kind: "Field", name: { kind: "Name", value: "refreshable" } },
           { kind: "Field", name: { kind: "Name", value: "fix" } },
+          { kind: "Field", name: { kind: "Name", value: "secretSetAt" } },
+          { kind: "Field", name: { kind: "Name", value: "rotationDue" } },
         ],
       },
     },
@@ -3581,6 +3640,8 @@ export const SetSessionKeyDocument = {
           { kind: "Field", name: { kind: "Name", value: "status" } },
           { kind: "Field", name: { kind: "Name", value: "refreshable" } },
           { kind: "Field", name: { kind: "Name", value: "fix" } },
+          { kind: "Field", name: { kind: "Name", value: "secretSetAt" } },
+          { kind: "Field", name: { kind: "Name", value: "rotationDue" } },
         ],
       },
     },
@@ -3705,6 +3766,16 @@ export const SessionDocument = {
                 { kind: "Field", name: { kind: "Name", value: "viewerRole" } },
                 {
                   kind: "Field",
+                  name: { kind: "Name", value: "keys" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "FragmentSpread", name: { kind: "Name", value: "CredentialFields" } },
+                    ],
+                  },
+                },
+                {
+                  kind: "Field",
                   name: { kind: "Name", value: "agents" },
                   selectionSet: {
                     kind: "SelectionSet",
@@ -3732,6 +3803,31 @@ export const SessionDocument = {
               ],
             },
           },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "CredentialFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "CredentialInfo" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "provider" } },
+          { kind: "Field", name: { kind: "Name", value: "kind" } },
+          { kind: "Field", name: { kind: "Name", value: "hint" } },
+          { kind: "Field", name: { kind: "Name", value: "version" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "lastUsedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
+          { kind: "Field", name: { kind: "Name", value: "refusedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "status" } },
+          { kind: "Field", name: { kind: "Name", value: "refreshable" } },
+          { kind: "Field", name: { kind: "Name", value: "fix" } },
+          { kind: "Field", name: { kind: "Name", value: "secretSetAt" } },
+          { kind: "Field", name: { kind: "Name", value: "rotationDue" } },
         ],
       },
     },

@@ -7,9 +7,11 @@ import { NextKey } from "../agents/next-key.js";
 import { SpawnAgentForm } from "../agents/spawn-agent-form.js";
 import { SessionDocument, type SessionQuery } from "../gql/graphql.js";
 import { problemFrom } from "../lib/errors.js";
+import { maskedHint } from "../lib/format.js";
 import { agentStatusText } from "../lib/labels.js";
 import { useRegistry } from "../registry/registry-context.js";
 import type { Registry } from "../registry/registry.js";
+import { ageOf } from "../ui/credential-summary.js";
 import { Loading } from "../ui/loading.js";
 import { createMediaQuery, PHONE_QUERY } from "../ui/media-query.js";
 import { Page } from "../ui/page.js";
@@ -84,6 +86,25 @@ export function SessionPage(): JSX.Element {
             }
           >
             <Show when={current().repoUrl}>{(repo) => <p class="repo">{repo()}</p>}</Show>
+            <Show when={current().keys.length > 0}>
+              <p class="session-keys" data-testid="session-keys">
+                Session keys:{" "}
+                <For each={current().keys}>
+                  {(key, index) => (
+                    <>
+                      {index() > 0 ? ", " : ""}
+                      {registry.credentialName(key.provider, key.kind)} ({maskedHint(key.hint)},{" "}
+                      {ageOf(key.secretSetAt)})
+                      <Show when={key.rotationDue}>
+                        {" "}
+                        <span class="badge credential-rotate">Rotate it</span>
+                      </Show>
+                    </>
+                  )}
+                </For>{" "}
+                <A href={`/sessions/${current().id}/settings/key`}>Manage</A>
+              </p>
+            </Show>
             <UsageCounter sessionId={current().id} initial={current().usage} />
             <div class="session-layout">
               <aside class="agents-panel" aria-label="Agents">

@@ -11,6 +11,16 @@ const STATUS_LABELS: Record<CredentialStatus, string> = {
   REFUSED: "Refused",
 };
 
+const DAY_MS = 24 * 3600 * 1000;
+
+/** "set today", "set 1 day ago", "set 120 days ago": how old the secret is. */
+export function ageOf(secretSetAt: string, now = Date.now()): string {
+  const days = Math.floor((now - Date.parse(secretSetAt)) / DAY_MS);
+  if (!Number.isFinite(days)) return "—";
+  if (days <= 0) return "set today";
+  return `set ${days.toLocaleString("en-US")} day${days === 1 ? "" : "s"} ago`;
+}
+
 /**
  * A stored credential's metadata: its hint (never the secret), kind, status and dates; when it is
  * expired or refused, what to run to get a fresh one.
@@ -49,6 +59,18 @@ export function CredentialSummary(props: {
       <div>
         <dt>Added</dt>
         <dd>{formatDateTime(props.credential.createdAt)}</dd>
+      </div>
+      <div>
+        <dt>Age</dt>
+        <dd data-testid="credential-age">
+          {ageOf(props.credential.secretSetAt)}
+          <Show when={props.credential.rotationDue}>
+            {" "}
+            <span class="badge credential-rotate" data-testid="credential-rotate">
+              Rotate it
+            </span>
+          </Show>
+        </dd>
       </div>
       <Show when={props.credential.version > 1}>
         <div>

@@ -620,6 +620,42 @@ describe.skipIf(!hasChromium)("phone width", () => {
   });
 });
 
+describe.skipIf(!hasChromium)("key hygiene", () => {
+  it("shows each key's age, reminds to rotate one older than 90 days, and lists a session's keys with the session", async () => {
+    const user = await system().api.signUp();
+    await setAccountKey(user.token, anthropicKey());
+    const sessionKey = anthropicKey();
+    const sessionId = await createSession(user.token, "Aged keys", sessionKey);
+    const t = await system().page();
+    const { page } = t;
+    await t.openAs(user, "/account/api-keys");
+    const slot = page.getByTestId("api-key-anthropic");
+    await expect.poll(() => slot.getByTestId("credential-age").textContent()).toBe("set today");
+
+    // 120 days on, for both keys.
+    await system().api.prisma.credential.updateMany({
+      where: { OR: [{ userId: user.user.id }, { sessionId }] },
+      data: { secretSetAt: new Date(Date.now() - 120 * 24 * 3600 * 1000) },
+    });
+    await page.reload();
+    await expect
+      .poll(() => slot.getByTestId("credential-age").textContent())
+      .toBe("set 120 days ago Rotate it");
+    await page.goto(`/sessions/${sessionId}`);
+    const keys = page.getByTestId("session-keys");
+    await expect
+      .poll(() => keys.textContent())
+      .toMatch(
+        new RegExp(
+          `Session keys: Anthropic API key \\(••••${sessionKey.slice(-4)}, set 120 days ago\\) Rotate it`,
+        ),
+      );
+    expect(await html(t)).not.toContain(sessionKey);
+    await t.screenshot("key-hygiene");
+    expect(t.errors).toEqual([]);
+  });
+});
+
 describe.skipIf(!hasChromium)("phone layout (390 × 844)", () => {
   it("puts the chat first and the spawn form behind a button, with nothing cut off or wider than its card", async () => {
     const user = await system().api.signUp();

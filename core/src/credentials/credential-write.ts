@@ -82,7 +82,13 @@ export async function writeCredential(
         })
       : await tx.credential.update({
           where: { id },
-          data: { ...stored, version: { increment: 1 }, lastUsedAt: null, refusedAt: null },
+          data: {
+            ...stored,
+            version: { increment: 1 },
+            secretSetAt: new Date(),
+            lastUsedAt: null,
+            refusedAt: null,
+          },
           select: { version: true },
         });
   const scope = owner.type === "user" ? "account_credential" : "session_key";

@@ -75,6 +75,7 @@ export async function storeRotatedCredential(
         hint,
         ...lifetime,
         version: { increment: 1 },
+        secretSetAt: new Date(),
         refusedAt: null,
       },
       select: { version: true },

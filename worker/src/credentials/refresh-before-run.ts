@@ -290,6 +290,7 @@ async function refreshLocked(
       hint,
       ...lifetime,
       version: { increment: 1 },
+      secretSetAt: new Date(),
       refusedAt: null,
       // The run about to start uses it (resolveForRun's stamp was for the version before).
       lastUsedAt: new Date(),
