@@ -8,6 +8,8 @@ import {
   UsersDocument,
   type CredentialFieldsFragment,
 } from "../gql/graphql.js";
+import { AllCredentials } from "./all-credentials.js";
+import { USER_TYPES, UserActions } from "./user-actions.js";
 import { problemFrom, type Problem } from "../lib/errors.js";
 import { formatDateTime, maskedHint } from "../lib/format.js";
 import { useRegistry } from "../registry/registry-context.js";
@@ -28,6 +30,7 @@ export function AdminPage(): JSX.Element {
     query: UsersDocument,
     variables: () => ({ first: USERS_PAGE_SIZE, after: cursors().at(-1) ?? null }),
     pause: () => auth.viewer()?.role !== "ADMIN",
+    context: USER_TYPES,
     requestPolicy: "cache-and-network",
   });
   const selected = () => users.data?.users.edges.find((edge) => edge.node.id === search.user)?.node;
@@ -58,6 +61,7 @@ export function AdminPage(): JSX.Element {
                           <th scope="col">Email</th>
                           <th scope="col">Role</th>
                           <th scope="col">Joined</th>
+                          <th scope="col">Status</th>
                         </tr>
                       </thead>
                       <tbody>
@@ -79,6 +83,9 @@ export function AdminPage(): JSX.Element {
                                 {edge.node.role === "ADMIN" ? "Admin" : "User"}
                               </td>
                               <td data-label="Joined">{formatDateTime(edge.node.createdAt)}</td>
+                              <td data-label="Status">
+                                {edge.node.disabledAt ? "Disabled" : "Active"}
+                              </td>
                             </tr>
                           )}
                         </For>
@@ -116,11 +123,17 @@ export function AdminPage(): JSX.Element {
           <Show
             when={selected()}
             keyed
-            fallback={<p class="muted">Choose a user to see their credentials.</p>}
+            fallback={<p class="muted">Choose a user to manage them and see their credentials.</p>}
           >
-            {(user) => <UserCredentials userId={user.id} email={user.email} />}
+            {(user) => (
+              <div class="admin-user">
+                <UserActions user={user} self={user.id === auth.viewer()?.id} />
+                <UserCredentials userId={user.id} email={user.email} />
+              </div>
+            )}
           </Show>
         </div>
+        <AllCredentials />
       </Show>
     </Page>
   );

@@ -20,9 +20,13 @@ type Documents = {
   "mutation SetAccountCredential($provider: Provider!, $kind: CredentialKind!, $secret: String!) {\n  setAccountCredential(provider: $provider, kind: $kind, secret: $secret) {\n    ...CredentialFields\n  }\n}": typeof types.SetAccountCredentialDocument;
   "fragment DeviceSignInFields on DeviceSignIn {\n  id\n  status\n  expiresAt\n  verificationUri\n  verificationUriComplete\n  userCode\n  intervalSeconds\n  message\n  credential {\n    ...CredentialFields\n  }\n}\n\nfragment CodeSignInFields on CodeSignIn {\n  id\n  status\n  expiresAt\n  authorizeUrl\n  message\n}\n\nmutation StartDeviceSignIn($input: StartDeviceSignInInput!) {\n  startDeviceSignIn(input: $input) {\n    ...DeviceSignInFields\n  }\n}\n\nquery DeviceSignIn($id: ID!) {\n  deviceSignIn(id: $id) {\n    ...DeviceSignInFields\n  }\n}\n\nmutation StartCodeSignIn($input: StartCodeSignInInput!) {\n  startCodeSignIn(input: $input) {\n    ...CodeSignInFields\n  }\n}\n\nmutation CompleteCodeSignIn($id: ID!, $code: String!) {\n  completeCodeSignIn(id: $id, code: $code) {\n    ...CredentialFields\n  }\n}\n\nmutation CancelSignIn($id: ID!) {\n  cancelSignIn(id: $id)\n}": typeof types.DeviceSignInFieldsFragmentDoc;
   "mutation VerifyCredential($id: ID!) {\n  verifyCredential(id: $id) {\n    result\n    status\n    message\n    checkedAt\n  }\n}": typeof types.VerifyCredentialDocument;
+  "query AdminCredentials($first: Int!, $after: String) {\n  adminCredentials(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      node {\n        ownerId\n        ownerEmail\n        sessionId\n        sessionName\n        credential {\n          id\n          provider\n          kind\n          hint\n          createdAt\n          lastUsedAt\n        }\n      }\n    }\n  }\n}": typeof types.AdminCredentialsDocument;
   "mutation AdminDeleteCredential($id: ID!) {\n  adminDeleteCredential(id: $id)\n}": typeof types.AdminDeleteCredentialDocument;
+  "mutation DeleteUser($id: ID!) {\n  deleteUser(id: $id)\n}": typeof types.DeleteUserDocument;
+  "mutation SetUserDisabled($id: ID!, $disabled: Boolean!) {\n  setUserDisabled(id: $id, disabled: $disabled) {\n    id\n    email\n    role\n    createdAt\n    disabledAt\n  }\n}": typeof types.SetUserDisabledDocument;
+  "mutation SetUserRole($id: ID!, $role: Role!) {\n  setUserRole(id: $id, role: $role) {\n    id\n    email\n    role\n    createdAt\n    disabledAt\n  }\n}": typeof types.SetUserRoleDocument;
   "query UserCredentials($userId: ID!) {\n  userCredentials(userId: $userId) {\n    ...CredentialFields\n  }\n}": typeof types.UserCredentialsDocument;
-  "query Users($first: Int!, $after: String) {\n  users(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      node {\n        id\n        email\n        role\n        createdAt\n      }\n    }\n  }\n}": typeof types.UsersDocument;
+  "query Users($first: Int!, $after: String) {\n  users(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      node {\n        id\n        email\n        role\n        createdAt\n        disabledAt\n      }\n    }\n  }\n}": typeof types.UsersDocument;
   "subscription AgentEvents($agentId: ID!, $afterSeq: Int) {\n  agentEvents(agentId: $agentId, afterSeq: $afterSeq) {\n    seq\n    type\n    agentId\n    messageId\n    at\n    text\n    toolName\n    toolDetail\n    status\n    errorCode\n    message\n    usage {\n      callIndex\n      provider\n      model\n      keySource\n      inputTokens\n      outputTokens\n      cacheReadTokens\n      cacheWriteTokens\n      reasoningTokens\n      costUsd\n    }\n  }\n}": typeof types.AgentEventsDocument;
   "query AgentMessages($sessionId: ID!, $last: Int!) {\n  session(id: $sessionId) {\n    id\n    agents {\n      id\n      status\n      statusReason\n      messages(last: $last) {\n        id\n        role\n        text\n        status\n        errorCode\n        errorMessage\n        keySource\n        createdAt\n      }\n    }\n  }\n}": typeof types.AgentMessagesDocument;
   "mutation CancelMessage($id: ID!) {\n  cancelMessage(id: $id) {\n    id\n    role\n    text\n    status\n    errorCode\n    errorMessage\n    keySource\n    createdAt\n  }\n}": typeof types.CancelMessageDocument;
@@ -62,11 +66,18 @@ const documents: Documents = {
     types.DeviceSignInFieldsFragmentDoc,
   "mutation VerifyCredential($id: ID!) {\n  verifyCredential(id: $id) {\n    result\n    status\n    message\n    checkedAt\n  }\n}":
     types.VerifyCredentialDocument,
+  "query AdminCredentials($first: Int!, $after: String) {\n  adminCredentials(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      node {\n        ownerId\n        ownerEmail\n        sessionId\n        sessionName\n        credential {\n          id\n          provider\n          kind\n          hint\n          createdAt\n          lastUsedAt\n        }\n      }\n    }\n  }\n}":
+    types.AdminCredentialsDocument,
   "mutation AdminDeleteCredential($id: ID!) {\n  adminDeleteCredential(id: $id)\n}":
     types.AdminDeleteCredentialDocument,
+  "mutation DeleteUser($id: ID!) {\n  deleteUser(id: $id)\n}": types.DeleteUserDocument,
+  "mutation SetUserDisabled($id: ID!, $disabled: Boolean!) {\n  setUserDisabled(id: $id, disabled: $disabled) {\n    id\n    email\n    role\n    createdAt\n    disabledAt\n  }\n}":
+    types.SetUserDisabledDocument,
+  "mutation SetUserRole($id: ID!, $role: Role!) {\n  setUserRole(id: $id, role: $role) {\n    id\n    email\n    role\n    createdAt\n    disabledAt\n  }\n}":
+    types.SetUserRoleDocument,
   "query UserCredentials($userId: ID!) {\n  userCredentials(userId: $userId) {\n    ...CredentialFields\n  }\n}":
     types.UserCredentialsDocument,
-  "query Users($first: Int!, $after: String) {\n  users(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      node {\n        id\n        email\n        role\n        createdAt\n      }\n    }\n  }\n}":
+  "query Users($first: Int!, $after: String) {\n  users(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      node {\n        id\n        email\n        role\n        createdAt\n        disabledAt\n      }\n    }\n  }\n}":
     types.UsersDocument,
   "subscription AgentEvents($agentId: ID!, $afterSeq: Int) {\n  agentEvents(agentId: $agentId, afterSeq: $afterSeq) {\n    seq\n    type\n    agentId\n    messageId\n    at\n    text\n    toolName\n    toolDetail\n    status\n    errorCode\n    message\n    usage {\n      callIndex\n      provider\n      model\n      keySource\n      inputTokens\n      outputTokens\n      cacheReadTokens\n      cacheWriteTokens\n      reasoningTokens\n      costUsd\n    }\n  }\n}":
     types.AgentEventsDocument,
@@ -170,8 +181,32 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
+  source: "query AdminCredentials($first: Int!, $after: String) {\n  adminCredentials(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      node {\n        ownerId\n        ownerEmail\n        sessionId\n        sessionName\n        credential {\n          id\n          provider\n          kind\n          hint\n          createdAt\n          lastUsedAt\n        }\n      }\n    }\n  }\n}",
+): (typeof documents)["query AdminCredentials($first: Int!, $after: String) {\n  adminCredentials(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      node {\n        ownerId\n        ownerEmail\n        sessionId\n        sessionName\n        credential {\n          id\n          provider\n          kind\n          hint\n          createdAt\n          lastUsedAt\n        }\n      }\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
   source: "mutation AdminDeleteCredential($id: ID!) {\n  adminDeleteCredential(id: $id)\n}",
 ): (typeof documents)["mutation AdminDeleteCredential($id: ID!) {\n  adminDeleteCredential(id: $id)\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "mutation DeleteUser($id: ID!) {\n  deleteUser(id: $id)\n}",
+): (typeof documents)["mutation DeleteUser($id: ID!) {\n  deleteUser(id: $id)\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "mutation SetUserDisabled($id: ID!, $disabled: Boolean!) {\n  setUserDisabled(id: $id, disabled: $disabled) {\n    id\n    email\n    role\n    createdAt\n    disabledAt\n  }\n}",
+): (typeof documents)["mutation SetUserDisabled($id: ID!, $disabled: Boolean!) {\n  setUserDisabled(id: $id, disabled: $disabled) {\n    id\n    email\n    role\n    createdAt\n    disabledAt\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "mutation SetUserRole($id: ID!, $role: Role!) {\n  setUserRole(id: $id, role: $role) {\n    id\n    email\n    role\n    createdAt\n    disabledAt\n  }\n}",
+): (typeof documents)["mutation SetUserRole($id: ID!, $role: Role!) {\n  setUserRole(id: $id, role: $role) {\n    id\n    email\n    role\n    createdAt\n    disabledAt\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -182,8 +217,8 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: "query Users($first: Int!, $after: String) {\n  users(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      node {\n        id\n        email\n        role\n        createdAt\n      }\n    }\n  }\n}",
-): (typeof documents)["query Users($first: Int!, $after: String) {\n  users(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      node {\n        id\n        email\n        role\n        createdAt\n      }\n    }\n  }\n}"];
+  source: "query Users($first: Int!, $after: String) {\n  users(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      node {\n        id\n        email\n        role\n        createdAt\n        disabledAt\n      }\n    }\n  }\n}",
+): (typeof documents)["query Users($first: Int!, $after: String) {\n  users(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      node {\n        id\n        email\n        role\n        createdAt\n        disabledAt\n      }\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { hasChromium, SKIP_MESSAGE } from "./support/chromium.js";
+import { anthropicKey, useBrowserSystem } from "./support/system.js";
+
+// What an admin does to accounts from the admin page, in Chromium against the real api: make
+// and unmake an admin, disable and enable, delete (behind a confirmation that says what goes),
+// and every credential — session keys included — as metadata, deleting one.
+
+if (!hasChromium) console.warn(SKIP_MESSAGE);
+
+const system = useBrowserSystem();
+
+describe.skipIf(!hasChromium)("admin: users and all credentials", () => {
+  it("makes and unmakes an admin, disables and enables, lists and deletes a session key, deletes a user; never the last admin", async () => {
+    const { api } = system();
+    const admin = await api.signUpAdmin();
+    const user = await api.signUp();
+    const key = anthropicKey();
+    const { createSession } = await api.ok<{ createSession: { id: string } }>(
+      `mutation ($input: CreateSessionInput!) { createSession(input: $input) { id } }`,
+      { input: { name: "Nightly build", providerKey: { provider: "ANTHROPIC", secret: key } } },
+      user.token,
+    );
+
+    const t = await system().page();
+    const { page } = t;
+    await t.openAs(admin, "/admin");
+    await page.getByRole("link", { name: user.email }).click();
+    const card = page.getByRole("region", { name: user.email });
+    await card.getByText("User · Active").waitFor();
+
+    await page.getByRole("button", { name: `Make admin: ${user.email}` }).click();
+    await card.getByText("Admin · Active").waitFor();
+    await page.getByRole("button", { name: `Remove admin: ${user.email}` }).click();
+    await card.getByText("User · Active").waitFor();
+
+    await page.getByRole("button", { name: `Disable ${user.email}` }).click();
+    await card.getByText("User · Disabled: cannot sign in").waitFor();
+    expect((await api.gql(`{ me { id } }`, {}, user.token)).errors?.[0]?.extensions?.code).toBe(
+      "UNAUTHENTICATED",
+    );
+
+    // Every credential, the session key among them, with whose it is; never the secret.
+    const all = page.getByTestId("all-credentials");
+    const row = all.getByRole("row").filter({ hasText: "Session “Nightly build”" });
+    await row.waitFor();
+    expect(await row.textContent()).toContain(user.email);
+    expect(await row.textContent()).toContain(`••••${key.slice(-4)}`);
+    expect(await page.content()).not.toContain(key);
+    await t.screenshot("admin-users");
+
+    await page.getByRole("button", { name: `Enable ${user.email}` }).click();
+    await card.getByText("User · Active").waitFor();
+
+    await row
+      .getByRole("button", {
+        name: `Delete Anthropic API key (Session “Nightly build”) of ${user.email}`,
+      })
+      .click();
+    await page.getByRole("dialog").getByRole("button", { name: "Delete" }).click();
+    await expect.poll(() => row.count()).toBe(0);
+    expect(await api.prisma.credential.count({ where: { sessionId: createSession.id } })).toBe(0);
+
+    // The only admin cannot step down; the page says why.
+    await page.getByRole("link", { name: admin.email }).click();
+    const own = page.getByRole("region", { name: admin.email });
+    expect(await own.getByRole("button", { name: `Disable ${admin.email}` }).count()).toBe(0);
+    await own.getByRole("button", { name: `Remove admin: ${admin.email}` }).click();
+    await own.getByText("This is the last admin; make another user an admin first").waitFor();
+
+    await page.getByRole("link", { name: user.email }).click();
+    await page.getByRole("button", { name: `Delete ${user.email}` }).click();
+    const dialog = page.getByRole("dialog", { name: `Delete ${user.email}?` });
+    expect(await dialog.textContent()).toContain("the sessions it owns");
+    await t.screenshot("admin-delete-user");
+    await dialog.getByRole("button", { name: "Delete user" }).click();
+    await expect.poll(() => page.getByRole("link", { name: user.email }).count()).toBe(0);
+    expect(await api.prisma.user.count({ where: { id: user.user.id } })).toBe(0);
+    expect(t.errors).toEqual([]);
+  });
+});
