@@ -26,6 +26,7 @@ export * from "./topics.js";
 export * from "./queue/message-queue.js";
 export * from "./queue/message-cancel.js";
 export * from "./events/agent-event-log.js";
+export * from "./events/agent-run-log.js";
 export * from "./queue/agent-control-queue.js";
 export * from "./queue/connection.js";
 export * from "./queue/credential-check-queue.js";

@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import {
   AGENT_CONTROL_QUEUE,
   AgentEventLog,
+  AgentRunLog,
   bullConnection,
   createLastUsedBatcher,
   CREDENTIAL_CHECK_CONCURRENCY,
@@ -201,6 +202,7 @@ export async function startWorker(
     },
     runningHere,
     cancels,
+    runLog: new AgentRunLog(redis, namespace),
     ...(options.recoverySettleMs === undefined
       ? {}
       : { recoverySettleMs: options.recoverySettleMs }),

@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import { Topic, topicChannel, type AgentEventPayload } from "../topics.js";
+import { agentRunLogKey } from "./agent-run-log.js";
 
 /** What a publisher supplies; the log assigns `seq`. */
 export type AgentEventInput = AgentEventPayload extends infer E
@@ -62,6 +63,7 @@ export function agentEventKeys(agentId: string, namespace = "") {
     seq: `${namespace}agentry:agent-seq:${agentId}`,
     ceiling: `${namespace}agentry:agent-seq-ceiling:${agentId}`,
     history: `${namespace}agentry:agent-events:${agentId}`,
+    runLog: agentRunLogKey(agentId, namespace),
     channel: topicChannel(Topic.AgentEvents, agentId, namespace),
   };
 }
@@ -114,9 +116,9 @@ export class AgentEventLog {
     );
   }
 
-  /** Drops an agent's history and sequence (when the agent is deleted). */
+  /** Drops an agent's history, sequence and run log (AgentRunLog) when the agent is deleted. */
   async forget(agentId: string): Promise<void> {
     const keys = agentEventKeys(agentId, this.namespace);
-    await this.redis.del(keys.seq, keys.ceiling, keys.history);
+    await this.redis.del(keys.seq, keys.ceiling, keys.history, keys.runLog);
   }
 }

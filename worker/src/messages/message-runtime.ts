@@ -13,7 +13,7 @@ export interface MessageRuntime {
   run(
     agentId: string,
     input: AgentRunInput,
-    options: { signal: AbortSignal },
+    options: { signal: AbortSignal; onOutput?: (stderrTail: string) => void },
   ): AsyncIterable<AgentEvent>;
   /**
    * The journal of one run (`<workspace>/.agentry/runs/<messageId>.<attempt>.ndjson`, one

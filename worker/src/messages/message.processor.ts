@@ -6,9 +6,11 @@ import {
   type AgentEvent,
   type AgentEventLog,
   type AgentRunInput,
+  type AgentRunLog,
   type Provider,
   type ResolveDeps,
   type Resolution,
+  type RunLogOutcome,
   type SessionUsagePayload,
 } from "@agentry/core";
 import { resolveForRun, type Vault } from "@agentry/core/secrets";
@@ -33,6 +35,7 @@ import {
   settleCancelled,
 } from "./message-outcome.js";
 import type { MessageRuntime } from "./message-runtime.js";
+import { writeRunLog, type RunLogDraft } from "./run-log.js";
 import {
   RUNTIME_WAIT_MS,
   runtimeAnswers,
@@ -61,6 +64,8 @@ export interface MessageProcessorDeps {
   readonly refresh?: RefreshConfig;
   /** Stop requests (cancelMessage) for the messages run here; none: a run is never stopped. */
   readonly cancels?: CancelRequests;
+  /** Agents' run logs (Agent.logs), written after each message settles; none: not kept. */
+  readonly runLog?: AgentRunLog;
 }
 
 /**
@@ -103,11 +108,30 @@ export async function runClaimedMessage(
       : await deps.cancels.watch(messageId, () => {
           cancel.abort();
         });
+  const draft: RunLogDraft = {
+    messageId,
+    agentId: "",
+    startedAt: new Date(),
+    secret: "",
+    output: "",
+    calls: 0,
+  };
   try {
-    return await runMessage(deps, messageId, attempt, canRetry, cancel.signal);
+    const outcome = await runMessage(deps, messageId, attempt, canRetry, cancel.signal, draft);
+    // After the message settled, and not awaited: the log never holds up the message path.
+    if (deps.runLog !== undefined) writeRunLog(deps.runLog, deps.logger, draft);
+    return outcome;
   } finally {
     unwatch();
   }
+}
+
+/** Notes how the run ended, for its log entry. */
+function ended(draft: RunLogDraft, outcome: RunLogOutcome, error: AppError | null = null): void {
+  draft.ended = {
+    outcome,
+    error: error === null ? null : { code: error.code, message: error.message },
+  };
 }
 
 async function runMessage(
@@ -116,34 +140,34 @@ async function runMessage(
   attempt: number,
   canRetry: boolean,
   cancelled: AbortSignal,
+  draft: RunLogDraft,
 ): Promise<RunOutcome> {
   const message = await loadMessage(deps.prisma, messageId);
   if (message === null) return { kind: "done" };
+  draft.agentId = message.agentId;
   const log = deps.logger.child({ messageId, agentId: message.agentId, attempt });
   if (cancelled.aborted) {
     await settleCancelled(deps, message, "");
+    ended(draft, "CANCELLED");
     return { kind: "done" };
   }
   if (message.authorId === null) {
     // The sender's account was deleted after sending: there is no one to resolve keys for.
     // Settle it, or it would hold its agent's later messages back forever.
-    await failMessage(
-      deps,
-      message,
-      new AppError("AGENT_FAILED", "The sender's account no longer exists"),
-      "",
-    );
+    const error = new AppError("AGENT_FAILED", "The sender's account no longer exists");
+    await failMessage(deps, message, error, "");
+    ended(draft, "FAILED", error);
     return { kind: "done" };
   }
   if (message.author?.disabledAt != null) {
     // An admin disabled the sender (setUserDisabled): what they queued does not run. A run
     // already under way when they were disabled finishes.
-    await failMessage(
-      deps,
-      message,
-      new AppError("FORBIDDEN", "The sender's account is disabled; this message was not run"),
-      "",
+    const error = new AppError(
+      "FORBIDDEN",
+      "The sender's account is disabled; this message was not run",
     );
+    await failMessage(deps, message, error, "");
+    ended(draft, "FAILED", error);
     return { kind: "done" };
   }
   const authorId = message.authorId;
@@ -163,6 +187,7 @@ async function runMessage(
             { prisma: deps.prisma, vault: deps.resolve.vault, logger: log, config: deps.refresh },
             resolvedForRun,
           );
+    draft.secret = secret;
     log.info(
       { keySource: resolved.source, credentialVersion: resolved.credentialVersion },
       "run starts",
@@ -217,19 +242,22 @@ async function runMessage(
     if (stopAsked(cancelled)) {
       // Stopped while it got ready: nothing ran, nothing was spent.
       await settleCancelled(deps, message, "");
+      ended(draft, "CANCELLED");
       return { kind: "done" };
     }
     runStarted = true;
-    const result = await streamRun(deps, message, input, resolved, cancelled);
+    const result = await streamRun(deps, message, input, resolved, cancelled, draft);
     if (result.cancelled) {
       log.info("run stopped on request");
       await settleCancelled(deps, message, result.reply);
+      ended(draft, "CANCELLED");
       return { kind: "done" };
     }
     if (result.error?.code === "RATE_LIMITED" && canRetry) {
       await deps.prisma.message.update({ where: { id: messageId }, data: { status: "QUEUED" } });
       await setAgentStatus(deps, message, "IDLE");
       log.warn("rate limited; the run will be retried");
+      ended(draft, "RETRIED", result.error);
       return { kind: "retry", error: result.error };
     }
     if (
@@ -240,8 +268,10 @@ async function runMessage(
     }
     if (result.error !== null) {
       await failMessage(deps, message, result.error, result.reply);
+      ended(draft, "FAILED", result.error);
     } else {
       await completeMessage(deps, message, result.reply);
+      ended(draft, "DONE");
     }
   } catch (error) {
     if (stopAsked(cancelled)) {
@@ -251,6 +281,7 @@ async function runMessage(
         "stopped",
       );
       await settleCancelled(deps, message, "");
+      ended(draft, "CANCELLED");
       return { kind: "done" };
     }
     if (
@@ -275,6 +306,7 @@ async function runMessage(
       if (canRetry) {
         await deps.prisma.message.update({ where: { id: messageId }, data: { status: "QUEUED" } });
         log.warn("the subscription could not be refreshed; the message will be tried again");
+        ended(draft, "RETRIED", error);
         return { kind: "retry", error };
       }
     }
@@ -284,6 +316,7 @@ async function runMessage(
     if (!isAppError(error)) log.error({ err: error }, "run failed");
     await markRefusedBeforeRun(deps.prisma, appError);
     await failMessage(deps, message, appError, "");
+    ended(draft, "FAILED", appError);
   }
   return { kind: "done" };
 }
@@ -383,6 +416,7 @@ async function streamRun(
   input: AgentRunInput,
   resolution: Resolution,
   cancelled: AbortSignal,
+  draft: RunLogDraft,
 ): Promise<StreamResult> {
   const abort = new AbortController();
   const stop = AbortSignal.any([abort.signal, cancelled]);
@@ -392,7 +426,10 @@ async function streamRun(
   let budgetStop: AppError | null = null;
   const base = { agentId: message.agentId, messageId: message.id };
   const at = () => new Date().toISOString();
-  for await (const event of deps.runtime.run(message.agentId, input, { signal: stop })) {
+  const onOutput = (stderrTail: string): void => {
+    draft.output = stderrTail;
+  };
+  for await (const event of deps.runtime.run(message.agentId, input, { signal: stop, onOutput })) {
     switch (event.type) {
       case "text":
         reply += event.delta;
@@ -410,6 +447,7 @@ async function streamRun(
         });
         break;
       case "usage": {
+        draft.calls += 1;
         const recorded = await ingestUsage(deps, message, input.attempt, resolution, event);
         if (budget !== null && recorded !== null && recorded.costUsd >= budget.toNumber()) {
           // Crossed mid-message: the call that crossed is counted and no further call is made.

@@ -45,6 +45,7 @@ export async function* runInContainer(run: ContainerRun): AsyncGenerator<AgentEv
     secret: run.input.credential.secret,
     logger: run.logger,
     signal: run.options.signal,
+    onOutput: run.options.onOutput,
   });
 }
 

@@ -218,6 +218,7 @@ export class ProcessRuntime implements AgentRuntime {
       secret: input.credential.secret,
       logger: this.#logger,
       signal: options.signal,
+      onOutput: options.onOutput,
     });
   }
 

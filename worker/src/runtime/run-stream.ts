@@ -2,7 +2,12 @@ import { constants } from "node:os";
 import type { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import type { Logger } from "pino";
-import { parseAgentEvent, type AgentEvent, type RunExit } from "@agentry/core";
+import {
+  parseAgentEvent,
+  RUN_LOG_OUTPUT_CHARS,
+  type AgentEvent,
+  type RunExit,
+} from "@agentry/core";
 
 // What the docker and process runtimes share once an agent process is started: NDJSON parsing,
 // the one-terminal-event rule, abort, and turning an exit into an AGENT_FAILED reason.
@@ -28,11 +33,14 @@ export interface StreamRunContext {
   secret: string;
   logger: Logger;
   signal?: AbortSignal | undefined;
+  /** Told the stderr tail once the run has ended (RunOptions.onOutput). */
+  onOutput?: ((stderrTail: string) => void) | undefined;
 }
 
 /** An agent printing one line longer than this is killed (it would otherwise fill memory). */
 export const MAX_LINE_BYTES = 8 * 1024 * 1024;
-const STDERR_TAIL_CHARS = 4096;
+/** The stderr kept per run: what the run log keeps of it (RUN_LOG_OUTPUT_CHARS). */
+const STDERR_TAIL_CHARS = RUN_LOG_OUTPUT_CHARS;
 
 const signalNames = new Map<number, string>(
   Object.entries(constants.signals).map(([name, number]) => [number, name]),
@@ -114,7 +122,7 @@ export async function* streamRun(
   agent: AgentProcess,
   context: StreamRunContext,
 ): AsyncGenerator<AgentEvent> {
-  const { agentId, secret, logger, signal } = context;
+  const { agentId, secret, logger, signal, onOutput } = context;
   const stderrTail = keepTail(agent.stderr);
   let killing: Promise<void> | undefined;
   const kill = (): Promise<void> =>
@@ -179,5 +187,6 @@ export async function* streamRun(
   } finally {
     signal?.removeEventListener("abort", onAbort);
     if (!finished) await kill();
+    onOutput?.(stderrTail());
   }
 }

@@ -25,6 +25,11 @@ export interface RunOptions {
    * which appear in no inspect output, process listing or log.
    */
   env?: Readonly<Record<string, string>>;
+  /**
+   * Told, once the run has ended, the tail of what the agent program printed to stderr (the
+   * CLI's own output for CLI kinds), as printed: the caller redacts it before keeping it.
+   */
+  onOutput?: (stderrTail: string) => void;
 }
 
 /**
