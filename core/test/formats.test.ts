@@ -297,3 +297,21 @@ describe("secretHint", () => {
     expect(hintFor("GITHUB_COPILOT", "SUBSCRIPTION", "gho_1234")).toBe("34");
   });
 });
+
+describe("a token cut short after its prefix", () => {
+  it("is refused for every provider with a prefix, saying to paste the whole token", () => {
+    const cases = [
+      ["ANTHROPIC", "SUBSCRIPTION", "sk-ant-oat01-"],
+      ["ANTHROPIC", "SUBSCRIPTION", "sk-ant-oat01-abc"],
+      ["ANTHROPIC", "API_KEY", "sk-ant-api03"],
+      ["OPENAI", "API_KEY", "sk-"],
+      ["GITHUB_COPILOT", "SUBSCRIPTION", "github_pat_"],
+    ] as const;
+    for (const [provider, kind, secret] of cases) {
+      expect(() => validateSecret(provider, kind, secret)).toThrow(/paste the whole token/);
+    }
+    expect(validateSecret("ANTHROPIC", "SUBSCRIPTION", "sk-ant-oat01-abcdefgh")).toBe(
+      "sk-ant-oat01-abcdefgh",
+    );
+  });
+});

@@ -177,7 +177,8 @@ function AgentPanel(props: {
   const location = useLocation();
   const id = (): string => agentPanelId(props.agent.kind);
   return (
-    <section
+    <details
+      open
       class="card agent-panel"
       classList={{ "agent-panel-target": location.hash === `#${id()}` }}
       id={id()}
@@ -185,37 +186,43 @@ function AgentPanel(props: {
       aria-labelledby={`${id()}-title`}
       data-testid={id()}
     >
-      <h3 id={`${id()}-title`}>{props.agent.label}</h3>
-      <p class="muted">{props.agent.description}</p>
-      <Show when={!props.agent.runnable}>
-        <p class="muted">Not available to spawn yet.</p>
-      </Show>
-      <For each={props.agent.setup}>
-        {(entry, index) => {
-          const format = registry.credentialFormat(entry.provider, entry.kind);
-          return (
-            <Show when={format}>
-              {(shown) => (
-                <CredentialSlot
-                  id={`${id()}-${entry.provider.toLowerCase()}-${entry.kind.toLowerCase()}`}
-                  title={`${index() + 1}. ${shown().name}`}
-                  headingLevel={4}
-                  provider={entry.provider}
-                  kind={entry.kind}
-                  stored={props.find(entry.provider, entry.kind)}
-                  check={checkFor(entry.provider, entry.kind, shown())}
-                  secretLabel={shown().inputLabel}
-                  placeholder={shown().placeholder}
-                  multiline={shown().multiline}
-                  signIn={signInFor(props.agent, entry.provider, entry.kind, props.refresh)}
-                >
-                  <Steps steps={entry.steps} />
-                </CredentialSlot>
-              )}
-            </Show>
-          );
-        }}
-      </For>
-    </section>
+      <summary>
+        <h3 id={`${id()}-title`}>{props.agent.label}</h3>
+      </summary>
+      <div class="agent-panel-body">
+        <p class="muted">{props.agent.description}</p>
+        <Show when={!props.agent.runnable}>
+          <p class="muted">Not available to spawn yet.</p>
+        </Show>
+        <For each={props.agent.setup}>
+          {(entry, index) => {
+            const format = registry.credentialFormat(entry.provider, entry.kind);
+            return (
+              <Show when={format}>
+                {(shown) => (
+                  <CredentialSlot
+                    id={`${id()}-${entry.provider.toLowerCase()}-${entry.kind.toLowerCase()}`}
+                    title={`${index() + 1}. ${shown().name}`}
+                    headingLevel={4}
+                    provider={entry.provider}
+                    kind={entry.kind}
+                    stored={props.find(entry.provider, entry.kind)}
+                    check={checkFor(entry.provider, entry.kind, shown())}
+                    secretLabel={shown().inputLabel}
+                    placeholder={shown().placeholder}
+                    multiline={shown().multiline}
+                    signIn={signInFor(props.agent, entry.provider, entry.kind, props.refresh)}
+                    saveLabel="Save Credentials"
+                    removeLabel="Remove Credentials"
+                  >
+                    <Steps steps={entry.steps} />
+                  </CredentialSlot>
+                )}
+              </Show>
+            );
+          }}
+        </For>
+      </div>
+    </details>
   );
 }

@@ -10,7 +10,7 @@ import {
 
 describe("checkClaudeCodeToken", () => {
   it("accepts a token from claude setup-token", () => {
-    expect(checkClaudeCodeToken("  sk-ant-oat01-abc123 ")).toBeUndefined();
+    expect(checkClaudeCodeToken("  sk-ant-oat01-abc123def456 ")).toBeUndefined();
   });
 
   it("tells an API key apart and says where it goes", () => {
@@ -46,8 +46,8 @@ describe("checkCodexAuthJson", () => {
 
 describe("checkCopilotToken", () => {
   it("accepts fine-grained and OAuth GitHub tokens", () => {
-    expect(checkCopilotToken("github_pat_11ABC")).toBeUndefined();
-    expect(checkCopilotToken("gho_abc")).toBeUndefined();
+    expect(checkCopilotToken("github_pat_11ABCDEFGH")).toBeUndefined();
+    expect(checkCopilotToken("gho_abcdefgh12")).toBeUndefined();
   });
 
   it("explains that classic tokens do not work", () => {
@@ -62,9 +62,20 @@ describe("API key checks", () => {
   });
 
   it("accept keys of the right shape", () => {
-    expect(checkAnthropicApiKey("sk-ant-api03-x")).toBeUndefined();
-    expect(checkOpenAiApiKey("sk-proj-x")).toBeUndefined();
+    expect(checkAnthropicApiKey("sk-ant-api03-abcdefgh")).toBeUndefined();
+    expect(checkOpenAiApiKey("sk-proj-x1234567")).toBeUndefined();
     expect(checkGeminiApiKey("AIzaSyD-0123456789abcdefghijklmnopqrstu")).toBeUndefined();
     expect(checkGeminiApiKey("short")).toMatch(/longer/);
+  });
+});
+
+describe("a token cut short after its prefix", () => {
+  it("is refused before it is sent, as the api refuses it", () => {
+    expect(checkClaudeCodeToken("sk-ant-oat01-")).toMatch(/only the start of a Claude Code token/);
+    expect(checkClaudeCodeToken("sk-ant-oat01-abc")).toMatch(/paste the whole token/);
+    expect(checkClaudeCodeToken("sk-ant-oat01-abcdefgh")).toBeUndefined();
+    expect(checkAnthropicApiKey("sk-ant-")).toMatch(/only the start/);
+    expect(checkOpenAiApiKey("sk-")).toMatch(/only the start/);
+    expect(checkCopilotToken("github_pat_")).toMatch(/only the start/);
   });
 });

@@ -8,11 +8,19 @@ import type { CredentialFormat } from "../registry/registry.js";
 export type CredentialCheck = (secret: string) => string | undefined;
 
 const GITHUB_PREFIXES = ["github_pat_", "gho_", "ghu_"] as const;
+/** The api's MIN_TOKEN_BODY: a prefix alone (or little more) is a paste cut short. */
+const MIN_TOKEN_BODY = 8;
+
+const cutShort = (value: string, prefix: string, what: string): string | undefined =>
+  value.length - prefix.length < MIN_TOKEN_BODY
+    ? `This is only the start of ${what}: paste the whole token.`
+    : undefined;
 
 export const checkClaudeCodeToken: CredentialCheck = (secret) => {
   const value = secret.trim();
   if (value === "") return "Paste the token that `claude setup-token` printed.";
-  if (value.startsWith("sk-ant-oat01-")) return undefined;
+  if (value.startsWith("sk-ant-oat01-"))
+    return cutShort(value, "sk-ant-oat01-", "a Claude Code token");
   // Claude's .credentials.json: the api reads it and says what is missing, if anything.
   if (value.startsWith("{")) return undefined;
   if (value.startsWith("sk-ant-"))
@@ -53,9 +61,10 @@ export const checkCopilotToken: CredentialCheck = (secret) => {
   if (value === "") return "Paste a GitHub token with the Copilot permission.";
   if (value.startsWith("ghp_"))
     return "Classic ghp_ tokens do not work with Copilot — create a fine-grained token (github_pat_…) with the Copilot Requests permission.";
-  if (!GITHUB_PREFIXES.some((prefix) => value.startsWith(prefix)))
+  const prefix = GITHUB_PREFIXES.find((candidate) => value.startsWith(candidate));
+  if (prefix === undefined)
     return "A GitHub token for Copilot starts with github_pat_, gho_ or ghu_.";
-  return undefined;
+  return cutShort(value, prefix, "a GitHub token");
 };
 
 export const checkAnthropicApiKey: CredentialCheck = (secret) => {
@@ -63,7 +72,9 @@ export const checkAnthropicApiKey: CredentialCheck = (secret) => {
   if (value === "") return "Paste the key.";
   if (value.startsWith("sk-ant-oat"))
     return "This is a Claude Code subscription token — add it under Agent Credentials.";
-  return value.startsWith("sk-ant-") ? undefined : "An Anthropic API key starts with sk-ant-.";
+  return value.startsWith("sk-ant-")
+    ? cutShort(value, "sk-ant-", "an Anthropic API key")
+    : "An Anthropic API key starts with sk-ant-.";
 };
 
 export const checkOpenAiApiKey: CredentialCheck = (secret) => {
@@ -71,7 +82,9 @@ export const checkOpenAiApiKey: CredentialCheck = (secret) => {
   if (value === "") return "Paste the key.";
   if (value.startsWith("{"))
     return "This looks like Codex's auth.json — add it under Agent Credentials.";
-  return value.startsWith("sk-") ? undefined : "An OpenAI API key starts with sk-.";
+  return value.startsWith("sk-")
+    ? cutShort(value, "sk-", "an OpenAI API key")
+    : "An OpenAI API key starts with sk-.";
 };
 
 export const checkGeminiApiKey: CredentialCheck = (secret) => {

@@ -36,6 +36,9 @@ export function CredentialSlot(props: {
   readonly secretLabel: string;
   readonly placeholder?: string;
   readonly multiline?: boolean;
+  /** The buttons' words (Agent Credentials says "Save Credentials", "Remove Credentials"). */
+  readonly saveLabel?: string;
+  readonly removeLabel?: string;
   /** A sign-in the platform runs for this credential (device code, code flow), if any. */
   readonly signIn?: JSX.Element;
   readonly children?: JSX.Element;
@@ -162,7 +165,7 @@ export function CredentialSlot(props: {
                 disabled={busy()}
                 onClick={() => setConfirming(true)}
               >
-                Remove
+                {props.removeLabel ?? "Remove"}
               </button>
             </div>
           </>
@@ -207,7 +210,7 @@ export function CredentialSlot(props: {
           </Field>
           <div class="form-actions">
             <button type="submit" class="button button-primary" disabled={busy()}>
-              {busy() ? "Saving…" : props.stored ? "Replace" : "Save"}
+              {busy() ? "Saving…" : props.stored ? "Replace" : (props.saveLabel ?? "Save")}
             </button>
             <Show when={editing()}>
               <button
@@ -228,7 +231,7 @@ export function CredentialSlot(props: {
       <ConfirmDialog
         open={confirming()}
         title={`Remove your ${props.title}?`}
-        confirmLabel="Remove"
+        confirmLabel={props.removeLabel ?? "Remove"}
         busy={busy()}
         onConfirm={() => void remove()}
         onCancel={() => setConfirming(false)}

@@ -386,6 +386,21 @@ describe.skipIf(!hasChromium)("account credentials", () => {
       .poll(() => claude.locator(".steps code").allTextContents())
       .toContain("claude setup-token");
     const subscriptionSlot = page.getByTestId("agent-claude-code-anthropic-subscription");
+    expect(await subscriptionSlot.getByRole("button", { name: "Save Credentials" }).count()).toBe(
+      1,
+    );
+    // Checked as strictly as the api checks: a token's prefix alone is refused.
+    await subscriptionSlot.getByLabel("Claude Code token").fill("sk-ant-oat01-");
+    await subscriptionSlot.getByRole("button", { name: "Save" }).click();
+    expect(await subscriptionSlot.locator(".field-error").textContent()).toMatch(
+      /only the start of a Claude Code token/,
+    );
+    // Each agent's panel folds away and opens again.
+    const gemini = page.getByTestId("agent-gemini-cli");
+    await gemini.locator("summary").click();
+    expect(await gemini.locator("input").first().isVisible()).toBe(false);
+    await gemini.locator("summary").click();
+    expect(await gemini.locator("input").first().isVisible()).toBe(true);
     await subscriptionSlot.getByLabel("Claude Code token").fill(anthropicKey());
     await subscriptionSlot.getByRole("button", { name: "Save" }).click();
     expect(await subscriptionSlot.locator(".field-error").textContent()).toMatch(

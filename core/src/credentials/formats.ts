@@ -189,6 +189,17 @@ function validateClaudeCredentialsJson(secret: string): void {
   }
 }
 
+/** The fewest characters a token has after its prefix: a prefix alone is a paste cut short. */
+export const MIN_TOKEN_BODY = 8;
+
+function requireBody(value: string, prefix: string, label: string): void {
+  if (value.length - prefix.length < MIN_TOKEN_BODY) {
+    throw refuse(
+      `This is only the start of ${/^[aeiou]/i.test(label) ? "an" : "a"} ${label}: paste the whole token (more than ${prefix})`,
+    );
+  }
+}
+
 /**
  * Validates a secret's format for (provider, kind) and size caps; throws AppError BAD_USER_INPUT
  * (details `{ field: "secret" }`) with a message that never contains the secret. Returns the
@@ -218,12 +229,15 @@ export function validateSecret(provider: Provider, kind: CredentialKind, secret:
         if (!value.startsWith(ANTHROPIC_API_KEY_PREFIX)) {
           throw refuse(`An ${label} starts with ${ANTHROPIC_API_KEY_PREFIX}`);
         }
+        requireBody(value, ANTHROPIC_API_KEY_PREFIX, label);
       } else if (!value.startsWith(ANTHROPIC_SUBSCRIPTION_PREFIX)) {
         throw refuse(
           value.startsWith(ANTHROPIC_API_KEY_PREFIX)
             ? `This looks like an Anthropic API key; add it with kind API_KEY. An ${label} token starts with ${ANTHROPIC_SUBSCRIPTION_PREFIX} (run \`claude setup-token\`), or is Claude's .credentials.json`
             : `An ${label} token starts with ${ANTHROPIC_SUBSCRIPTION_PREFIX} (run \`claude setup-token\`), or is Claude's .credentials.json`,
         );
+      } else {
+        requireBody(value, ANTHROPIC_SUBSCRIPTION_PREFIX, label);
       }
       return value;
     case "OPENAI":
@@ -240,6 +254,7 @@ export function validateSecret(provider: Provider, kind: CredentialKind, secret:
       if (!value.startsWith(OPENAI_API_KEY_PREFIX)) {
         throw refuse(`An ${label} starts with ${OPENAI_API_KEY_PREFIX}`);
       }
+      requireBody(value, OPENAI_API_KEY_PREFIX, label);
       return value;
     case "GEMINI":
       if (kind === "SUBSCRIPTION") throw refuse("Gemini takes an API key only (kind API_KEY)");
@@ -257,6 +272,11 @@ export function validateSecret(provider: Provider, kind: CredentialKind, secret:
           `GitHub Copilot takes a GitHub token with the Copilot permission, starting with ${GITHUB_TOKEN_PREFIXES.join(", ")} (classic ghp_ tokens are not accepted)`,
         );
       }
+      requireBody(
+        value,
+        GITHUB_TOKEN_PREFIXES.find((prefix) => value.startsWith(prefix)) ?? "",
+        label,
+      );
       return value;
     case "GIT":
       // Any host's token or password, optionally `username:token` (sent as basic auth).
