@@ -1,5 +1,6 @@
 import {
   AgentEventLog,
+  AgentRunLog,
   createOutageLog,
   SignInStore,
   systemKeysFromEnv,
@@ -94,6 +95,7 @@ export async function composeApi(infra: ApiInfra): Promise<ApiDeps> {
     vault: infra.vault,
     pubsub,
     agentEventHistory: new AgentEventLog(redis, namespace),
+    agentRunLogs: new AgentRunLog(redis, namespace),
     logger,
     auth: {
       adminEmail: config.ADMIN_EMAIL,

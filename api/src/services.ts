@@ -3,6 +3,7 @@ import type { PrismaClient } from "@agentry/prisma";
 import type { Logger } from "pino";
 import { AdminService } from "./admin/admin.service.js";
 import { AgentCommandService } from "./agents/agent-command.service.js";
+import type { AgentRunLogReader } from "./agents/agent-logs.resolver.js";
 import type { AgentQueues } from "./agents/agent-queues.js";
 import { AgentService } from "./agents/agent.service.js";
 import { AuditService } from "./audit/audit.service.js";
@@ -40,6 +41,8 @@ export interface Services {
   readonly usage: UsageService;
   readonly agents: AgentService;
   readonly agentCommands: AgentCommandService;
+  /** Agents' recent runs, as the worker recorded them (Agent.logs). */
+  readonly agentRunLogs: AgentRunLogReader;
   readonly admin: AdminService;
   readonly realtime: RealtimeService;
   readonly registry: RegistryService;
@@ -52,6 +55,7 @@ export interface ServiceDeps {
   readonly vault: SealingVault;
   readonly pubsub: TopicPubSub;
   readonly agentEventHistory: AgentEventHistory;
+  readonly agentRunLogs: AgentRunLogReader;
   readonly logger: Logger;
   readonly auth: AuthConfig;
   /** Sign-in and sign-up rate limits and the bounded password-hashing queue. */
@@ -103,6 +107,7 @@ export function createServices(deps: ServiceDeps): Services {
     usage,
     agents: new AgentService(prisma),
     agentCommands: new AgentCommandService(prisma, access, deps.queues),
+    agentRunLogs: deps.agentRunLogs,
     admin: new AdminService(prisma, audit, deps.revocations, deps.queues),
     realtime: new RealtimeService(
       deps.pubsub,

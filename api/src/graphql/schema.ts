@@ -4,6 +4,7 @@ import { GraphQLSchema } from "graphql";
 import { buildSchema, type ClassType } from "type-graphql";
 import { AdminResolver } from "../admin/admin.resolver.js";
 import { AgentCommandResolver } from "../agents/agent-command.resolver.js";
+import { AgentLogsResolver } from "../agents/agent-logs.resolver.js";
 import { AgentLookupResolver } from "../agents/agent-lookup.resolver.js";
 import { AgentResolver } from "../agents/agent.resolver.js";
 import { AuthResolver } from "../auth/auth.resolver.js";
@@ -42,6 +43,7 @@ const RESOLVERS = [
   bind(CredentialVerificationResolver, (s) => new CredentialVerificationResolver(s.verifications)),
   bind(AgentResolver, (s) => new AgentResolver(s.agents)),
   bind(AgentLookupResolver, (s) => new AgentLookupResolver(s.agents, s.access)),
+  bind(AgentLogsResolver, (s) => new AgentLogsResolver(s.agentRunLogs, s.access)),
   bind(AgentCommandResolver, (s) => new AgentCommandResolver(s.agentCommands, s.access)),
   bind(UsageResolver, () => new UsageResolver()),
   bind(AdminResolver, (s) => new AdminResolver(s.admin)),
