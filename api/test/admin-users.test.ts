@@ -323,3 +323,74 @@ describe("every credential", () => {
     expect(await code(a, LIST, {}, user.token)).toBe("FORBIDDEN");
   });
 });
+
+describe("a monthly budget", () => {
+  const SET_BUDGET = `mutation ($id: ID!, $b: Float) { setUserMonthlyBudget(userId: $id, budgetUsd: $b) { id monthlyBudgetUsd spentThisMonthUsd } }`;
+  const ME = `{ me { monthlyBudgetUsd spentThisMonthUsd } }`;
+
+  it("is set by an admin and shown, with this UTC month's spending, to the user and to admins; null clears it; audited", async () => {
+    const user = await a.signUp();
+    expect((await a.ok<{ me: unknown }>(ME, {}, user.token)).me).toEqual({
+      monthlyBudgetUsd: null,
+      spentThisMonthUsd: 0,
+    });
+    // What the worker adds as it records the user's calls: this month's row counts, last month's not.
+    const now = new Date();
+    const thisMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+    const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+    await a.prisma.userUsageMonth.createMany({
+      data: [
+        { userId: user.user.id, month: thisMonth, apiCalls: 3, costUsd: "4.25" },
+        { userId: user.user.id, month: lastMonth, apiCalls: 9, costUsd: "90" },
+      ],
+    });
+
+    const { setUserMonthlyBudget } = await a.ok<{ setUserMonthlyBudget: unknown }>(
+      SET_BUDGET,
+      { id: user.user.id, b: 20 },
+      admin.token,
+    );
+    expect(setUserMonthlyBudget).toEqual({
+      id: user.user.id,
+      monthlyBudgetUsd: 20,
+      spentThisMonthUsd: 4.25,
+    });
+    expect((await a.ok<{ me: unknown }>(ME, {}, user.token)).me).toEqual({
+      monthlyBudgetUsd: 20,
+      spentThisMonthUsd: 4.25,
+    });
+    const { users } = await a.ok<{
+      users: { edges: { node: { id: string; monthlyBudgetUsd: number | null } }[] };
+    }>(
+      `{ users(first: 100) { edges { node { id monthlyBudgetUsd spentThisMonthUsd } } } }`,
+      {},
+      admin.token,
+    );
+    expect(users.edges.find((edge) => edge.node.id === user.user.id)?.node).toEqual({
+      id: user.user.id,
+      monthlyBudgetUsd: 20,
+      spentThisMonthUsd: 4.25,
+    });
+
+    expect(await code(a, SET_BUDGET, { id: user.user.id, b: -1 }, admin.token)).toBe(
+      "BAD_USER_INPUT",
+    );
+    expect(await code(a, SET_BUDGET, { id: user.user.id, b: 1 }, user.token)).toBe("FORBIDDEN");
+    expect(await code(a, SET_BUDGET, { id: unknownId(), b: 1 }, admin.token)).toBe("NOT_FOUND");
+
+    await a.ok(SET_BUDGET, { id: user.user.id, b: null }, admin.token);
+    expect(
+      (await a.ok<{ me: { monthlyBudgetUsd: number | null } }>(ME, {}, user.token)).me
+        .monthlyBudgetUsd,
+    ).toBeNull();
+    const audited = await a.prisma.auditEvent.findMany({
+      where: { targetId: user.user.id, action: "user.set_monthly_budget" },
+      orderBy: { createdAt: "asc" },
+      select: { details: true },
+    });
+    expect(audited.map((row) => row.details)).toEqual([
+      { email: user.email, budgetUsd: 20 },
+      { email: user.email, budgetUsd: null },
+    ]);
+  });
+});

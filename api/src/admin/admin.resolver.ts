@@ -3,12 +3,15 @@ import {
   Args,
   Ctx,
   Field,
+  FieldResolver,
+  Float,
   ID,
   InputType,
   Mutation,
   ObjectType,
   Query,
   Resolver,
+  Root,
 } from "type-graphql";
 import { AuditEventConnection } from "../audit/audit.types.js";
 import { UserType } from "../auth/auth.types.js";
@@ -150,6 +153,23 @@ export class AdminResolver {
     return this.admin.setUserRole(admin.userId, parseId(id), role);
   }
 
+  @Mutation(() => UserType, {
+    description:
+      "Sets a user's monthly budget: what the provider calls made for the messages they send may cost per UTC calendar month, in every session and whatever key pays (null clears it). Their next message past it fails BUDGET_EXCEEDED; a run that crosses it stops after the call that crossed. Admins only.",
+  })
+  async setUserMonthlyBudget(
+    @Ctx() ctx: RequestContext,
+    @Arg("userId", () => ID, { description: "The user." }) userId: string,
+    @Arg("budgetUsd", () => Float, {
+      nullable: true,
+      description: "The cap in USD; null for none.",
+    })
+    budgetUsd: number | null,
+  ): Promise<UserRecord> {
+    const admin = await this.isAdmin(ctx);
+    return this.admin.setMonthlyBudget(admin.userId, parseId(userId, "userId"), budgetUsd);
+  }
+
   @Query(() => AuditEventConnection, {
     description: "The audit trail of credential and access changes, newest first. Admins only.",
     complexity: connectionComplexity,
@@ -175,5 +195,32 @@ export class AdminResolver {
           ? undefined
           : parseId(filter.targetId, "targetId"),
     });
+  }
+}
+
+/**
+ * A user's monthly budget and spending. A User is only ever shown to that user (me, sign-in)
+ * or to an admin, so these fields need no check of their own.
+ */
+@Resolver(() => UserType)
+export class UserFieldsResolver {
+  @FieldResolver(() => Float, {
+    nullable: true,
+    description:
+      "The monthly budget an admin set, in USD: what the provider calls of the messages this user sends may cost per UTC calendar month, in every session; null for none.",
+  })
+  async monthlyBudgetUsd(
+    @Root() user: UserRecord,
+    @Ctx() ctx: RequestContext,
+  ): Promise<number | null> {
+    return (await ctx.loaders.userSpending.load(user.id)).monthlyBudgetUsd;
+  }
+
+  @FieldResolver(() => Float, {
+    description:
+      "What the provider calls made for the messages this user sent cost this UTC calendar month, in USD, in every session and whatever key paid (unpriced calls count 0); the monthly budget counts this.",
+  })
+  async spentThisMonthUsd(@Root() user: UserRecord, @Ctx() ctx: RequestContext): Promise<number> {
+    return (await ctx.loaders.userSpending.load(user.id)).spentThisMonthUsd;
   }
 }

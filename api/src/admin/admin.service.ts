@@ -21,6 +21,16 @@ export interface AuditEventRecord {
   readonly createdAt: Date;
 }
 
+/** A user's monthly budget (USD; null: none) and what their messages cost this UTC month. */
+export interface UserSpending {
+  readonly monthlyBudgetUsd: number | null;
+  readonly spentThisMonthUsd: number;
+}
+
+/** The first instant of `at`'s UTC calendar month (as the worker's UserUsageMonth rows). */
+export const monthOf = (at: Date): Date =>
+  new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
+
 export interface AuditFilter {
   readonly action?: string | undefined;
   readonly actorId?: string | undefined;
@@ -173,6 +183,67 @@ export class AdminService {
       );
       return user;
     });
+  }
+
+  /**
+   * Sets (or, with null, clears) a user's monthly budget: what the provider calls made for the
+   * messages they send may cost per UTC calendar month, in every session. The worker refuses
+   * their next message once the month reaches it, and stops a run that crosses it.
+   */
+  async setMonthlyBudget(
+    adminId: string,
+    userId: string,
+    budgetUsd: number | null,
+  ): Promise<UserRecord> {
+    if (budgetUsd !== null && (!Number.isFinite(budgetUsd) || budgetUsd < 0 || budgetUsd > 1e9)) {
+      throw new AppError("BAD_USER_INPUT", "budgetUsd must be between 0 and 1,000,000,000", {
+        field: "budgetUsd",
+      });
+    }
+    return this.prisma.$transaction(async (tx) => {
+      const found = await tx.user.findUnique({ where: { id: userId }, select: { id: true } });
+      if (found === null) throw new AppError("NOT_FOUND", "User not found");
+      const user = await tx.user.update({
+        where: { id: userId },
+        data: { monthlyBudgetUsd: budgetUsd },
+        select: userSelect,
+      });
+      await this.audit.record(
+        {
+          actorId: adminId,
+          action: "user.set_monthly_budget",
+          targetType: "user",
+          targetId: userId,
+          details: { email: user.email, budgetUsd },
+        },
+        tx,
+      );
+      return user;
+    });
+  }
+
+  /** Each user's monthly budget and this UTC month's spending, in two queries. */
+  async spendingFor(userIds: readonly string[]): Promise<Map<string, UserSpending>> {
+    const [users, months] = await Promise.all([
+      this.prisma.user.findMany({
+        where: { id: { in: [...userIds] } },
+        select: { id: true, monthlyBudgetUsd: true },
+      }),
+      this.prisma.userUsageMonth.findMany({
+        where: { userId: { in: [...userIds] }, month: monthOf(new Date()) },
+        select: { userId: true, costUsd: true },
+      }),
+    ]);
+    const spent = new Map(months.map((row) => [row.userId, row.costUsd.toNumber()]));
+    return new Map(
+      users.map((user) => [
+        user.id,
+        {
+          monthlyBudgetUsd: user.monthlyBudgetUsd?.toNumber() ?? null,
+          spentThisMonthUsd: spent.get(user.id) ?? 0,
+        },
+      ]),
+    );
   }
 
   /**

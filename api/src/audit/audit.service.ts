@@ -17,6 +17,8 @@ export interface AuditDetails {
   readonly sessions?: number;
   readonly credentials?: number;
   readonly tokens?: number;
+  /** A monthly budget set (USD), null when cleared. */
+  readonly budgetUsd?: number | null;
 }
 
 export interface AuditEntry {
@@ -48,7 +50,8 @@ export type AuditAction =
   | "user.disable"
   | "user.enable"
   | "user.delete"
-  | "user.set_role";
+  | "user.set_role"
+  | "user.set_monthly_budget";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 

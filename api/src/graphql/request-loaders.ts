@@ -1,4 +1,5 @@
 import DataLoader from "dataloader";
+import type { UserSpending } from "../admin/admin.service.js";
 import type { AgentRecord } from "../agents/agent.service.js";
 import type {
   CredentialChoice,
@@ -15,7 +16,7 @@ import type { UsageStats } from "../usage/usage.service.js";
 // read changes meanwhile. Each is built on first use, so an operation that needs none pays
 // nothing.
 
-type Readers = Pick<Services, "agents" | "credentials" | "usage" | "members">;
+type Readers = Pick<Services, "agents" | "credentials" | "usage" | "members" | "admin">;
 
 /** A DataLoader over a batch read that returns a value for every id it was asked for. */
 function byId<V>(read: (ids: readonly string[]) => Promise<Map<string, V>>): DataLoader<string, V> {
@@ -34,8 +35,14 @@ export class RequestLoaders {
   #sessionUsage: DataLoader<string, UsageStats> | undefined;
   #sessionMembers: DataLoader<string, MemberRecord[]> | undefined;
   #nextCredential: DataLoader<CredentialQuery, CredentialChoice | null> | undefined;
+  #userSpending: DataLoader<string, UserSpending> | undefined;
 
   constructor(private readonly readers: Readers) {}
+
+  /** A user's monthly budget and what they spent this month (a page of users in two queries). */
+  get userSpending(): DataLoader<string, UserSpending> {
+    return (this.#userSpending ??= byId((ids) => this.readers.admin.spendingFor(ids)));
+  }
 
   /** A session's agents, oldest first. */
   get sessionAgents(): DataLoader<string, AgentRecord[]> {

@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { createPubSub } from "@graphql-yoga/subscription";
 import { GraphQLSchema } from "graphql";
 import { buildSchema, type ClassType } from "type-graphql";
-import { AdminResolver } from "../admin/admin.resolver.js";
+import { AdminResolver, UserFieldsResolver } from "../admin/admin.resolver.js";
 import { AgentCommandResolver } from "../agents/agent-command.resolver.js";
 import { AgentLogsResolver } from "../agents/agent-logs.resolver.js";
 import { AgentLookupResolver } from "../agents/agent-lookup.resolver.js";
@@ -47,6 +47,7 @@ const RESOLVERS = [
   bind(AgentCommandResolver, (s) => new AgentCommandResolver(s.agentCommands, s.access)),
   bind(UsageResolver, () => new UsageResolver()),
   bind(AdminResolver, (s) => new AdminResolver(s.admin)),
+  bind(UserFieldsResolver, () => new UserFieldsResolver()),
   bind(RegistryResolver, (s) => new RegistryResolver(s.registry)),
   bind(RepositoryResolver, (s) => new RepositoryResolver(s.repository)),
   bind(DeviceSignInResolver, (s) => new DeviceSignInResolver(s.signIns)),

@@ -243,6 +243,25 @@ export const ACCOUNT_OPERATIONS: Readonly<Record<string, OperationCase>> = {
       },
     },
   },
+  "Mutation.setUserMonthlyBudget": {
+    attack: (world) => ({
+      query: `mutation ($id: ID!) { setUserMonthlyBudget(userId: $id, budgetUsd: 12.5) { id monthlyBudgetUsd spentThisMonthUsd } }`,
+      variables: { id: world.a.user.id },
+    }),
+    stranger: FORBIDDEN,
+    admin: "control",
+    nobody: UNAUTHENTICATED,
+    control: {
+      as: "admin",
+      check: (outcome, _actor, world) => {
+        expect(field(outcome, "setUserMonthlyBudget")).toEqual({
+          id: world.a.user.id,
+          monthlyBudgetUsd: 12.5,
+          spentThisMonthUsd: 0,
+        });
+      },
+    },
+  },
   "Mutation.setUserDisabled": {
     attack: (world) => ({
       query: `mutation ($id: ID!) { setUserDisabled(id: $id, disabled: true) { id disabledAt } }`,

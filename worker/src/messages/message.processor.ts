@@ -35,6 +35,7 @@ import {
   settleCancelled,
 } from "./message-outcome.js";
 import type { MessageRuntime } from "./message-runtime.js";
+import { checkMonthlyBudget, monthlyBudgetCrossed } from "./monthly-budget.js";
 import { writeRunLog, type RunLogDraft } from "./run-log.js";
 import {
   RUNTIME_WAIT_MS,
@@ -84,7 +85,7 @@ const loadMessage = (prisma: PrismaClient, messageId: string) =>
     where: { id: messageId },
     include: {
       agent: { include: { session: { include: { usage: true } } } },
-      author: { select: { disabledAt: true } },
+      author: { select: { disabledAt: true, monthlyBudgetUsd: true } },
     },
   });
 
@@ -174,6 +175,7 @@ async function runMessage(
   let runStarted = false;
   try {
     checkBudget(message);
+    await checkMonthlyBudget(deps.prisma, authorId, message.author?.monthlyBudgetUsd ?? null);
     const resolvedForRun = await resolveForRun(deps.resolve, {
       sessionId: message.agent.sessionId,
       actingUserId: authorId,
@@ -460,6 +462,12 @@ async function streamRun(
           );
           abort.abort();
         }
+        const monthly = message.author?.monthlyBudgetUsd ?? null;
+        if (budgetStop === null && monthly !== null && recorded !== null) {
+          budgetStop = monthlyBudgetCrossed(monthly, recorded.authorMonthCostUsd);
+          // As the session's budget: the crossing call counted, no further call made.
+          if (budgetStop !== null) abort.abort();
+        }
         break;
       }
       case "error":
@@ -487,11 +495,16 @@ async function streamRun(
 /** Records one usage event (idempotently) and publishes it and the session's new totals. */
 export async function ingestUsage(
   deps: MessageProcessorDeps,
-  message: { id: string; agentId: string; agent: { sessionId: string } },
+  message: {
+    id: string;
+    agentId: string;
+    authorId?: string | null;
+    agent: { sessionId: string };
+  },
   attempt: number,
   resolution: Pick<Resolution, "source">,
   event: Extract<AgentEvent, { type: "usage" }>,
-): Promise<SessionUsagePayload | null> {
+): Promise<(SessionUsagePayload & { readonly authorMonthCostUsd: number | null }) | null> {
   const recorded = await recordUsage(
     deps.prisma,
     {
@@ -500,6 +513,7 @@ export async function ingestUsage(
       messageId: message.id,
       attempt,
       keySource: resolution.source,
+      authorId: message.authorId ?? null,
     },
     event,
   );
@@ -539,7 +553,7 @@ export async function ingestUsage(
     topicChannel(Topic.SessionUsage, message.agent.sessionId, deps.topicNamespace),
     JSON.stringify(recorded.totals),
   );
-  return recorded.totals;
+  return { ...recorded.totals, authorMonthCostUsd: recorded.authorMonthCostUsd };
 }
 
 /**

@@ -13,6 +13,11 @@ export interface UsageContext {
   /** The message's run attempt: a re-run makes new calls, which count. */
   readonly attempt: number;
   readonly keySource: KeySource;
+  /**
+   * Who sent the message: the call is added to their month (UserUsageMonth, which their
+   * monthly budget counts). Undefined or null: to no one's.
+   */
+  readonly authorId?: string | null;
 }
 
 export interface RecordedUsage {
@@ -22,6 +27,8 @@ export interface RecordedUsage {
   /** Our estimate and the cost the CLI reported differ by more than {@link COST_TOLERANCE}. */
   readonly costDisagrees: boolean;
   readonly totals: SessionUsagePayload;
+  /** What the author's calls cost this UTC month, this one included; null without an author. */
+  readonly authorMonthCostUsd: number | null;
 }
 
 /**
@@ -82,6 +89,10 @@ export async function recordUsage(
     });
     const inserted = count === 1;
     if (inserted) await addToUsageHour(tx, context.sessionId, at, tokens, costUsd);
+    const authorMonthCostUsd =
+      context.authorId === undefined || context.authorId === null
+        ? null
+        : await addToUserMonth(tx, context.authorId, at, inserted, costUsd);
     const increments = {
       inputTokens: { increment: inserted ? tokens.inputTokens : 0n },
       outputTokens: { increment: inserted ? tokens.outputTokens : 0n },
@@ -104,7 +115,13 @@ export async function recordUsage(
       },
       update: increments,
     });
-    return { inserted, costUsd, costDisagrees, totals: toUsagePayload(row) };
+    return {
+      inserted,
+      costUsd,
+      costDisagrees,
+      totals: toUsagePayload(row),
+      authorMonthCostUsd,
+    };
   });
 }
 
@@ -143,6 +160,38 @@ async function addToUsageHour(
       "apiCalls" = h."apiCalls" + 1,
       "unpricedCalls" = h."unpricedCalls" + EXCLUDED."unpricedCalls",
       "costUsd" = h."costUsd" + EXCLUDED."costUsd"`;
+}
+
+/** The first instant of `at`'s UTC calendar month: a user's monthly budget counts from it. */
+export function monthOf(at: Date): Date {
+  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
+}
+
+/**
+ * Adds one recorded call (when it was just inserted) to its author's UTC month, and returns
+ * what the author's calls cost that month. Like the session's totals, a concurrent run of the
+ * same author adds safely (INSERT … ON CONFLICT DO UPDATE).
+ */
+async function addToUserMonth(
+  tx: Prisma.TransactionClient,
+  userId: string,
+  at: Date,
+  inserted: boolean,
+  costUsd: number | null,
+): Promise<number> {
+  const month = monthOf(at).toISOString();
+  const added = inserted && costUsd !== null ? new Prisma.Decimal(costUsd).toFixed() : "0";
+  const rows = await tx.$queryRaw<{ costUsd: Prisma.Decimal }[]>`
+    INSERT INTO "UserUsageMonth" AS m ("userId", "month", "apiCalls", "unpricedCalls", "costUsd")
+    SELECT ${userId}::uuid, (${month}::timestamptz AT TIME ZONE 'UTC'), ${inserted ? 1 : 0},
+      ${inserted && costUsd === null ? 1 : 0}, ${added}::numeric(18, 9)
+    WHERE EXISTS (SELECT 1 FROM "User" WHERE id = ${userId}::uuid)
+    ON CONFLICT ("userId", "month") DO UPDATE SET
+      "apiCalls" = m."apiCalls" + EXCLUDED."apiCalls",
+      "unpricedCalls" = m."unpricedCalls" + EXCLUDED."unpricedCalls",
+      "costUsd" = m."costUsd" + EXCLUDED."costUsd"
+    RETURNING "costUsd"`;
+  return rows[0]?.costUsd.toNumber() ?? 0;
 }
 
 type SessionUsageRow = Prisma.SessionUsageGetPayload<object>;
