@@ -28,6 +28,7 @@ type Documents = {
   "query UserCredentials($userId: ID!) {\n  userCredentials(userId: $userId) {\n    ...CredentialFields\n  }\n}": typeof types.UserCredentialsDocument;
   "query Users($first: Int!, $after: String) {\n  users(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      node {\n        id\n        email\n        role\n        createdAt\n        disabledAt\n      }\n    }\n  }\n}": typeof types.UsersDocument;
   "subscription AgentEvents($agentId: ID!, $afterSeq: Int) {\n  agentEvents(agentId: $agentId, afterSeq: $afterSeq) {\n    seq\n    type\n    agentId\n    messageId\n    at\n    text\n    toolName\n    toolDetail\n    status\n    errorCode\n    message\n    usage {\n      callIndex\n      provider\n      model\n      keySource\n      inputTokens\n      outputTokens\n      cacheReadTokens\n      cacheWriteTokens\n      reasoningTokens\n      costUsd\n    }\n  }\n}": typeof types.AgentEventsDocument;
+  "query AgentLogs($id: ID!, $last: Int) {\n  agent(id: $id) {\n    id\n    logs(last: $last) {\n      messageId\n      startedAt\n      endedAt\n      durationMs\n      outcome\n      errorCode\n      errorMessage\n      calls\n      output\n    }\n  }\n}": typeof types.AgentLogsDocument;
   "query AgentMessages($sessionId: ID!, $last: Int!) {\n  session(id: $sessionId) {\n    id\n    agents {\n      id\n      status\n      statusReason\n      messages(last: $last) {\n        id\n        role\n        text\n        status\n        errorCode\n        errorMessage\n        keySource\n        createdAt\n      }\n    }\n  }\n}": typeof types.AgentMessagesDocument;
   "mutation CancelMessage($id: ID!) {\n  cancelMessage(id: $id) {\n    id\n    role\n    text\n    status\n    errorCode\n    errorMessage\n    keySource\n    createdAt\n  }\n}": typeof types.CancelMessageDocument;
   "query AgentChanges($id: ID!) {\n  agent(id: $id) {\n    id\n    changes {\n      baseCommit\n      files {\n        path\n        status\n        added\n        removed\n      }\n    }\n  }\n}\n\nquery AgentFileDiff($id: ID!, $path: String!) {\n  agent(id: $id) {\n    id\n    fileDiff(path: $path) {\n      path\n      diff\n      truncated\n    }\n  }\n}\n\nmutation PushAgentBranch($agentId: ID!, $branch: String!, $message: String) {\n  pushAgentBranch(agentId: $agentId, branch: $branch, message: $message) {\n    branch\n    commit\n    remoteMessage\n  }\n}": typeof types.AgentChangesDocument;
@@ -81,6 +82,8 @@ const documents: Documents = {
     types.UsersDocument,
   "subscription AgentEvents($agentId: ID!, $afterSeq: Int) {\n  agentEvents(agentId: $agentId, afterSeq: $afterSeq) {\n    seq\n    type\n    agentId\n    messageId\n    at\n    text\n    toolName\n    toolDetail\n    status\n    errorCode\n    message\n    usage {\n      callIndex\n      provider\n      model\n      keySource\n      inputTokens\n      outputTokens\n      cacheReadTokens\n      cacheWriteTokens\n      reasoningTokens\n      costUsd\n    }\n  }\n}":
     types.AgentEventsDocument,
+  "query AgentLogs($id: ID!, $last: Int) {\n  agent(id: $id) {\n    id\n    logs(last: $last) {\n      messageId\n      startedAt\n      endedAt\n      durationMs\n      outcome\n      errorCode\n      errorMessage\n      calls\n      output\n    }\n  }\n}":
+    types.AgentLogsDocument,
   "query AgentMessages($sessionId: ID!, $last: Int!) {\n  session(id: $sessionId) {\n    id\n    agents {\n      id\n      status\n      statusReason\n      messages(last: $last) {\n        id\n        role\n        text\n        status\n        errorCode\n        errorMessage\n        keySource\n        createdAt\n      }\n    }\n  }\n}":
     types.AgentMessagesDocument,
   "mutation CancelMessage($id: ID!) {\n  cancelMessage(id: $id) {\n    id\n    role\n    text\n    status\n    errorCode\n    errorMessage\n    keySource\n    createdAt\n  }\n}":
@@ -225,6 +228,12 @@ export function graphql(
 export function graphql(
   source: "subscription AgentEvents($agentId: ID!, $afterSeq: Int) {\n  agentEvents(agentId: $agentId, afterSeq: $afterSeq) {\n    seq\n    type\n    agentId\n    messageId\n    at\n    text\n    toolName\n    toolDetail\n    status\n    errorCode\n    message\n    usage {\n      callIndex\n      provider\n      model\n      keySource\n      inputTokens\n      outputTokens\n      cacheReadTokens\n      cacheWriteTokens\n      reasoningTokens\n      costUsd\n    }\n  }\n}",
 ): (typeof documents)["subscription AgentEvents($agentId: ID!, $afterSeq: Int) {\n  agentEvents(agentId: $agentId, afterSeq: $afterSeq) {\n    seq\n    type\n    agentId\n    messageId\n    at\n    text\n    toolName\n    toolDetail\n    status\n    errorCode\n    message\n    usage {\n      callIndex\n      provider\n      model\n      keySource\n      inputTokens\n      outputTokens\n      cacheReadTokens\n      cacheWriteTokens\n      reasoningTokens\n      costUsd\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: "query AgentLogs($id: ID!, $last: Int) {\n  agent(id: $id) {\n    id\n    logs(last: $last) {\n      messageId\n      startedAt\n      endedAt\n      durationMs\n      outcome\n      errorCode\n      errorMessage\n      calls\n      output\n    }\n  }\n}",
+): (typeof documents)["query AgentLogs($id: ID!, $last: Int) {\n  agent(id: $id) {\n    id\n    logs(last: $last) {\n      messageId\n      startedAt\n      endedAt\n      durationMs\n      outcome\n      errorCode\n      errorMessage\n      calls\n      output\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -153,6 +153,17 @@ export type Role =
   /** A regular user. */
   | "USER";
 
+/** How one run of an agent ended. */
+export type RunOutcome =
+  /** Stopped by cancelMessage. */
+  | "CANCELLED"
+  /** The agent finished; its reply is the message's answer. */
+  | "DONE"
+  /** The message failed; errorCode and errorMessage say why. */
+  | "FAILED"
+  /** Rate limited (or the sign-in service did not answer): it runs again later. */
+  | "RETRIED";
+
 /** How to order the sessions list. Cursors belong to the ordering they came from: pass the same orderBy with `after`. */
 export type SessionOrder = {
   /** Which way: ASC or DESC. */
@@ -609,6 +620,28 @@ export type AgentEventsSubscription = {
       costUsd: number | null;
     } | null;
   };
+};
+
+export type AgentLogsQueryVariables = Exact<{
+  id: string | number;
+  last?: number | null | undefined;
+}>;
+
+export type AgentLogsQuery = {
+  agent: {
+    id: string;
+    logs: Array<{
+      messageId: string;
+      startedAt: string;
+      endedAt: string;
+      durationMs: number;
+      outcome: RunOutcome;
+      errorCode: string | null;
+      errorMessage: string | null;
+      calls: number;
+      output: string;
+    }>;
+  } | null;
 };
 
 export type AgentMessagesQueryVariables = Exact<{
@@ -2431,6 +2464,78 @@ export const AgentEventsDocument = {
     },
   ],
 } as unknown as DocumentNode<AgentEventsSubscription, AgentEventsSubscriptionVariables>;
+export const AgentLogsDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "AgentLogs" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "ID" } },
+          },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "last" } },
+          type: { kind: "NamedType", name: { kind: "Name", value: "Int" } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "agent" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "logs" },
+                  arguments: [
+                    {
+                      kind: "Argument",
+                      name: { kind: "Name", value: "last" },
+                      value: { kind: "Variable", name: { kind: "Name", value: "last" } },
+                    },
+                  ],
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "Field", name: { kind: "Name", value: "messageId" } },
+                      { kind: "Field", name: { kind: "Name", value: "startedAt" } },
+                      { kind: "Field", name: { kind: "Name", value: "endedAt" } },
+                      { kind: "Field", name: { kind: "Name", value: "durationMs" } },
+                      { kind: "Field", name: { kind: "Name", value: "outcome" } },
+                      { kind: "Field", name: { kind: "Name", value: "errorCode" } },
+                      { kind: "Field", name: { kind: "Name", value: "errorMessage" } },
+                      { kind: "Field", name: { kind: "Name", value: "calls" } },
+                      { kind: "Field", name: { kind: "Name", value: "output" } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<AgentLogsQuery, AgentLogsQueryVariables>;
 export const AgentMessagesDocument = {
   kind: "Document",
   definitions: [

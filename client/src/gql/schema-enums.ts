@@ -155,6 +155,17 @@ export type Role =
   /** A regular user. */
   | "USER";
 
+/** How one run of an agent ended. */
+export type RunOutcome =
+  /** Stopped by cancelMessage. */
+  | "CANCELLED"
+  /** The agent finished; its reply is the message's answer. */
+  | "DONE"
+  /** The message failed; errorCode and errorMessage say why. */
+  | "FAILED"
+  /** Rate limited (or the sign-in service did not answer): it runs again later. */
+  | "RETRIED";
+
 /** What the sessions list can be ordered by. Ties are broken by the session's id. */
 export type SessionOrderField =
   /** Its provider calls; a session without usage counts as 0. */

@@ -3,6 +3,7 @@ import { createQuery } from "@urql/solid";
 import { createMemo, createSignal, For, Match, Show, Switch, type JSX } from "solid-js";
 import { Chat } from "../agents/chat.js";
 import { ChangesPanel } from "../agents/changes-panel.js";
+import { LogsPanel } from "../agents/logs-panel.js";
 import { NextKey } from "../agents/next-key.js";
 import { SpawnAgentForm } from "../agents/spawn-agent-form.js";
 import { SessionDocument, type SessionQuery } from "../gql/graphql.js";
@@ -205,6 +206,7 @@ export function SessionPage(): JSX.Element {
                         canPush={canEdit()}
                       />
                     </Show>
+                    <LogsPanel agentId={agentId} refreshKey={selected()?.status} />
                   </div>
                 )}
               </Show>

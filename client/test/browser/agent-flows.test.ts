@@ -238,6 +238,46 @@ describe.skipIf(!hasChromium)("errors from a run", () => {
     expect(new URL(page.url()).pathname).toBe(`/sessions/${sessionId}/settings/key`);
   });
 
+  it("lists the refused run in the agent's Logs with its error, the newest first as messages settle, and never the key", async () => {
+    const user = await system().api.signUp();
+    const key = anthropicKey(); // not known to the fake provider yet: refused
+    const sessionId = await createSession(user, "Agent logs", key);
+    const t = await system().page();
+    const { page } = t;
+    await t.openAs(user, `/sessions/${sessionId}`);
+    await spawnChatAgent(t);
+    await send(t, "this key is refused");
+    await userMessage(t, "this key is refused").getByRole("alert").waitFor({ timeout: 30_000 });
+
+    const logs = page.getByTestId("agent-logs");
+    expect(await logs.getAttribute("open")).toBeNull(); // folded away until asked for
+    await logs.locator("summary").click();
+    const runs = logs.getByTestId("agent-log");
+    await expect.poll(() => runs.count(), { timeout: 15_000 }).toBe(1);
+    const failed = runs.first();
+    expect(await failed.textContent()).toMatch(/Failed · INVALID_API_KEY.*0 calls/);
+    expect(await failed.locator(".run-log-error").textContent()).toMatch(/refused/i);
+    await failed.getByRole("button").click();
+    const output = failed
+      .getByTestId("agent-log-output")
+      .or(failed.getByText("The agent printed nothing."));
+    await output.waitFor();
+
+    // With the panel open, the next run is listed as its message settles, above the first.
+    fake().addKey(key);
+    await send(t, "and now it works");
+    await page
+      .locator(".message-assistant:not(.message-streaming)")
+      .filter({ hasText: "Echo: and now it works" })
+      .waitFor({ timeout: 30_000 });
+    await expect.poll(() => runs.count(), { timeout: 15_000 }).toBe(2);
+    expect(await runs.first().textContent()).toMatch(/Done.*1 call\b/);
+    expect(await runs.nth(1).textContent()).toContain("INVALID_API_KEY");
+
+    expect(await page.content()).not.toContain(key);
+    await t.screenshot("agent-logs");
+  });
+
   it("says no key is configured when there is none, and offers to add one", async () => {
     const user = await system().api.signUp();
     const sessionId = await createSession(user, "No key");
