@@ -254,6 +254,7 @@ describe("members of A's session", () => {
       "Mutation.removeAgent",
       "Mutation.removeSessionKey",
       "Mutation.removeSessionMember",
+      "Mutation.renameAgent",
       "Mutation.renameSession",
       "Mutation.sendMessage",
       "Mutation.setSessionBudget",

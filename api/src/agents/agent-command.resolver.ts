@@ -35,6 +35,12 @@ export class AgentCommandResolver {
       description: "The provider; inferred from the model when omitted.",
     })
     provider?: Provider | null,
+    @Arg("name", () => String, {
+      nullable: true,
+      description:
+        "What to call it (1 to 200 characters); default: its kind's name, numbered from the second of that kind in the session on.",
+    })
+    name?: string | null,
   ): Promise<AgentRecord> {
     return this.commands.spawn(
       requireViewer(ctx).userId,
@@ -42,7 +48,21 @@ export class AgentCommandResolver {
       kind,
       model ?? undefined,
       provider ?? undefined,
+      name ?? undefined,
     );
+  }
+
+  @Mutation(() => AgentType, {
+    description:
+      "Renames an agent (owner or editor of its session), so two of one kind can be told apart.",
+  })
+  renameAgent(
+    @Ctx() ctx: RequestContext,
+    @Arg("id", () => ID, { description: "The agent." }) id: string,
+    @Arg("name", () => String, { description: "Its new name (1 to 200 characters)." })
+    name: string,
+  ): Promise<AgentRecord> {
+    return this.commands.rename(requireViewer(ctx).userId, parseId(id, "id"), name);
   }
 
   @Mutation(() => MessageType, {

@@ -13,7 +13,7 @@ import {
 } from "@agentry/core";
 import type { PrismaClient } from "@agentry/prisma";
 import { setTimeout as sleep } from "node:timers/promises";
-import { refuseSecretLike } from "../graphql/limits.js";
+import { parseName, refuseSecretLike } from "../graphql/limits.js";
 import type { SessionAccessService } from "../sessions/session-access.service.js";
 import type { AgentQueues } from "./agent-queues.js";
 import {
@@ -59,8 +59,10 @@ export class AgentCommandService {
     kind: AgentKind,
     model: string | undefined,
     provider: Provider | undefined,
+    name?: string,
   ): Promise<AgentRecord> {
     await this.access.require(viewerId, sessionId, "use");
+    const given = name === undefined ? undefined : parseName(name);
     if (!agentKindDescriptor(kind).runnable) {
       throw new AppError(
         "BAD_USER_INPUT",
@@ -94,14 +96,31 @@ export class AgentCommandService {
         { field: provider === undefined ? "model" : "provider" },
       );
     }
+    // Unnamed: its kind's name, numbered from the second of that kind in the session on.
+    const others =
+      given === undefined ? await this.prisma.agent.count({ where: { sessionId, kind } }) : 0;
     return this.prisma.agent.create({
       data: {
         sessionId,
         kind,
+        name:
+          given ??
+          (others === 0 ? AGENT_KIND_LABELS[kind] : `${AGENT_KIND_LABELS[kind]} ${others + 1}`),
         provider: chosen,
         model: model ?? providerDescriptor(chosen).defaultModel,
         status: "IDLE",
       },
+      select: agentSelect,
+    });
+  }
+
+  /** Renames an agent (owner or editor of its session). */
+  async rename(viewerId: string, agentId: string, nameInput: string): Promise<AgentRecord> {
+    const name = parseName(nameInput);
+    await this.access.requireAgent(viewerId, agentId, "use");
+    return this.prisma.agent.update({
+      where: { id: agentId },
+      data: { name },
       select: agentSelect,
     });
   }

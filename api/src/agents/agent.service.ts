@@ -7,6 +7,7 @@ export interface AgentRecord {
   readonly id: string;
   readonly sessionId: string;
   readonly kind: AgentKind;
+  readonly name: string;
   readonly provider: Provider;
   readonly model: string;
   readonly status: AgentStatus;
@@ -30,6 +31,7 @@ export const agentSelect = {
   id: true,
   sessionId: true,
   kind: true,
+  name: true,
   provider: true,
   model: true,
   status: true,

@@ -11,6 +11,12 @@ export class AgentType {
   @Field(() => AgentKind, { description: "Which agent it is." })
   kind!: AgentKind;
 
+  @Field(() => String, {
+    description:
+      "What people call it (editable with renameAgent): its kind's name for the first of a kind in a session, then with a number (Chat 2).",
+  })
+  name!: string;
+
   @Field(() => Provider, { description: "The provider it calls." })
   provider!: Provider;
 

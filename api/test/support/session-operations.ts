@@ -268,6 +268,27 @@ export const SESSION_OPERATIONS: Readonly<Record<string, OperationCase>> = {
       },
     },
   },
+  "Mutation.renameAgent": {
+    attack: (world) => ({
+      query: `mutation ($id: ID!) { renameAgent(id: $id, name: "taken over") { id name } }`,
+      variables: { id: world.agentId },
+    }),
+    stranger: NOT_FOUND,
+    nobody: UNAUTHENTICATED,
+    need: "use",
+    control: {
+      as: "owner",
+      request: (world) => ({
+        query: `mutation ($id: ID!) { renameAgent(id: $id, name: "the reviewer") { id name } }`,
+        variables: { id: world.agentId },
+      }),
+      check: async (outcome, _actor, world, api) => {
+        expect(field(outcome, "renameAgent")).toEqual({ id: world.agentId, name: "the reviewer" });
+        const row = await api.prisma.agent.findUniqueOrThrow({ where: { id: world.agentId } });
+        expect(row.name).toBe("the reviewer");
+      },
+    },
+  },
   "Mutation.setSessionBudget": {
     attack: (world) => ({
       query: `mutation ($id: ID!) { setSessionBudget(sessionId: $id, budgetUsd: 1000000) { ${SESSION_FIELDS} } }`,
