@@ -18,6 +18,7 @@ import { TabNav } from "../ui/tab-nav.js";
 import { AccessTokensTab } from "../tokens/access-tokens.js";
 import { checkFor } from "./credential-checks.js";
 import { CredentialSlot } from "./credential-slot.js";
+import { MonthlyBudgetLine } from "./monthly-budget-line.js";
 import { CodeSignInFlow, DeviceSignInFlow } from "./sign-in-flows.js";
 
 const CREDENTIAL_TYPES = { additionalTypenames: ["CredentialInfo"] };
@@ -90,6 +91,7 @@ function ApiKeysTab(props: { readonly find: Find }): JSX.Element {
         Pay-per-token keys, used by your agents in every session that has no key of its own for the
         provider. Stored encrypted; only the last characters are ever shown.
       </p>
+      <MonthlyBudgetLine />
       <div class="slots">
         <For each={apiKeys()}>
           {(entry) => (

@@ -9,6 +9,7 @@ import {
   type CredentialFieldsFragment,
 } from "../gql/graphql.js";
 import { AllCredentials } from "./all-credentials.js";
+import { MonthlyBudgetForm } from "./monthly-budget-form.js";
 import { USER_TYPES, UserActions } from "./user-actions.js";
 import { problemFrom, type Problem } from "../lib/errors.js";
 import { formatDateTime, maskedHint } from "../lib/format.js";
@@ -128,6 +129,7 @@ export function AdminPage(): JSX.Element {
             {(user) => (
               <div class="admin-user">
                 <UserActions user={user} self={user.id === auth.viewer()?.id} />
+                <MonthlyBudgetForm user={user} />
                 <UserCredentials userId={user.id} email={user.email} />
               </div>
             )}

@@ -16,6 +16,7 @@ import type { TypedDocumentNode as DocumentNode } from "@graphql-typed-document-
 type Documents = {
   "query AccountCredentials {\n  accountCredentials {\n    ...CredentialFields\n  }\n}": typeof types.AccountCredentialsDocument;
   "fragment CredentialFields on CredentialInfo {\n  id\n  provider\n  kind\n  hint\n  version\n  createdAt\n  updatedAt\n  lastUsedAt\n  expiresAt\n  refusedAt\n  status\n  refreshable\n  fix\n  secretSetAt\n  rotationDue\n}": typeof types.CredentialFieldsFragmentDoc;
+  "query MyMonthlyBudget {\n  me {\n    id\n    monthlyBudgetUsd\n    spentThisMonthUsd\n  }\n}": typeof types.MyMonthlyBudgetDocument;
   "mutation RemoveAccountCredential($provider: Provider!, $kind: CredentialKind!) {\n  removeAccountCredential(provider: $provider, kind: $kind)\n}": typeof types.RemoveAccountCredentialDocument;
   "mutation SetAccountCredential($provider: Provider!, $kind: CredentialKind!, $secret: String!) {\n  setAccountCredential(provider: $provider, kind: $kind, secret: $secret) {\n    ...CredentialFields\n  }\n}": typeof types.SetAccountCredentialDocument;
   "fragment DeviceSignInFields on DeviceSignIn {\n  id\n  status\n  expiresAt\n  verificationUri\n  verificationUriComplete\n  userCode\n  intervalSeconds\n  message\n  credential {\n    ...CredentialFields\n  }\n}\n\nfragment CodeSignInFields on CodeSignIn {\n  id\n  status\n  expiresAt\n  authorizeUrl\n  message\n}\n\nmutation StartDeviceSignIn($input: StartDeviceSignInInput!) {\n  startDeviceSignIn(input: $input) {\n    ...DeviceSignInFields\n  }\n}\n\nquery DeviceSignIn($id: ID!) {\n  deviceSignIn(id: $id) {\n    ...DeviceSignInFields\n  }\n}\n\nmutation StartCodeSignIn($input: StartCodeSignInInput!) {\n  startCodeSignIn(input: $input) {\n    ...CodeSignInFields\n  }\n}\n\nmutation CompleteCodeSignIn($id: ID!, $code: String!) {\n  completeCodeSignIn(id: $id, code: $code) {\n    ...CredentialFields\n  }\n}\n\nmutation CancelSignIn($id: ID!) {\n  cancelSignIn(id: $id)\n}": typeof types.DeviceSignInFieldsFragmentDoc;
@@ -24,9 +25,10 @@ type Documents = {
   "mutation AdminDeleteCredential($id: ID!) {\n  adminDeleteCredential(id: $id)\n}": typeof types.AdminDeleteCredentialDocument;
   "mutation DeleteUser($id: ID!) {\n  deleteUser(id: $id)\n}": typeof types.DeleteUserDocument;
   "mutation SetUserDisabled($id: ID!, $disabled: Boolean!) {\n  setUserDisabled(id: $id, disabled: $disabled) {\n    id\n    email\n    role\n    createdAt\n    disabledAt\n  }\n}": typeof types.SetUserDisabledDocument;
+  "mutation SetUserMonthlyBudget($userId: ID!, $budgetUsd: Float) {\n  setUserMonthlyBudget(userId: $userId, budgetUsd: $budgetUsd) {\n    id\n    monthlyBudgetUsd\n    spentThisMonthUsd\n  }\n}": typeof types.SetUserMonthlyBudgetDocument;
   "mutation SetUserRole($id: ID!, $role: Role!) {\n  setUserRole(id: $id, role: $role) {\n    id\n    email\n    role\n    createdAt\n    disabledAt\n  }\n}": typeof types.SetUserRoleDocument;
   "query UserCredentials($userId: ID!) {\n  userCredentials(userId: $userId) {\n    ...CredentialFields\n  }\n}": typeof types.UserCredentialsDocument;
-  "query Users($first: Int!, $after: String) {\n  users(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      node {\n        id\n        email\n        role\n        createdAt\n        disabledAt\n      }\n    }\n  }\n}": typeof types.UsersDocument;
+  "query Users($first: Int!, $after: String) {\n  users(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      node {\n        id\n        email\n        role\n        createdAt\n        disabledAt\n        monthlyBudgetUsd\n        spentThisMonthUsd\n      }\n    }\n  }\n}": typeof types.UsersDocument;
   "subscription AgentEvents($agentId: ID!, $afterSeq: Int) {\n  agentEvents(agentId: $agentId, afterSeq: $afterSeq) {\n    seq\n    type\n    agentId\n    messageId\n    at\n    text\n    toolName\n    toolDetail\n    status\n    errorCode\n    message\n    usage {\n      callIndex\n      provider\n      model\n      keySource\n      inputTokens\n      outputTokens\n      cacheReadTokens\n      cacheWriteTokens\n      reasoningTokens\n      costUsd\n    }\n  }\n}": typeof types.AgentEventsDocument;
   "query AgentLogs($id: ID!, $last: Int) {\n  agent(id: $id) {\n    id\n    logs(last: $last) {\n      messageId\n      startedAt\n      endedAt\n      durationMs\n      outcome\n      errorCode\n      errorMessage\n      calls\n      output\n    }\n  }\n}": typeof types.AgentLogsDocument;
   "query AgentMessages($sessionId: ID!, $last: Int!) {\n  session(id: $sessionId) {\n    id\n    agents {\n      id\n      status\n      statusReason\n      messages(last: $last) {\n        id\n        role\n        text\n        status\n        errorCode\n        errorMessage\n        keySource\n        createdAt\n      }\n    }\n  }\n}": typeof types.AgentMessagesDocument;
@@ -59,6 +61,8 @@ const documents: Documents = {
     types.AccountCredentialsDocument,
   "fragment CredentialFields on CredentialInfo {\n  id\n  provider\n  kind\n  hint\n  version\n  createdAt\n  updatedAt\n  lastUsedAt\n  expiresAt\n  refusedAt\n  status\n  refreshable\n  fix\n  secretSetAt\n  rotationDue\n}":
     types.CredentialFieldsFragmentDoc,
+  "query MyMonthlyBudget {\n  me {\n    id\n    monthlyBudgetUsd\n    spentThisMonthUsd\n  }\n}":
+    types.MyMonthlyBudgetDocument,
   "mutation RemoveAccountCredential($provider: Provider!, $kind: CredentialKind!) {\n  removeAccountCredential(provider: $provider, kind: $kind)\n}":
     types.RemoveAccountCredentialDocument,
   "mutation SetAccountCredential($provider: Provider!, $kind: CredentialKind!, $secret: String!) {\n  setAccountCredential(provider: $provider, kind: $kind, secret: $secret) {\n    ...CredentialFields\n  }\n}":
@@ -74,11 +78,13 @@ const documents: Documents = {
   "mutation DeleteUser($id: ID!) {\n  deleteUser(id: $id)\n}": types.DeleteUserDocument,
   "mutation SetUserDisabled($id: ID!, $disabled: Boolean!) {\n  setUserDisabled(id: $id, disabled: $disabled) {\n    id\n    email\n    role\n    createdAt\n    disabledAt\n  }\n}":
     types.SetUserDisabledDocument,
+  "mutation SetUserMonthlyBudget($userId: ID!, $budgetUsd: Float) {\n  setUserMonthlyBudget(userId: $userId, budgetUsd: $budgetUsd) {\n    id\n    monthlyBudgetUsd\n    spentThisMonthUsd\n  }\n}":
+    types.SetUserMonthlyBudgetDocument,
   "mutation SetUserRole($id: ID!, $role: Role!) {\n  setUserRole(id: $id, role: $role) {\n    id\n    email\n    role\n    createdAt\n    disabledAt\n  }\n}":
     types.SetUserRoleDocument,
   "query UserCredentials($userId: ID!) {\n  userCredentials(userId: $userId) {\n    ...CredentialFields\n  }\n}":
     types.UserCredentialsDocument,
-  "query Users($first: Int!, $after: String) {\n  users(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      node {\n        id\n        email\n        role\n        createdAt\n        disabledAt\n      }\n    }\n  }\n}":
+  "query Users($first: Int!, $after: String) {\n  users(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      node {\n        id\n        email\n        role\n        createdAt\n        disabledAt\n        monthlyBudgetUsd\n        spentThisMonthUsd\n      }\n    }\n  }\n}":
     types.UsersDocument,
   "subscription AgentEvents($agentId: ID!, $afterSeq: Int) {\n  agentEvents(agentId: $agentId, afterSeq: $afterSeq) {\n    seq\n    type\n    agentId\n    messageId\n    at\n    text\n    toolName\n    toolDetail\n    status\n    errorCode\n    message\n    usage {\n      callIndex\n      provider\n      model\n      keySource\n      inputTokens\n      outputTokens\n      cacheReadTokens\n      cacheWriteTokens\n      reasoningTokens\n      costUsd\n    }\n  }\n}":
     types.AgentEventsDocument,
@@ -160,6 +166,12 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
+  source: "query MyMonthlyBudget {\n  me {\n    id\n    monthlyBudgetUsd\n    spentThisMonthUsd\n  }\n}",
+): (typeof documents)["query MyMonthlyBudget {\n  me {\n    id\n    monthlyBudgetUsd\n    spentThisMonthUsd\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
   source: "mutation RemoveAccountCredential($provider: Provider!, $kind: CredentialKind!) {\n  removeAccountCredential(provider: $provider, kind: $kind)\n}",
 ): (typeof documents)["mutation RemoveAccountCredential($provider: Provider!, $kind: CredentialKind!) {\n  removeAccountCredential(provider: $provider, kind: $kind)\n}"];
 /**
@@ -208,6 +220,12 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
+  source: "mutation SetUserMonthlyBudget($userId: ID!, $budgetUsd: Float) {\n  setUserMonthlyBudget(userId: $userId, budgetUsd: $budgetUsd) {\n    id\n    monthlyBudgetUsd\n    spentThisMonthUsd\n  }\n}",
+): (typeof documents)["mutation SetUserMonthlyBudget($userId: ID!, $budgetUsd: Float) {\n  setUserMonthlyBudget(userId: $userId, budgetUsd: $budgetUsd) {\n    id\n    monthlyBudgetUsd\n    spentThisMonthUsd\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
   source: "mutation SetUserRole($id: ID!, $role: Role!) {\n  setUserRole(id: $id, role: $role) {\n    id\n    email\n    role\n    createdAt\n    disabledAt\n  }\n}",
 ): (typeof documents)["mutation SetUserRole($id: ID!, $role: Role!) {\n  setUserRole(id: $id, role: $role) {\n    id\n    email\n    role\n    createdAt\n    disabledAt\n  }\n}"];
 /**
@@ -220,8 +238,8 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: "query Users($first: Int!, $after: String) {\n  users(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      node {\n        id\n        email\n        role\n        createdAt\n        disabledAt\n      }\n    }\n  }\n}",
-): (typeof documents)["query Users($first: Int!, $after: String) {\n  users(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      node {\n        id\n        email\n        role\n        createdAt\n        disabledAt\n      }\n    }\n  }\n}"];
+  source: "query Users($first: Int!, $after: String) {\n  users(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      node {\n        id\n        email\n        role\n        createdAt\n        disabledAt\n        monthlyBudgetUsd\n        spentThisMonthUsd\n      }\n    }\n  }\n}",
+): (typeof documents)["query Users($first: Int!, $after: String) {\n  users(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      node {\n        id\n        email\n        role\n        createdAt\n        disabledAt\n        monthlyBudgetUsd\n        spentThisMonthUsd\n      }\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -285,6 +285,12 @@ export type CredentialFieldsFragment = {
   rotationDue: boolean;
 };
 
+export type MyMonthlyBudgetQueryVariables = Exact<{ [key: string]: never }>;
+
+export type MyMonthlyBudgetQuery = {
+  me: { id: string; monthlyBudgetUsd: number | null; spentThisMonthUsd: number };
+};
+
 export type RemoveAccountCredentialMutationVariables = Exact<{
   provider: Provider;
   kind: CredentialKind;
@@ -535,6 +541,15 @@ export type SetUserDisabledMutation = {
   };
 };
 
+export type SetUserMonthlyBudgetMutationVariables = Exact<{
+  userId: string | number;
+  budgetUsd?: number | null | undefined;
+}>;
+
+export type SetUserMonthlyBudgetMutation = {
+  setUserMonthlyBudget: { id: string; monthlyBudgetUsd: number | null; spentThisMonthUsd: number };
+};
+
 export type SetUserRoleMutationVariables = Exact<{
   id: string | number;
   role: Role;
@@ -584,7 +599,15 @@ export type UsersQuery = {
     totalCount: number;
     pageInfo: { endCursor: string | null; hasNextPage: boolean };
     edges: Array<{
-      node: { id: string; email: string; role: Role; createdAt: string; disabledAt: string | null };
+      node: {
+        id: string;
+        email: string;
+        role: Role;
+        createdAt: string;
+        disabledAt: string | null;
+        monthlyBudgetUsd: number | null;
+        spentThisMonthUsd: number;
+      };
     }>;
   };
 };
@@ -1387,6 +1410,33 @@ export const AccountCredentialsDocument = {
     },
   ],
 } as unknown as DocumentNode<AccountCredentialsQuery, AccountCredentialsQueryVariables>;
+export const MyMonthlyBudgetDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "MyMonthlyBudget" },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "me" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                { kind: "Field", name: { kind: "Name", value: "monthlyBudgetUsd" } },
+                { kind: "Field", name: { kind: "Name", value: "spentThisMonthUsd" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<MyMonthlyBudgetQuery, MyMonthlyBudgetQueryVariables>;
 export const RemoveAccountCredentialDocument = {
   kind: "Document",
   definitions: [
@@ -2171,6 +2221,60 @@ export const SetUserDisabledDocument = {
     },
   ],
 } as unknown as DocumentNode<SetUserDisabledMutation, SetUserDisabledMutationVariables>;
+export const SetUserMonthlyBudgetDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "SetUserMonthlyBudget" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "userId" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "ID" } },
+          },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "budgetUsd" } },
+          type: { kind: "NamedType", name: { kind: "Name", value: "Float" } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "setUserMonthlyBudget" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "userId" },
+                value: { kind: "Variable", name: { kind: "Name", value: "userId" } },
+              },
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "budgetUsd" },
+                value: { kind: "Variable", name: { kind: "Name", value: "budgetUsd" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                { kind: "Field", name: { kind: "Name", value: "monthlyBudgetUsd" } },
+                { kind: "Field", name: { kind: "Name", value: "spentThisMonthUsd" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<SetUserMonthlyBudgetMutation, SetUserMonthlyBudgetMutationVariables>;
 export const SetUserRoleDocument = {
   kind: "Document",
   definitions: [
@@ -2369,6 +2473,8 @@ export const UsersDocument = {
                             { kind: "Field", name: { kind: "Name", value: "role" } },
                             { kind: "Field", name: { kind: "Name", value: "createdAt" } },
                             { kind: "Field", name: { kind: "Name", value: "disabledAt" } },
+                            { kind: "Field", name: { kind: "Name", value: "monthlyBudgetUsd" } },
+                            { kind: "Field", name: { kind: "Name", value: "spentThisMonthUsd" } },
                           ],
                         },
                       },

@@ -27,6 +27,7 @@ describe.skipIf(!hasChromium)("admin: users and all credentials", () => {
     await t.openAs(admin, "/admin");
     await page.getByRole("link", { name: user.email }).click();
     const card = page.getByRole("region", { name: user.email });
+    const budget = page.locator("form").filter({ hasText: "Monthly budget" });
     await card.getByText("User · Active").waitFor();
 
     await page.getByRole("button", { name: `Make admin: ${user.email}` }).click();
@@ -52,6 +53,37 @@ describe.skipIf(!hasChromium)("admin: users and all credentials", () => {
     await page.getByRole("button", { name: `Enable ${user.email}` }).click();
     await card.getByText("User · Active").waitFor();
 
+    // A monthly budget, with what the user's calls cost this month (as the worker counts them).
+    const now = new Date();
+    await api.prisma.userUsageMonth.create({
+      data: {
+        userId: user.user.id,
+        month: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)),
+        apiCalls: 12,
+        costUsd: "4.25",
+      },
+    });
+    await budget.getByLabel("Monthly budget (USD)").fill("20");
+    await budget.getByRole("button", { name: "Save monthly budget" }).click();
+    await budget.getByText("Monthly budget saved.").waitFor();
+    await expect
+      .poll(() => budget.getByTestId("monthly-spent").textContent())
+      .toBe("Spent this month (UTC): $4.25 of $20.00");
+    await t.screenshot("admin-user-budget");
+
+    // The user sees it on their API Keys tab (signed in again: disabling revoked their tokens).
+    const { signIn } = await api.ok<{ signIn: { token: string } }>(
+      `mutation ($e: String!, $p: String!) { signIn(email: $e, password: $p) { token } }`,
+      { e: user.email, p: user.password },
+    );
+    const own = await system().page();
+    await own.openAs({ ...user, token: signIn.token }, "/account/api-keys");
+    const line = own.page.getByTestId("my-monthly-budget");
+    await line.waitFor();
+    expect(await line.textContent()).toContain("Your monthly budget: $20.00");
+    expect(await line.textContent()).toContain("spent $4.25 this month (UTC)");
+    await own.screenshot("account-monthly-budget");
+
     await row
       .getByRole("button", {
         name: `Delete Anthropic API key (Session “Nightly build”) of ${user.email}`,
@@ -63,10 +95,10 @@ describe.skipIf(!hasChromium)("admin: users and all credentials", () => {
 
     // The only admin cannot step down; the page says why.
     await page.getByRole("link", { name: admin.email }).click();
-    const own = page.getByRole("region", { name: admin.email });
-    expect(await own.getByRole("button", { name: `Disable ${admin.email}` }).count()).toBe(0);
-    await own.getByRole("button", { name: `Remove admin: ${admin.email}` }).click();
-    await own.getByText("This is the last admin; make another user an admin first").waitFor();
+    const self = page.getByRole("region", { name: admin.email });
+    expect(await self.getByRole("button", { name: `Disable ${admin.email}` }).count()).toBe(0);
+    await self.getByRole("button", { name: `Remove admin: ${admin.email}` }).click();
+    await self.getByText("This is the last admin; make another user an admin first").waitFor();
 
     await page.getByRole("link", { name: user.email }).click();
     await page.getByRole("button", { name: `Delete ${user.email}` }).click();
