@@ -7,6 +7,7 @@ import { formatMs, type SectionReport } from "../lib/report.js";
 import { ratio, summarize, type Summary } from "../lib/stats.js";
 import { watchAgentMessages, type MessageSample } from "./agent-messages.js";
 import { startBenchSystem } from "./bench-system.js";
+import { watchStages, type StageSample } from "./stage-times.js";
 import {
   AGENT_SCRIPT,
   bareExec,
@@ -73,9 +74,19 @@ export async function benchWarmDispatch(
       throw error;
     }
     const samples: MessageSample[] = [];
-    for (let index = 0; index < settings.messages; index += 1) {
-      await sleep(settings.pauseMs);
-      samples.push(await measure(`bench message ${index}`));
+    const stages = watchStages(api, fake, system.worker.runtime, agentId);
+    const stageSamples: StageSample[] = [];
+    try {
+      for (let index = 0; index < settings.messages; index += 1) {
+        await sleep(settings.pauseMs);
+        const text = `bench message ${index}`;
+        const end = stages.begin(text);
+        samples.push(await measure(text));
+        const stage = await end();
+        if (stage !== undefined) stageSamples.push(stage);
+      }
+    } finally {
+      stages.restore();
     }
 
     // Baselines, with the agent idle.
@@ -126,6 +137,27 @@ export async function benchWarmDispatch(
       providerFirstText: summarize(providerFirst),
       providerDone: summarize(providerDone),
     };
+    // Each stage's own share, from consecutive moments of the same message.
+    const stage = (pick: (sample: StageSample) => number) => summarize(stageSamples.map(pick));
+    const stageRows = [
+      ["of which: send → stored (auth, access, budget, insert)", stage((x) => x.stored)],
+      [
+        "of which: stored → claimed by the worker (enqueue, pickup, run slot)",
+        stage((x) => x.claimed - x.stored),
+      ],
+      [
+        "of which: claimed → run handed to the agent (message, key, status, environment)",
+        stage((x) => x.handedToAgent - x.claimed),
+      ],
+      [
+        "of which: handed → provider called (channel, agent's conversation)",
+        stage((x) => x.providerCalled - x.handedToAgent),
+      ],
+      [
+        "of which: provider called → agent's first event",
+        stage((x) => x.firstEventFromAgent - x.providerCalled),
+      ],
+    ] as const;
     const row = (label: string, summary: Summary) => [
       label,
       String(summary.count),
@@ -145,6 +177,7 @@ export async function benchWarmDispatch(
         row("sendMessage → first TEXT received", figures.firstText),
         row("sendMessage → DONE received", figures.done),
         row("mutation returned → first TEXT", figures.returnedToFirstText),
+        ...stageRows.map(([label, summary]) => row(label, summary)),
         row("cold: first message → DONE (creates the container)", figures.coldDone),
         row("baseline: channel round trip to the agent's host (same container)", figures.channel),
         row('reference: warm docker exec node -e "" (same container)', figures.exec),
@@ -179,7 +212,7 @@ export async function benchWarmDispatch(
         "the floor (channel round trip + provider) is what handing a message to a resident agent and streaming one call pays; the rest is the mutation, queueing, the run slot, key resolution, the agent's own work (conversation, journal), event publishing and delivery",
         `targets: first TEXT p50 ≤ 40 ms (${formatMs(figures.firstText.p50)}), p95 ≤ 80 ms (${formatMs(figures.firstText.p95)})`,
       ],
-      data: { settings, figures },
+      data: { settings, figures, stages: Object.fromEntries(stageRows) },
     };
   } finally {
     await system.close();
