@@ -71,6 +71,16 @@ describe.skipIf(!hasChromium)("admin: users and all credentials", () => {
       .toBe("Spent this month (UTC): $4.25 of $20.00");
     await t.screenshot("admin-user-budget");
 
+    // At phone width: one column, nothing wider than the screen.
+    const phone = await system().page({ width: 390, height: 844 });
+    await phone.openAs(admin, `/admin?user=${user.user.id}`);
+    await phone.page.getByRole("region", { name: user.email, exact: true }).waitFor();
+    await phone.page.getByTestId("monthly-spent").waitFor();
+    expect(
+      await phone.page.evaluate(() => document.documentElement.scrollWidth),
+    ).toBeLessThanOrEqual(390);
+    await phone.screenshot("admin-user-phone");
+
     // The user sees it on their API Keys tab (signed in again: disabling revoked their tokens).
     const { signIn } = await api.ok<{ signIn: { token: string } }>(
       `mutation ($e: String!, $p: String!) { signIn(email: $e, password: $p) { token } }`,
