@@ -218,7 +218,7 @@ describe("planting secrets through every path that accepts one", () => {
   });
 
   it("stores the shortest secrets with a hint of at most a quarter of them", async () => {
-    const secret = keep(plant("short Anthropic key", "sk-ant-", { random: 5 }));
+    const secret = keep(plant("short Anthropic key", "sk-ant-", { random: 8 }));
     const user = await api.signUp();
     const { setAccountCredential } = await sendOk<{ setAccountCredential: KeyInfo }>(
       SET_ACCOUNT,
