@@ -84,7 +84,7 @@ describe("Agent Credentials", () => {
     await vi.waitFor(() => {
       expect(root.querySelector('[data-testid="agent-claude-code"]')).not.toBeNull();
     });
-    const panels = [...root.querySelectorAll("section.agent-panel")];
+    const panels = [...root.querySelectorAll("details.agent-panel")];
     expect(panels.map((panel) => panel.querySelector("h3")?.textContent)).toEqual([
       "Chat",
       "Claude Code",
