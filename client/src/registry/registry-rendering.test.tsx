@@ -104,7 +104,7 @@ describe("Agent Credentials", () => {
       '[data-testid="agent-claude-code-anthropic-subscription"]',
     );
     expect(tokenSlot?.querySelector("label")?.textContent).toBe("Claude Code token");
-    expect(tokenSlot?.querySelector("button[type=submit]")?.textContent).toBe("Save");
+    expect(tokenSlot?.querySelector("button[type=submit]")?.textContent).toBe("Save Credentials");
 
     const codex = root.querySelector('[data-testid="agent-codex"]');
     expect(text(codex)).toContain("codex login --device-auth");
