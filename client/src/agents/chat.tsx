@@ -34,6 +34,7 @@ import {
   type AgentStreamState,
   type RunState,
 } from "./agent-stream.js";
+import { LOGS_TELL, openAgentLogs } from "./logs-panel.js";
 
 type ChatMessage = NonNullable<AgentMessagesQuery["session"]>["agents"][number]["messages"][number];
 
@@ -304,7 +305,19 @@ function MessageItem(props: {
           </p>
         </Show>
         <Show when={stopProblem()}>{(current) => <ProblemNotice problem={current()} />}</Show>
-        <Show when={problem()}>{(current) => <ProblemNotice problem={current()} />}</Show>
+        <Show when={problem()}>
+          {(current) => (
+            <ProblemNotice problem={current()}>
+              <Show when={LOGS_TELL.has(current().code)}>
+                <p>
+                  <button type="button" class="button button-small" onClick={openAgentLogs}>
+                    See the agent's logs
+                  </button>
+                </p>
+              </Show>
+            </ProblemNotice>
+          )}
+        </Show>
       </li>
       <Show when={streaming()}>
         <li class="message message-assistant message-streaming" aria-busy="true">

@@ -16,6 +16,21 @@ const OUTCOME_LABELS: Record<RunOutcome, string> = {
 /** The worker writes a run's entry just after its message settles: read again a moment later. */
 const SETTLE_DELAY_MS = 800;
 
+/** The panel's element id: openAgentLogs finds it by it. */
+const PANEL_ID = "agent-logs";
+
+/** Failures whose cause the agent's own output tells best. */
+export const LOGS_TELL = new Set(["INVALID_API_KEY", "AUTHENTICATION_FAILED", "AGENT_FAILED"]);
+
+/** Opens the Logs panel on this page (it loads as it opens) and brings it into view. */
+export function openAgentLogs(): void {
+  const panel = document.getElementById(PANEL_ID);
+  if (!(panel instanceof HTMLDetailsElement)) return;
+  panel.open = true;
+  panel.scrollIntoView({ block: "start" });
+  panel.querySelector("summary")?.focus();
+}
+
 /** "850 ms", "12.3 s", "4 min 05 s". */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${ms} ms`;
@@ -68,7 +83,7 @@ export function LogsPanel(props: {
     <details
       class="card logs-panel"
       data-testid="agent-logs"
-      id="agent-logs"
+      id={PANEL_ID}
       onToggle={(event) => {
         const isOpen = event.currentTarget.open;
         setOpen(isOpen);

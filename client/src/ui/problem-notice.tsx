@@ -7,6 +7,8 @@ import { Steps } from "./steps.js";
 export function ProblemNotice(props: {
   readonly problem: Problem;
   readonly id?: string;
+  /** More ways out, after the action (e.g. a button that opens the agent's logs). */
+  readonly children?: JSX.Element;
 }): JSX.Element {
   return (
     <div class="notice notice-error" role="alert" id={props.id} data-code={props.problem.code}>
@@ -22,6 +24,7 @@ export function ProblemNotice(props: {
           </p>
         )}
       </Show>
+      {props.children}
     </div>
   );
 }

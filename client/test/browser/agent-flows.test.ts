@@ -247,11 +247,14 @@ describe.skipIf(!hasChromium)("errors from a run", () => {
     await t.openAs(user, `/sessions/${sessionId}`);
     await spawnChatAgent(t);
     await send(t, "this key is refused");
-    await userMessage(t, "this key is refused").getByRole("alert").waitFor({ timeout: 30_000 });
+    const alert = userMessage(t, "this key is refused").getByRole("alert");
+    await alert.waitFor({ timeout: 30_000 });
 
+    // Folded away until asked for; the refusal's notice opens it.
     const logs = page.getByTestId("agent-logs");
-    expect(await logs.getAttribute("open")).toBeNull(); // folded away until asked for
-    await logs.locator("summary").click();
+    expect(await logs.getAttribute("open")).toBeNull();
+    await alert.getByRole("button", { name: "See the agent's logs" }).click();
+    expect(await logs.getAttribute("open")).not.toBeNull();
     const runs = logs.getByTestId("agent-log");
     await expect.poll(() => runs.count(), { timeout: 15_000 }).toBe(1);
     const failed = runs.first();
