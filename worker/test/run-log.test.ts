@@ -9,6 +9,7 @@ import {
   agentRunLogKey,
   parseKeyRing,
   RUN_LOG_LENGTH,
+  RUN_LOG_OUTPUT_CHARS,
   type AgentEvent,
   type AgentRunInput,
   type AgentRunLogEntry,
@@ -18,6 +19,7 @@ import { createTestDatabase, type TestDatabase } from "@agentry/prisma/testing";
 import { createAgentControlProcessor } from "../src/agents/agent-control.job.js";
 import type { MessageRuntime } from "../src/messages/message-runtime.js";
 import { runClaimedMessage, type MessageProcessorDeps } from "../src/messages/message.processor.js";
+import { secretsOf, toRunLogEntry } from "../src/messages/run-log.js";
 import type { AgentRuntime } from "../src/runtime/index.js";
 
 // The agent's run log (Agent.logs): after each message settles, one entry with how the run
@@ -203,5 +205,46 @@ describe("the agent's run log", () => {
     expect(removed).toEqual([first.agentId]);
     expect(await redis.exists(agentRunLogKey(first.agentId, namespace))).toBe(0);
     expect(await runLog.recent(first.agentId)).toEqual([]);
+  });
+});
+
+describe("a run's entry", () => {
+  const draft = (secret: string, output: string) => ({
+    messageId: randomUUID(),
+    agentId: randomUUID(),
+    startedAt: new Date(),
+    secret,
+    output,
+    calls: 0,
+    ended: { outcome: "FAILED" as const, error: { code: "AGENT_FAILED", message: `no ${secret}` } },
+  });
+
+  it("redacts a secret of no known shape wherever it appears, the error message included", () => {
+    const secret = `plain${randomBytes(12).toString("hex")}`;
+    const entry = toRunLogEntry(
+      draft(secret, `the key was ${secret}, said twice: ${secret}`),
+      new Date(),
+    );
+    expect(entry?.output).toBe("the key was [redacted], said twice: [redacted]");
+    expect(entry?.errorMessage).toBe("no [redacted]");
+  });
+
+  it("takes every long string inside a JSON secret for a secret, short ones not", () => {
+    const token = randomBytes(12).toString("hex");
+    const secrets = secretsOf(
+      JSON.stringify({ OPENAI_API_KEY: null, tokens: { id_token: token, account_id: "acct-1" } }),
+    );
+    expect(secrets).toContain(token);
+    expect(secrets).not.toContain("acct-1");
+    expect(secretsOf("not { json")).toEqual(["not { json"]);
+  });
+
+  it("keeps the last 8 KB of the output, redacted before it is cut", () => {
+    const secret = `plain${randomBytes(12).toString("hex")}`;
+    const output = `${"x".repeat(RUN_LOG_OUTPUT_CHARS)}${secret}`;
+    const entry = toRunLogEntry(draft(secret, output), new Date());
+    expect(entry?.output.length).toBe(RUN_LOG_OUTPUT_CHARS);
+    expect(entry?.output.endsWith("[redacted]")).toBe(true);
+    expect(entry?.output).not.toContain(secret.slice(-8));
   });
 });
