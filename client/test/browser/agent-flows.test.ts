@@ -279,6 +279,25 @@ describe.skipIf(!hasChromium)("errors from a run", () => {
 
     expect(await page.content()).not.toContain(key);
     await t.screenshot("agent-logs");
+
+    // At phone width: the panel and its output stay within the screen.
+    const phone = await system().page({ width: 390, height: 844 });
+    await phone.openAs(user, `/sessions/${sessionId}`);
+    const phoneLogs = phone.page.getByTestId("agent-logs");
+    await phoneLogs.locator("summary").click();
+    const phoneRuns = phoneLogs.getByTestId("agent-log");
+    await expect.poll(() => phoneRuns.count(), { timeout: 15_000 }).toBe(2);
+    await phoneRuns.nth(1).getByRole("button").click();
+    await phoneRuns
+      .nth(1)
+      .getByTestId("agent-log-output")
+      .or(phoneRuns.nth(1).getByText("The agent printed nothing."))
+      .waitFor();
+    expect(
+      await phone.page.evaluate(() => document.documentElement.scrollWidth),
+    ).toBeLessThanOrEqual(390);
+    expect(await phone.page.content()).not.toContain(key);
+    await phone.screenshot("agent-logs-phone");
   });
 
   it("says no key is configured when there is none, and offers to add one", async () => {
