@@ -35,12 +35,15 @@ import {
   type RunState,
 } from "./agent-stream.js";
 import { LOGS_TELL, openAgentLogs } from "./logs-panel.js";
+import { RenameAgent } from "./rename-agent.js";
 
 type ChatMessage = NonNullable<AgentMessagesQuery["session"]>["agents"][number]["messages"][number];
 
 export interface ChatAgent {
   readonly id: string;
   readonly label: string;
+  /** Its name as stored (renameAgent changes it). */
+  readonly name: string;
   readonly kind: AgentKind;
   readonly provider: Provider;
   readonly status: AgentStatus;
@@ -157,6 +160,11 @@ export function Chat(props: {
             {agentStatusText(status(), statusReason())}
           </p>
           <Show when={props.canSend}>
+            <RenameAgent
+              agentId={props.agent.id}
+              name={props.agent.name}
+              onRenamed={() => props.onStatus?.(status())}
+            />
             <button
               type="button"
               class="button button-small button-danger"
@@ -296,7 +304,13 @@ function MessageItem(props: {
                 type="button"
                 class="button button-small"
                 disabled={stopping()}
-                aria-label={props.message.status === "QUEUED" ? "Stop (not started)" : "Stop reply"}
+                aria-label={
+                  // Its row may still say QUEUED while its reply already streams.
+                  props.message.status === "QUEUED" &&
+                  (props.run === undefined || (props.run.text === "" && props.run.calls === 0))
+                    ? "Stop (not started)"
+                    : "Stop reply"
+                }
                 onClick={() => void stop()}
               >
                 {stopping() ? "Stopping…" : "Stop"}

@@ -36,6 +36,7 @@ type Documents = {
   "query AgentChanges($id: ID!) {\n  agent(id: $id) {\n    id\n    changes {\n      baseCommit\n      files {\n        path\n        status\n        added\n        removed\n      }\n    }\n  }\n}\n\nquery AgentFileDiff($id: ID!, $path: String!) {\n  agent(id: $id) {\n    id\n    fileDiff(path: $path) {\n      path\n      diff\n      truncated\n    }\n  }\n}\n\nmutation PushAgentBranch($agentId: ID!, $branch: String!, $message: String) {\n  pushAgentBranch(agentId: $agentId, branch: $branch, message: $message) {\n    branch\n    commit\n    remoteMessage\n  }\n}": typeof types.AgentChangesDocument;
   "query NextCredential($id: ID!, $provider: Provider!, $agentKind: AgentKind!) {\n  session(id: $id) {\n    id\n    nextCredential(provider: $provider, agentKind: $agentKind) {\n      source\n      provider\n      kind\n      hint\n      refusedAt\n    }\n  }\n}": typeof types.NextCredentialDocument;
   "mutation RemoveAgent($id: ID!) {\n  removeAgent(id: $id)\n}": typeof types.RemoveAgentDocument;
+  "mutation RenameAgent($id: ID!, $name: String!) {\n  renameAgent(id: $id, name: $name) {\n    id\n    name\n  }\n}": typeof types.RenameAgentDocument;
   "mutation SendMessage($agentId: ID!, $text: String!) {\n  sendMessage(agentId: $agentId, text: $text) {\n    id\n    role\n    text\n    status\n    errorCode\n    errorMessage\n    keySource\n    createdAt\n  }\n}": typeof types.SendMessageDocument;
   "mutation SpawnAgent($sessionId: ID!, $kind: AgentKind!, $model: String, $provider: Provider) {\n  spawnAgent(\n    sessionId: $sessionId\n    kind: $kind\n    model: $model\n    provider: $provider\n  ) {\n    id\n    kind\n    provider\n    model\n    status\n    statusReason\n    createdAt\n  }\n}": typeof types.SpawnAgentDocument;
   "query Me {\n  me {\n    id\n    email\n    role\n  }\n}": typeof types.MeDocument;
@@ -49,7 +50,7 @@ type Documents = {
   "mutation SetSessionKey($sessionId: ID!, $provider: Provider!, $secret: String!, $agentKind: AgentKind!) {\n  setSessionKey(sessionId: $sessionId, provider: $provider, secret: $secret) {\n    id\n    keySource(provider: $provider, agentKind: $agentKind)\n    keys {\n      ...CredentialFields\n    }\n  }\n}": typeof types.SetSessionKeyDocument;
   "mutation CreateSession($input: CreateSessionInput!) {\n  createSession(input: $input) {\n    id\n    name\n  }\n}": typeof types.CreateSessionDocument;
   "mutation DeleteSession($id: ID!) {\n  deleteSession(id: $id)\n}": typeof types.DeleteSessionDocument;
-  "query Session($id: ID!) {\n  session(id: $id) {\n    id\n    name\n    repoUrl\n    createdAt\n    viewerRole\n    keys {\n      ...CredentialFields\n    }\n    agents {\n      id\n      kind\n      provider\n      model\n      status\n      statusReason\n      createdAt\n    }\n    usage {\n      ...UsageTotals\n    }\n  }\n}": typeof types.SessionDocument;
+  "query Session($id: ID!) {\n  session(id: $id) {\n    id\n    name\n    repoUrl\n    createdAt\n    viewerRole\n    keys {\n      ...CredentialFields\n    }\n    agents {\n      id\n      kind\n      name\n      provider\n      model\n      status\n      statusReason\n      createdAt\n    }\n    usage {\n      ...UsageTotals\n    }\n  }\n}": typeof types.SessionDocument;
   "query Sessions($first: Int!, $after: String, $orderBy: SessionOrder) {\n  sessions(first: $first, after: $after, orderBy: $orderBy) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      cursor\n      node {\n        id\n        name\n        repoUrl\n        createdAt\n        viewerRole\n        agents {\n          id\n        }\n        usage {\n          totalTokens\n          apiCalls\n          estimatedCostUsd\n          unpricedCalls\n        }\n      }\n    }\n  }\n}": typeof types.SessionsDocument;
   "fragment ApiTokenFields on ApiToken {\n  id\n  name\n  createdAt\n  lastUsedAt\n}\n\nquery ApiTokens {\n  apiTokens {\n    ...ApiTokenFields\n  }\n}\n\nmutation CreateApiToken($name: String!) {\n  createApiToken(name: $name) {\n    token\n    apiToken {\n      ...ApiTokenFields\n    }\n  }\n}\n\nmutation RevokeApiToken($id: ID!) {\n  revokeApiToken(id: $id)\n}": typeof types.ApiTokenFieldsFragmentDoc;
   "subscription SessionUsage($sessionId: ID!) {\n  sessionUsage(sessionId: $sessionId) {\n    ...UsageTotals\n  }\n}": typeof types.SessionUsageDocument;
@@ -99,6 +100,8 @@ const documents: Documents = {
   "query NextCredential($id: ID!, $provider: Provider!, $agentKind: AgentKind!) {\n  session(id: $id) {\n    id\n    nextCredential(provider: $provider, agentKind: $agentKind) {\n      source\n      provider\n      kind\n      hint\n      refusedAt\n    }\n  }\n}":
     types.NextCredentialDocument,
   "mutation RemoveAgent($id: ID!) {\n  removeAgent(id: $id)\n}": types.RemoveAgentDocument,
+  "mutation RenameAgent($id: ID!, $name: String!) {\n  renameAgent(id: $id, name: $name) {\n    id\n    name\n  }\n}":
+    types.RenameAgentDocument,
   "mutation SendMessage($agentId: ID!, $text: String!) {\n  sendMessage(agentId: $agentId, text: $text) {\n    id\n    role\n    text\n    status\n    errorCode\n    errorMessage\n    keySource\n    createdAt\n  }\n}":
     types.SendMessageDocument,
   "mutation SpawnAgent($sessionId: ID!, $kind: AgentKind!, $model: String, $provider: Provider) {\n  spawnAgent(\n    sessionId: $sessionId\n    kind: $kind\n    model: $model\n    provider: $provider\n  ) {\n    id\n    kind\n    provider\n    model\n    status\n    statusReason\n    createdAt\n  }\n}":
@@ -122,7 +125,7 @@ const documents: Documents = {
   "mutation CreateSession($input: CreateSessionInput!) {\n  createSession(input: $input) {\n    id\n    name\n  }\n}":
     types.CreateSessionDocument,
   "mutation DeleteSession($id: ID!) {\n  deleteSession(id: $id)\n}": types.DeleteSessionDocument,
-  "query Session($id: ID!) {\n  session(id: $id) {\n    id\n    name\n    repoUrl\n    createdAt\n    viewerRole\n    keys {\n      ...CredentialFields\n    }\n    agents {\n      id\n      kind\n      provider\n      model\n      status\n      statusReason\n      createdAt\n    }\n    usage {\n      ...UsageTotals\n    }\n  }\n}":
+  "query Session($id: ID!) {\n  session(id: $id) {\n    id\n    name\n    repoUrl\n    createdAt\n    viewerRole\n    keys {\n      ...CredentialFields\n    }\n    agents {\n      id\n      kind\n      name\n      provider\n      model\n      status\n      statusReason\n      createdAt\n    }\n    usage {\n      ...UsageTotals\n    }\n  }\n}":
     types.SessionDocument,
   "query Sessions($first: Int!, $after: String, $orderBy: SessionOrder) {\n  sessions(first: $first, after: $after, orderBy: $orderBy) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      cursor\n      node {\n        id\n        name\n        repoUrl\n        createdAt\n        viewerRole\n        agents {\n          id\n        }\n        usage {\n          totalTokens\n          apiCalls\n          estimatedCostUsd\n          unpricedCalls\n        }\n      }\n    }\n  }\n}":
     types.SessionsDocument,
@@ -286,6 +289,12 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
+  source: "mutation RenameAgent($id: ID!, $name: String!) {\n  renameAgent(id: $id, name: $name) {\n    id\n    name\n  }\n}",
+): (typeof documents)["mutation RenameAgent($id: ID!, $name: String!) {\n  renameAgent(id: $id, name: $name) {\n    id\n    name\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
   source: "mutation SendMessage($agentId: ID!, $text: String!) {\n  sendMessage(agentId: $agentId, text: $text) {\n    id\n    role\n    text\n    status\n    errorCode\n    errorMessage\n    keySource\n    createdAt\n  }\n}",
 ): (typeof documents)["mutation SendMessage($agentId: ID!, $text: String!) {\n  sendMessage(agentId: $agentId, text: $text) {\n    id\n    role\n    text\n    status\n    errorCode\n    errorMessage\n    keySource\n    createdAt\n  }\n}"];
 /**
@@ -364,8 +373,8 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: "query Session($id: ID!) {\n  session(id: $id) {\n    id\n    name\n    repoUrl\n    createdAt\n    viewerRole\n    keys {\n      ...CredentialFields\n    }\n    agents {\n      id\n      kind\n      provider\n      model\n      status\n      statusReason\n      createdAt\n    }\n    usage {\n      ...UsageTotals\n    }\n  }\n}",
-): (typeof documents)["query Session($id: ID!) {\n  session(id: $id) {\n    id\n    name\n    repoUrl\n    createdAt\n    viewerRole\n    keys {\n      ...CredentialFields\n    }\n    agents {\n      id\n      kind\n      provider\n      model\n      status\n      statusReason\n      createdAt\n    }\n    usage {\n      ...UsageTotals\n    }\n  }\n}"];
+  source: "query Session($id: ID!) {\n  session(id: $id) {\n    id\n    name\n    repoUrl\n    createdAt\n    viewerRole\n    keys {\n      ...CredentialFields\n    }\n    agents {\n      id\n      kind\n      name\n      provider\n      model\n      status\n      statusReason\n      createdAt\n    }\n    usage {\n      ...UsageTotals\n    }\n  }\n}",
+): (typeof documents)["query Session($id: ID!) {\n  session(id: $id) {\n    id\n    name\n    repoUrl\n    createdAt\n    viewerRole\n    keys {\n      ...CredentialFields\n    }\n    agents {\n      id\n      kind\n      name\n      provider\n      model\n      status\n      statusReason\n      createdAt\n    }\n    usage {\n      ...UsageTotals\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

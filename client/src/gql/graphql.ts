@@ -773,6 +773,13 @@ export type RemoveAgentMutationVariables = Exact<{
 
 export type RemoveAgentMutation = { removeAgent: boolean };
 
+export type RenameAgentMutationVariables = Exact<{
+  id: string | number;
+  name: string;
+}>;
+
+export type RenameAgentMutation = { renameAgent: { id: string; name: string } };
+
 export type SendMessageMutationVariables = Exact<{
   agentId: string | number;
   text: string;
@@ -1064,6 +1071,7 @@ export type SessionQuery = {
     agents: Array<{
       id: string;
       kind: AgentKind;
+      name: string;
       provider: Provider;
       model: string;
       status: AgentStatus;
@@ -3098,6 +3106,62 @@ export const RemoveAgentDocument = {
     },
   ],
 } as unknown as DocumentNode<RemoveAgentMutation, RemoveAgentMutationVariables>;
+export const RenameAgentDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "RenameAgent" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "ID" } },
+          },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "name" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "String" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "renameAgent" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "name" },
+                value: { kind: "Variable", name: { kind: "Name", value: "name" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                { kind: "Field", name: { kind: "Name", value: "name" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<RenameAgentMutation, RenameAgentMutationVariables>;
 export const SendMessageDocument = {
   kind: "Document",
   definitions: [
@@ -4314,6 +4378,7 @@ export const SessionDocument = {
                     selections: [
                       { kind: "Field", name: { kind: "Name", value: "id" } },
                       { kind: "Field", name: { kind: "Name", value: "kind" } },
+                      { kind: "Field", name: { kind: "Name", value: "name" } },
                       { kind: "Field", name: { kind: "Name", value: "provider" } },
                       { kind: "Field", name: { kind: "Name", value: "model" } },
                       { kind: "Field", name: { kind: "Name", value: "status" } },

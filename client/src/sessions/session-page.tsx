@@ -23,10 +23,12 @@ type SessionAgent = NonNullable<SessionQuery["session"]>["agents"][number];
 
 const SESSION_TYPES = { additionalTypenames: ["Agent"] };
 
+/** "Chat · claude-haiku-4-5", "reviewer · claude-haiku-4-5": its name (else its kind's) and model. */
 export const agentLabel = (
   registry: Registry,
-  agent: Pick<SessionAgent, "kind" | "model">,
-): string => `${registry.agentKindLabel(agent.kind)} · ${agent.model}`;
+  agent: Pick<SessionAgent, "kind" | "model" | "name">,
+): string =>
+  `${agent.name === "" ? registry.agentKindLabel(agent.kind) : agent.name} · ${agent.model}`;
 
 /** A session: its live usage, its agents (spawn one), and the chat with the chosen agent. */
 export function SessionPage(): JSX.Element {
@@ -124,8 +126,14 @@ export function SessionPage(): JSX.Element {
                               setSearch({ agent: agent.id });
                             }}
                           >
-                            <span class="agent-name">{registry.agentKindLabel(agent.kind)}</span>
+                            <span class="agent-name">
+                              {agent.name === "" ? registry.agentKindLabel(agent.kind) : agent.name}
+                            </span>
                             <span class="agent-model">
+                              {agent.name !== "" &&
+                              agent.name !== registry.agentKindLabel(agent.kind)
+                                ? `${registry.agentKindLabel(agent.kind)} · `
+                                : ""}
                               {registry.providerLabel(agent.provider)} · {agent.model}
                             </span>
                             <span class={`status status-${agent.status.toLowerCase()}`}>
@@ -185,6 +193,7 @@ export function SessionPage(): JSX.Element {
                       sessionId={current().id}
                       agent={{
                         id: agentId,
+                        name: selected()?.name ?? "",
                         label:
                           selected() === undefined
                             ? ""

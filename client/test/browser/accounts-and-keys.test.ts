@@ -457,6 +457,38 @@ describe.skipIf(!hasChromium)("account credentials", () => {
 });
 
 describe.skipIf(!hasChromium)("spawning an agent", () => {
+  it("names agents so two of a kind can be told apart, and renames one from its chat", async () => {
+    const user = await system().api.signUp();
+    const sessionId = await createSession(user.token, "Two chats");
+    const t = await system().page();
+    const { page } = t;
+    await t.openAs(user, `/sessions/${sessionId}`);
+    for (let index = 0; index < 2; index += 1) {
+      await page.getByLabel("Agent", { exact: true }).selectOption("CHAT");
+      await page.getByLabel("Model (optional)").fill("claude-haiku-4-5");
+      await page.getByRole("button", { name: "Spawn agent" }).click();
+      await expect.poll(() => page.locator(".agent-item").count()).toBe(index + 1);
+    }
+    expect(await page.locator(".agent-name").allTextContents()).toEqual(["Chat", "Chat 2"]);
+    await page.getByRole("region", { name: "Chat with Chat 2 · claude-haiku-4-5" }).waitFor();
+
+    await page.getByRole("button", { name: "Rename" }).click();
+    const field = page.getByLabel("The agent's name");
+    expect(await field.inputValue()).toBe("Chat 2");
+    await field.fill("   ");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    expect(await page.locator(".rename-agent .field-error").textContent()).toMatch(/1 to 200/);
+    await field.fill("reviewer");
+    await field.press("Enter");
+    await page.getByRole("region", { name: "Chat with reviewer · claude-haiku-4-5" }).waitFor();
+    await expect
+      .poll(() => page.locator(".agent-name").allTextContents())
+      .toEqual(["Chat", "reviewer"]);
+    expect(await page.locator(".agent-item").nth(1).textContent()).toContain("Chat · Anthropic");
+    await t.screenshot("agent-names");
+    expect(t.errors).toEqual([]);
+  });
+
   it("offers the models the price list knows for the provider, and marks a custom one unpriced", async () => {
     const user = await system().api.signUp();
     const sessionId = await createSession(user.token, "Models");

@@ -45,7 +45,10 @@ async function spawnChatAgent(t: TestPage, model = "claude-haiku-4-5"): Promise<
   await page.getByLabel("Provider").selectOption("ANTHROPIC");
   await page.getByLabel("Model (optional)").fill(model);
   await page.getByRole("button", { name: "Spawn agent" }).click();
-  await page.getByRole("region", { name: `Chat with Chat · ${model}` }).waitFor();
+  // The second chat agent of a session is "Chat 2", and so on.
+  await page
+    .getByRole("region", { name: new RegExp(`^Chat with Chat( \\d+)? · ${model}$`) })
+    .waitFor();
 }
 
 async function send(t: TestPage, text: string): Promise<void> {
@@ -395,9 +398,9 @@ describe.skipIf(!hasChromium)("stopping a reply and removing an agent", () => {
     const agents = page.getByRole("complementary", { name: "Agents" }).locator(".agent-item");
     expect(await agents.count()).toBe(2);
 
-    const chat = page.getByRole("region", { name: "Chat with Chat · claude-sonnet-4-5" });
+    const chat = page.getByRole("region", { name: "Chat with Chat 2 · claude-sonnet-4-5" });
     await chat.getByRole("button", { name: "Remove agent" }).click();
-    const dialog = page.getByRole("dialog", { name: "Remove Chat · claude-sonnet-4-5?" });
+    const dialog = page.getByRole("dialog", { name: "Remove Chat 2 · claude-sonnet-4-5?" });
     await dialog.waitFor();
     const said = (await dialog.textContent()) ?? "";
     expect(said).toContain("conversation (2 messages)");
