@@ -22,6 +22,7 @@ export * from "./logging/logger.js";
 export * from "./logging/outage-log.js";
 export * from "./agent/protocol.js";
 export * from "./pricing/cost.js";
+export * from "./pricing/models.js";
 export * from "./topics.js";
 export * from "./queue/message-queue.js";
 export * from "./queue/message-cancel.js";

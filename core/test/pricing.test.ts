@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { estimateCost, pricedModels } from "../src/pricing/cost.js";
+import { catalogueModels, estimateCost } from "../src/pricing/cost.js";
+import { pricedModels } from "../src/pricing/models.js";
+import { PROVIDER_LIST } from "../src/registry/index.js";
 
 const zero = {
   inputTokens: 0,
@@ -75,5 +77,11 @@ describe("pricedModels", () => {
 
   it("lists nothing for a provider that does not bill per token", () => {
     expect(pricedModels("GITHUB_COPILOT")).toEqual([]);
+  });
+
+  it("is the catalogue's list (after upgrading it: npm run priced-models -w @agentry/core)", () => {
+    for (const provider of PROVIDER_LIST) {
+      expect(pricedModels(provider)).toEqual(catalogueModels(provider));
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { calcPrice, findProvider } from "@pydantic/genai-prices";
 import type { Provider } from "../domain/enums.js";
 import { providerDescriptor } from "../registry/index.js";
+import type { PricedModel } from "./models.js";
 
 /** One provider call's tokens, classes kept apart (inputTokens excludes cache reads/writes). */
 export interface CallTokens {
@@ -43,41 +44,22 @@ export function estimateCost(provider: Provider, model: string, tokens: CallToke
   return { costUsd: Math.round(result.total_price * 1e9) / 1e9, pricedModel: result.model.id };
 }
 
-/** A model the price catalogue knows for a provider. */
-export interface PricedModel {
-  /** What agents are spawned with (the catalogue's id). */
-  readonly id: string;
-  /** Its name for people (the id when the catalogue has none). */
-  readonly name: string;
-}
-
-const pricedModelLists = new Map<Provider, readonly PricedModel[]>();
-
 /**
  * The models the price catalogue knows for a provider (its own, by the registry's model pattern),
  * deprecated ones left out, the default model first, then the catalogue's order; empty for a
- * provider that does not bill per token. A model not in it can
- * still be used: its calls are counted, unpriced.
+ * provider that does not bill per token. Read from the catalogue itself: what the generated list
+ * in priced-models.generated.ts (which the api serves, without loading the catalogue) is made
+ * from, and checked against.
  */
-export function pricedModels(provider: Provider): readonly PricedModel[] {
-  const cached = pricedModelLists.get(provider);
-  if (cached !== undefined) return cached;
+export function catalogueModels(provider: Provider): readonly PricedModel[] {
   const descriptor = providerDescriptor(provider);
   const providerId = descriptor.priceProviderId;
-  // The catalogue files other vendors' models under a cloud (Claude under Google): only the
-  // provider's own, by the registry's pattern, the default model first.
   const own = (id: string): boolean => descriptor.modelPattern?.test(id) ?? true;
-  const models =
-    providerId === null
-      ? []
-      : (findProvider({ providerId })?.models ?? [])
-          .filter((model) => model.deprecated !== true && own(model.id))
-          .map((model) => ({ id: model.id, name: model.name ?? model.id }))
-          .sort(
-            (a, b) =>
-              Number(b.id === descriptor.defaultModel) - Number(a.id === descriptor.defaultModel),
-          );
-  const frozen = Object.freeze(models.map((model) => Object.freeze(model)));
-  pricedModelLists.set(provider, frozen);
-  return frozen;
+  if (providerId === null) return [];
+  return (findProvider({ providerId })?.models ?? [])
+    .filter((model) => model.deprecated !== true && own(model.id))
+    .map((model) => ({ id: model.id, name: model.name ?? model.id }))
+    .sort(
+      (a, b) => Number(b.id === descriptor.defaultModel) - Number(a.id === descriptor.defaultModel),
+    );
 }
