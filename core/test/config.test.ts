@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,7 +44,7 @@ describe("parseEnv with the common schema", () => {
 
   it("never takes GIT_TOKEN as a system-wide repository token", () => {
     const env = parseEnv(commonEnvSchema, {
-      GIT_TOKEN: "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+      GIT_TOKEN: `ghp_${randomBytes(27).toString("base64url").slice(0, 36)}`,
     });
     expect(systemKeysFromEnv(env).GIT).toBeUndefined();
   });

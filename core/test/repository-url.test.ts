@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { isAppError } from "../src/errors/app-error.js";
 import {
@@ -7,6 +8,9 @@ import {
   parseRepositoryUrl,
   REPOSITORY_URL_MAX,
 } from "../src/repository/repository-url.js";
+
+/** A GitHub-token-shaped secret made at run time (none is committed). */
+const githubToken = (): string => `ghp_${randomBytes(27).toString("base64url").slice(0, 36)}`;
 
 /** The refusal's message, asserting it is BAD_USER_INPUT on the field and never repeats the input. */
 function refusal(run: () => unknown, input: string, field = "repoUrl"): string {
@@ -48,8 +52,8 @@ describe("parseRepositoryUrl", () => {
       ["/srv/repo.git", /https/],
       ["javascript:alert(1)", /https/],
       ["ext::sh -c touch% /tmp/pwned", /spaces/],
-      ["https://x-access-token:ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/a/b", /token/],
-      ["https://ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/a/b", /token/],
+      [`https://x-access-token:${githubToken()}@github.com/a/b`, /token/],
+      [`https://${githubToken()}@github.com/a/b`, /token/],
       ["https://user@github.com/a/b", /user name/],
       ["https://169.254.169.254/latest/meta-data", /metadata/],
       ["https://169.254.1.1/a/b", /metadata/],
