@@ -11,6 +11,7 @@ import {
 import { problemFrom, type Problem } from "../lib/errors.js";
 import { formatCost } from "../lib/format.js";
 import { ConfirmDialog } from "../ui/confirm-dialog.js";
+import { BudgetForm } from "../ui/budget-form.js";
 import { Field } from "../ui/field.js";
 import { Loading } from "../ui/loading.js";
 import { ProblemNotice } from "../ui/problem-notice.js";
@@ -50,7 +51,7 @@ export function GeneralTab(props: { readonly sessionId: string }): JSX.Element {
               }
             >
               <RenameForm session={found()} />
-              <BudgetForm session={found()} />
+              <SessionBudget session={found()} />
               <DeleteSession session={found()} />
             </Show>
           </section>
@@ -119,103 +120,22 @@ function RenameForm(props: { readonly session: ManagedSession }): JSX.Element {
   );
 }
 
-/** The text of a budget field as the api takes it: a non-negative amount, or null for none. */
-export function parseBudget(text: string): number | null | "invalid" {
-  const trimmed = text.trim().replace(/^\$/, "");
-  if (trimmed === "") return null;
-  if (!/^\d+(\.\d{1,2})?$/.test(trimmed)) return "invalid";
-  const value = Number(trimmed);
-  return Number.isFinite(value) && value <= 1_000_000 ? value : "invalid";
-}
-
-function BudgetForm(props: { readonly session: ManagedSession }): JSX.Element {
+function SessionBudget(props: { readonly session: ManagedSession }): JSX.Element {
   const [, setBudget] = createMutation(SetSessionBudgetDocument);
-  const initial = (): string =>
-    props.session.budgetUsd === null ? "" : props.session.budgetUsd.toFixed(2);
-  const [text, setText] = createSignal(initial());
-  const [busy, setBusy] = createSignal(false);
-  const [problem, setProblem] = createSignal<Problem>();
-  const [done, setDone] = createSignal<string>();
-  createEffect(() => setText(initial()));
-
-  const spent = (): number => props.session.usage.estimatedCostUsd;
-  const share = (): number | undefined => {
-    const budget = props.session.budgetUsd;
-    return budget === null || budget === 0 ? undefined : Math.min(100, (spent() / budget) * 100);
-  };
-
-  const save = async (event: SubmitEvent): Promise<void> => {
-    event.preventDefault();
-    setDone(undefined);
-    const budgetUsd = parseBudget(text());
-    if (budgetUsd === "invalid") {
-      setProblem({
-        code: "BAD_USER_INPUT",
-        title: "A budget is an amount in US dollars, such as 25 or 12.50 (up to $1,000,000).",
-        field: "budget",
-      });
-      return;
-    }
-    setBusy(true);
-    setProblem(undefined);
-    const result = await setBudget({ sessionId: props.session.id, budgetUsd }, SESSION_TYPES);
-    setBusy(false);
-    if (result.error) setProblem({ ...problemFrom(result.error), field: "budget" });
-    else setDone(budgetUsd === null ? "Budget removed." : "Budget saved.");
-  };
-
   return (
-    <form class="form card" onSubmit={(event) => void save(event)} novalidate>
-      <h3>Budget</h3>
-      <p data-testid="budget-spent">
-        Spent so far: <strong>{formatCost(spent())}</strong>
-        <Show when={props.session.budgetUsd !== null} fallback={<> · no budget set</>}>
-          {" "}
-          of {formatCost(props.session.budgetUsd ?? 0)}
-        </Show>
-      </p>
-      <Show when={share()}>
-        {(percent) => (
-          <meter
-            class="budget-meter"
-            min={0}
-            max={100}
-            low={80}
-            high={95}
-            optimum={0}
-            value={percent()}
-            aria-label="Share of the budget spent"
-          />
-        )}
-      </Show>
-      <Field
-        label="Budget (USD)"
-        id="session-budget"
-        hint="A message that would start past it is refused; a run that crosses it stops after its current call. Leave empty for none."
-        error={problem()?.field === "budget" ? problem()?.title : undefined}
-      >
-        {(control) => (
-          <input
-            {...control}
-            type="text"
-            inputMode="decimal"
-            placeholder="No budget"
-            value={text()}
-            onInput={(event) => setText(event.currentTarget.value)}
-          />
-        )}
-      </Field>
-      <div class="form-actions">
-        <button type="submit" class="button button-primary" disabled={busy()}>
-          {busy() ? "Saving…" : "Save budget"}
-        </button>
-        <Show when={done()}>
-          <span class="muted" role="status">
-            {done()}
-          </span>
-        </Show>
-      </div>
-    </form>
+    <BudgetForm
+      title="Budget"
+      spentLabel="Spent so far"
+      spentTestId="budget-spent"
+      noBudget="no budget set"
+      inputId="session-budget"
+      hint="A message that would start past it is refused; a run that crosses it stops after its current call. Leave empty for none."
+      spent={props.session.usage.estimatedCostUsd}
+      budget={props.session.budgetUsd}
+      save={async (budgetUsd) =>
+        (await setBudget({ sessionId: props.session.id, budgetUsd }, SESSION_TYPES)).error
+      }
+    />
   );
 }
 
