@@ -599,7 +599,11 @@ describe.skipIf(!hasChromium)("admin", () => {
 
     await page.getByRole("button", { name: `Delete Anthropic API key of ${user.email}` }).click();
     await page.getByRole("dialog").getByRole("button", { name: "Delete" }).click();
-    await page.getByText("No credentials stored.").waitFor();
+    // The user's own card (the All credentials table below may be empty too).
+    await page
+      .getByRole("region", { name: `Credentials of ${user.email}` })
+      .getByText("No credentials stored.")
+      .waitFor();
     const data = await system().api.ok<{ accountCredentials: unknown[] }>(
       `{ accountCredentials { id } }`,
       {},
