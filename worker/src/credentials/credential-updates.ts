@@ -8,7 +8,7 @@ import {
   type Resolution,
   type SealingVault,
 } from "@agentry/core";
-import type { PrismaClient } from "@agentry/prisma";
+import type { Prisma, PrismaClient } from "@agentry/prisma";
 import type { Logger } from "pino";
 
 export interface CredentialUpdateDeps {
@@ -48,9 +48,6 @@ export async function storeRotatedCredential(
     log.warn("the agent wrote back a credential that is not valid for its kind; kept the old one");
     return "invalid";
   }
-  const hint = hintFor(resolution.provider, resolution.kind, secret);
-  // The rotated tokens carry their own expiry (and maybe no refresh token any more).
-  const lifetime = tokenLifetime(resolution.provider, resolution.kind, secret);
   return deps.prisma.$transaction(async (tx) => {
     const row = await tx.credential.findUnique({
       where: { id: resolution.credentialId ?? "" },
@@ -67,37 +64,64 @@ export async function storeRotatedCredential(
       log.info("credential changed during the run; the rotated one is not stored");
       return "superseded";
     }
-    const sealed = deps.vault.seal(credentialIdentityOf(row), secret);
-    const updated = await tx.credential.update({
-      where: { id: row.id },
-      data: {
-        ...sealedColumns(sealed),
-        hint,
-        ...lifetime,
-        version: { increment: 1 },
-        secretSetAt: new Date(),
-        refusedAt: null,
-      },
-      select: { version: true },
-    });
-    await tx.auditEvent.create({
-      data: {
-        actorId: null,
-        action: "credential.rotated",
-        targetType: "credential",
-        targetId: row.id,
-        details: {
-          ...(row.sessionId === null ? { userId: row.userId } : { sessionId: row.sessionId }),
-          provider: row.provider,
-          kind: row.kind,
-          hint,
-          version: updated.version,
-        },
-      },
-    });
-    log.info({ version: updated.version }, "stored a credential the agent rotated");
+    const { version } = await storeRenewedSecret(tx, deps.vault, row, secret, "credential.rotated");
+    log.info({ version }, "stored a credential the agent rotated");
     return "stored";
   });
+}
+
+/** The row a renewed secret is stored into (locked or version-checked by the caller). */
+export type RenewedRow = Pick<
+  Prisma.CredentialGetPayload<object>,
+  "id" | "userId" | "sessionId" | "provider" | "kind"
+>;
+
+/**
+ * Stores a renewed secret — tokens refreshed by the platform before a run, or rotated by a CLI
+ * during one — into the same row as its next version: sealed under the row's identity, its hint
+ * and expiry read from it, no longer refused, its age reset, audited as `action`. The caller
+ * checked (in this transaction) that the row still holds the version the secret came from.
+ */
+export async function storeRenewedSecret(
+  tx: Prisma.TransactionClient,
+  vault: SealingVault,
+  row: RenewedRow,
+  secret: string,
+  action: "credential.refreshed" | "credential.rotated",
+  extra: { readonly lastUsedAt?: Date } = {},
+): Promise<{ readonly version: number; readonly hint: string }> {
+  const hint = hintFor(row.provider, row.kind, secret);
+  // Renewed tokens carry their own expiry (and maybe no refresh token any more).
+  const lifetime = tokenLifetime(row.provider, row.kind, secret);
+  const { version } = await tx.credential.update({
+    where: { id: row.id },
+    data: {
+      ...sealedColumns(vault.seal(credentialIdentityOf(row), secret)),
+      hint,
+      ...lifetime,
+      version: { increment: 1 },
+      secretSetAt: new Date(),
+      refusedAt: null,
+      ...extra,
+    },
+    select: { version: true },
+  });
+  await tx.auditEvent.create({
+    data: {
+      actorId: null,
+      action,
+      targetType: "credential",
+      targetId: row.id,
+      details: {
+        ...(row.sessionId === null ? { userId: row.userId } : { sessionId: row.sessionId }),
+        provider: row.provider,
+        kind: row.kind,
+        hint,
+        version,
+      },
+    },
+  });
+  return { version, hint };
 }
 
 /**

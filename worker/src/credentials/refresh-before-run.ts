@@ -4,11 +4,9 @@ import {
   CREDENTIAL_KIND_LABELS,
   credentialFix,
   credentialIdentityOf,
-  hintFor,
   isAppError,
   OPENAI_OAUTH_CLIENT_ID,
   PROVIDER_LABELS,
-  sealedColumns,
   sealedFromRow,
   tokenLifetime,
   validateSecret,
@@ -18,7 +16,7 @@ import {
 import type { Vault } from "@agentry/core/secrets";
 import type { Prisma, PrismaClient } from "@agentry/prisma";
 import { oauthError, postOAuth, stringField } from "../sign-in/oauth-http.js";
-import { markCredentialRefused } from "./credential-updates.js";
+import { markCredentialRefused, storeRenewedSecret } from "./credential-updates.js";
 
 // Refreshing a subscription ourselves before a run, when its access token is about to expire (or
 // has): the CLI would refresh it too, but only once it runs, inside the container, and a refused
@@ -281,41 +279,19 @@ async function refreshLocked(
     if (!isAppError(error)) throw error;
     return { kind: "unreachable", reason: "the token endpoint's answer held no usable tokens" };
   }
-  const hint = hintFor(resolution.provider, resolution.kind, rotated);
-  const lifetime = tokenLifetime(resolution.provider, resolution.kind, rotated);
-  const updated = await tx.credential.update({
-    where: { id: row.id },
-    data: {
-      ...sealedColumns(deps.vault.seal(credentialIdentityOf(row), rotated)),
-      hint,
-      ...lifetime,
-      version: { increment: 1 },
-      secretSetAt: new Date(),
-      refusedAt: null,
-      // The run about to start uses it (resolveForRun's stamp was for the version before).
-      lastUsedAt: new Date(),
-    },
-    select: { version: true },
-  });
-  await tx.auditEvent.create({
-    data: {
-      actorId: null,
-      action: "credential.refreshed",
-      targetType: "credential",
-      targetId: row.id,
-      details: {
-        ...(row.sessionId === null ? { userId: row.userId } : { sessionId: row.sessionId }),
-        provider: row.provider,
-        kind: row.kind,
-        hint,
-        version: updated.version,
-      },
-    },
-  });
+  // The run about to start uses it (resolveForRun's stamp was for the version before).
+  const { version, hint } = await storeRenewedSecret(
+    tx,
+    deps.vault,
+    row,
+    rotated,
+    "credential.refreshed",
+    { lastUsedAt: new Date() },
+  );
   return {
     kind: "refreshed",
     run: {
-      resolution: { ...resolution, credentialVersion: updated.version, hint },
+      resolution: { ...resolution, credentialVersion: version, hint },
       secret: rotated,
     },
   };
