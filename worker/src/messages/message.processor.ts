@@ -103,10 +103,12 @@ export async function runClaimedMessage(
   canRetry: boolean,
 ): Promise<RunOutcome> {
   const cancel = new AbortController();
-  const unwatch =
+  // Listening for a stop, and the read of one asked before, overlap the message's own read:
+  // runMessage waits for both before it looks at the signal.
+  const watching: Promise<() => void> =
     deps.cancels === undefined
-      ? () => undefined
-      : await deps.cancels.watch(messageId, () => {
+      ? Promise.resolve(() => undefined)
+      : deps.cancels.watch(messageId, () => {
           cancel.abort();
         });
   const draft: RunLogDraft = {
@@ -118,12 +120,15 @@ export async function runClaimedMessage(
     calls: 0,
   };
   try {
-    const outcome = await runMessage(deps, messageId, attempt, canRetry, cancel.signal, draft);
+    const outcome = await runMessage(deps, messageId, attempt, canRetry, cancel.signal, {
+      watching,
+      draft,
+    });
     // After the message settled, and not awaited: the log never holds up the message path.
     if (deps.runLog !== undefined) writeRunLog(deps.runLog, deps.logger, draft);
     return outcome;
   } finally {
-    unwatch();
+    (await watching)();
   }
 }
 
@@ -141,9 +146,9 @@ async function runMessage(
   attempt: number,
   canRetry: boolean,
   cancelled: AbortSignal,
-  draft: RunLogDraft,
+  { watching, draft }: { readonly watching: Promise<unknown>; readonly draft: RunLogDraft },
 ): Promise<RunOutcome> {
-  const message = await loadMessage(deps.prisma, messageId);
+  const [message] = await Promise.all([loadMessage(deps.prisma, messageId), watching]);
   if (message === null) return { kind: "done" };
   draft.agentId = message.agentId;
   const log = deps.logger.child({ messageId, agentId: message.agentId, attempt });
