@@ -1,9 +1,11 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/client.js";
 import { handingBackBrokenTransactions } from "./broken-transactions.js";
+import { keepingPool, newPoolHandle, registerPool } from "./direct-pool.js";
 
 export * from "../generated/client.js";
 export { isDatabaseUnreachable } from "./unreachable.js";
+export { directPoolOf, type DirectQueryable } from "./direct-pool.js";
 
 /** Builds a Prisma client on the pg driver adapter (no native engine; see the platform notes). */
 export function createPrismaClient(
@@ -11,5 +13,11 @@ export function createPrismaClient(
   options: { poolSize?: number } = {},
 ): PrismaClient {
   const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
-  return new PrismaClient({ adapter: handingBackBrokenTransactions(adapter) });
+  // The adapter's pool, for the few hot reads that skip the client engine (directPoolOf).
+  const pool = newPoolHandle();
+  const client = new PrismaClient({
+    adapter: keepingPool(handingBackBrokenTransactions(adapter), pool),
+  });
+  registerPool(client, pool);
+  return client;
 }

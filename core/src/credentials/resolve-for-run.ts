@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@agentry/prisma";
+import { directPoolOf, type PrismaClient } from "@agentry/prisma";
 import { chooseCredential, toResolution, type ResolveQuery, type Resolution } from "./choose.js";
 import type { LastUsedSink } from "./last-used.js";
 import { noCredentialError, type ResolveDeps } from "./resolve.js";
@@ -22,7 +22,8 @@ export interface RunResolveDeps extends ResolveDeps {
   readonly lastUsed?: LastUsedSink | undefined;
 }
 
-interface RunCandidateRow {
+/** A candidate as resolveForRun decides on it: the decision's fields and the sealed secret. */
+interface RunCandidate {
   readonly id: string;
   readonly userId: string | null;
   readonly sessionId: string | null;
@@ -32,20 +33,55 @@ interface RunCandidateRow {
   readonly hint: string;
   readonly expiresAt: Date | null;
   readonly refreshable: boolean;
-  readonly ciphertextHex: string;
-  readonly nonceHex: string;
+  readonly ciphertext: Buffer;
+  readonly nonce: Buffer;
   readonly keyVersion: number;
   readonly updatedAt: Date;
 }
 
 /**
- * The candidates with their ciphertexts, in one round trip. The same rows as candidatesWhere,
- * written as SQL: on every message, findMany's query planning and result mapping cost more
- * than the round trip itself (about 2× a bare SELECT 1 against 1.2× for this). Bytes come back
- * hex-encoded (the raw path does not deserialize bytea).
+ * The candidates with their ciphertexts: the same rows as candidatesWhere, written as SQL. Timestamp
+ * columns are read AT TIME ZONE 'UTC' (timestamptz): Prisma stores them as UTC, and pg would read
+ * a bare timestamp in the process's local zone.
  */
-async function readRunCandidates(prisma: PrismaClient, query: ResolveQuery) {
-  const rows = await prisma.$queryRaw<RunCandidateRow[]>`
+const RUN_CANDIDATES_SQL = `
+  SELECT id::text, "userId"::text, "sessionId"::text, provider::text, kind::text, version, hint,
+         "expiresAt" AT TIME ZONE 'UTC' AS "expiresAt", refreshable, ciphertext, nonce,
+         "keyVersion", "updatedAt" AT TIME ZONE 'UTC' AS "updatedAt"
+  FROM "Credential"
+  WHERE provider = $1::"Provider"
+    AND (("sessionId" = $2::uuid AND "userId" IS NULL)
+      OR ("userId" = $3::uuid AND "sessionId" IS NULL))`;
+/**
+ * Prepared once per pooled connection, then only bound and executed: on every message, parsing
+ * and planning the statement cost Postgres about as much as running it. Bump the suffix whenever
+ * RUN_CANDIDATES_SQL changes (a connection keeps a name's first text).
+ */
+const RUN_CANDIDATES_STATEMENT = "agentry_run_candidates_v1";
+
+/**
+ * The candidates in one round trip. On every message, Prisma's own paths cost more than the
+ * round trip: findMany's query planning and result mapping (about 2× a bare SELECT 1), and even
+ * $queryRaw's trip through the client engine (its argument and result serialization, hex for
+ * bytea) is 4× the same prepared statement on pg. So the read goes straight to the client's pg
+ * pool (directPoolOf) as a prepared statement, bytea read as bytes; Prisma's $queryRaw only
+ * before the client has connected, or for a client that is not createPrismaClient's.
+ */
+async function readRunCandidates(
+  prisma: PrismaClient,
+  query: ResolveQuery,
+): Promise<readonly RunCandidate[]> {
+  const pool = directPoolOf(prisma);
+  if (pool !== undefined) {
+    const { rows } = await pool.query<RunCandidate>({
+      name: RUN_CANDIDATES_STATEMENT,
+      text: RUN_CANDIDATES_SQL,
+      values: [query.provider, query.sessionId, query.actingUserId],
+    });
+    return rows;
+  }
+  // Bytes come back hex-encoded on this path (the raw path does not deserialize bytea).
+  const rows = await prisma.$queryRaw<(Omit<RunCandidate, "ciphertext" | "nonce"> & HexBytes)[]>`
     SELECT id::text, "userId"::text, "sessionId"::text, provider::text, kind::text, version,
            hint, "expiresAt", refreshable, encode(ciphertext, 'hex') AS "ciphertextHex",
            encode(nonce, 'hex') AS "nonceHex", "keyVersion", "updatedAt"
@@ -58,6 +94,11 @@ async function readRunCandidates(prisma: PrismaClient, query: ResolveQuery) {
     ciphertext: Buffer.from(ciphertextHex, "hex"),
     nonce: Buffer.from(nonceHex, "hex"),
   }));
+}
+
+interface HexBytes {
+  readonly ciphertextHex: string;
+  readonly nonceHex: string;
 }
 
 /**
@@ -139,4 +180,3 @@ function expiredCredentialError(
   );
 }
 
-type RunCandidate = Awaited<ReturnType<typeof readRunCandidates>>[number];
