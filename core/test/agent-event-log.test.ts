@@ -57,6 +57,24 @@ describe("AgentEventLog", () => {
     expect(await log.replay(agentId, 0)).toEqual([]);
   });
 
+  it("appends when Redis does not hold its script (first use, or after a restart)", async () => {
+    const log = new AgentEventLog(redis, namespace);
+    const agentId = randomUUID();
+    await log.append(text(agentId, "a"));
+    // Redis forgets every script it was given (as a restart does); the next append loads it again.
+    await redis.script("FLUSH");
+    const [second, third] = await Promise.all([
+      log.append(text(agentId, "b")),
+      log.append(text(agentId, "c")),
+    ]);
+    expect([second.seq, third.seq].sort()).toEqual([2, 3]);
+    const replayed = (await log.replay(agentId, 0)).map((e) =>
+      agentEventPayloadSchema.parse(JSON.parse(e)),
+    );
+    expect(replayed.map((e) => e.seq)).toEqual([1, 2, 3]);
+    await log.forget(agentId);
+  });
+
   it("keeps separate sequences for separate agents", async () => {
     const log = new AgentEventLog(redis, namespace);
     const [a, b] = [randomUUID(), randomUUID()];

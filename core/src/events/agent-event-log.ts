@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 import { Topic, topicChannel, type AgentEventPayload } from "../topics.js";
 import { agentRunLogKey } from "./agent-run-log.js";
@@ -31,6 +32,14 @@ redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], seq .. '-0', 'e', body)
 redis.call('PUBLISH', ARGV[2], body)
 return seq
 `;
+
+// Run by its SHA1 (EVALSHA): the script's text goes to Redis once, not with every event. Redis
+// answers NOSCRIPT when it does not hold the script (the first call, or after a restart): the
+// call is made again with EVAL, which loads it. (An EVALSHA refused changes nothing.)
+const APPEND_AND_PUBLISH_SHA = createHash("sha1").update(APPEND_AND_PUBLISH).digest("hex");
+
+const isNoScript = (error: unknown): boolean =>
+  error instanceof Error && error.message.startsWith("NOSCRIPT");
 
 // After a reservation: the counter starts at least at the block's start (every number handed
 // out before is at or below it), and the ceiling rises to the block's end. Never lowers either.
@@ -87,18 +96,22 @@ export class AgentEventLog {
   async append(event: AgentEventInput): Promise<AgentEventPayload> {
     const keys = agentEventKeys(event.agentId, this.namespace);
     const json = JSON.stringify(event);
+    const args = [
+      keys.seq,
+      keys.history,
+      keys.ceiling,
+      json,
+      keys.channel,
+      HISTORY_LENGTH,
+      this.reservations === undefined ? "0" : "1",
+    ] as const;
     for (;;) {
-      const result = (await this.redis.eval(
-        APPEND_AND_PUBLISH,
-        3,
-        keys.seq,
-        keys.history,
-        keys.ceiling,
-        json,
-        keys.channel,
-        HISTORY_LENGTH,
-        this.reservations === undefined ? "0" : "1",
-      )) as number | [string, number];
+      const result = (await this.redis
+        .evalsha(APPEND_AND_PUBLISH_SHA, 3, ...args)
+        .catch((error: unknown) => {
+          if (!isNoScript(error)) throw error;
+          return this.redis.eval(APPEND_AND_PUBLISH, 3, ...args);
+        })) as number | [string, number];
       if (typeof result === "number") return { seq: result, ...event };
       const [, current] = result;
       const ceiling = await this.reservations?.reserve(event.agentId, current, SEQ_BLOCK);
