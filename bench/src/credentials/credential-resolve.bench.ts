@@ -10,7 +10,7 @@ import {
   type ResolveQuery,
 } from "@agentry/core";
 import { createVault, resolveForRun, type Vault } from "@agentry/core/secrets";
-import type { PrismaClient } from "@agentry/prisma";
+import { directPoolOf, type PrismaClient } from "@agentry/prisma";
 import { createTestDatabase } from "@agentry/prisma/testing";
 import type { Cleanups } from "../lib/cleanup.js";
 import { formatMs, type SectionReport } from "../lib/report.js";
@@ -20,8 +20,8 @@ import { ratio, summarize, type Summary } from "../lib/stats.js";
 // candidate credentials, choose, decrypt, record the lastUsedAt stamp in the worker's batcher)
 // against a real Postgres, for a session key, an account key and a system key, wired as the
 // worker wires it: the batcher flushes once a second while the iterations run. Baselines: a bare
-// `SELECT 1` round trip through the same Prisma client, and a bare AES-256-GCM decrypt of a
-// secret of the same size.
+// `SELECT 1` round trip on the client's own pg pool (the one resolveForRun's read takes) and
+// through the Prisma client, and a bare AES-256-GCM decrypt of a secret of the same size.
 
 export interface CredentialSettings {
   readonly iterations: number;
@@ -185,7 +185,14 @@ export async function benchCredentialResolve(
       }
     }
 
+    // resolveForRun reads on the client's pg pool once the client is connected (it is by now).
+    const pool = directPoolOf(db.prisma);
+    if (pool === undefined) throw new Error("the Prisma client exposes no pg pool");
+
     const rows: { label: string; summary: Summary }[] = [];
+    const poolSelectOne = await sample(settings.iterations, settings.warmup, () =>
+      pool.query({ text: "SELECT 1" }),
+    );
     const selectOne = await sample(
       settings.iterations,
       settings.warmup,
@@ -238,6 +245,7 @@ export async function benchCredentialResolve(
       { label: "reference: session key, stamp written inline (before)", summary: inlineStamp },
       { label: "reference: the lastUsedAt stamp alone (updateMany)", summary: stamp },
       { label: "reference: the batcher's flush, 2 stamps, one UPDATE (off path)", summary: flush },
+      { label: "baseline: SELECT 1 (the client's pg pool)", summary: poolSelectOne },
       { label: "baseline: SELECT 1 (same Prisma client)", summary: selectOne },
       { label: "vault.open (identity AAD + AES-256-GCM)", summary: vaultOpen },
       { label: "baseline: bare AES-256-GCM decrypt", summary: bare },
@@ -258,9 +266,16 @@ export async function benchCredentialResolve(
       ]),
       ratios: [
         ...rows.flatMap(({ label, summary }) => [
-          { label: `${label} / SELECT 1, mean`, value: ratio(summary.mean, selectOne.mean) },
-          { label: `${label} / SELECT 1, p50`, value: ratio(summary.p50, selectOne.p50) },
-          { label: `${label} / SELECT 1, p99`, value: ratio(summary.p99, selectOne.p99) },
+          {
+            label: `${label} / SELECT 1 on pg, mean`,
+            value: ratio(summary.mean, poolSelectOne.mean),
+          },
+          { label: `${label} / SELECT 1 on pg, p50`, value: ratio(summary.p50, poolSelectOne.p50) },
+          { label: `${label} / SELECT 1 on pg, p99`, value: ratio(summary.p99, poolSelectOne.p99) },
+          {
+            label: `${label} / SELECT 1 via Prisma, p99`,
+            value: ratio(summary.p99, selectOne.p99),
+          },
         ]),
         {
           label: "session key, batched / stamp written inline, p99",
@@ -269,7 +284,7 @@ export async function benchCredentialResolve(
         { label: "vault.open / bare decrypt, p50", value: ratio(vaultOpen.p50, bare.p50) },
       ],
       notes: [
-        "every case: one round trip (the candidate read); session and account keys add a decrypt and record lastUsedAt in memory, written by the batcher about once a second (one UPDATE for all stamps)",
+        "every case: one round trip (the candidate read, a prepared statement on the Prisma client's own pg pool); session and account keys add a decrypt and record lastUsedAt in memory, written by the batcher about once a second (one UPDATE for all stamps)",
         `${settings.iterations} sequential iterations after ${settings.warmup} warm-up; decrypts ${settings.decryptIterations} each`,
       ],
       data: {
