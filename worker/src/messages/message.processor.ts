@@ -26,6 +26,7 @@ import type { WorkerMetrics } from "../metrics/worker-metrics.js";
 import { resolveRepositoryToken } from "../repository/repository-token.js";
 import type { WorkspaceRepository } from "../repository/workspace-repository.js";
 import { recordUsage } from "../usage/usage.recorder.js";
+import { loadRunMessage, type RunMessage } from "./load-message.js";
 import { agentErrorToAppError } from "./message-errors.js";
 import type { CancelRequests } from "./cancel-requests.js";
 import {
@@ -77,17 +78,6 @@ export type RunOutcome =
   | { readonly kind: "done" }
   | { readonly kind: "retry"; readonly error: AppError }
   | { readonly kind: "interrupted"; readonly reason: string };
-
-type LoadedMessage = NonNullable<Awaited<ReturnType<typeof loadMessage>>>;
-
-const loadMessage = (prisma: PrismaClient, messageId: string) =>
-  prisma.message.findUnique({
-    where: { id: messageId },
-    include: {
-      agent: { include: { session: { include: { usage: true } } } },
-      author: { select: { disabledAt: true, monthlyBudgetUsd: true } },
-    },
-  });
 
 /**
  * Runs one claimed message: budget, credential, container, the agent's event stream, usage,
@@ -148,7 +138,7 @@ async function runMessage(
   cancelled: AbortSignal,
   { watching, draft }: { readonly watching: Promise<unknown>; readonly draft: RunLogDraft },
 ): Promise<RunOutcome> {
-  const [message] = await Promise.all([loadMessage(deps.prisma, messageId), watching]);
+  const [message] = await Promise.all([loadRunMessage(deps.prisma, messageId), watching]);
   if (message === null) return { kind: "done" };
   draft.agentId = message.agentId;
   const log = deps.logger.child({ messageId, agentId: message.agentId, attempt });
@@ -203,14 +193,11 @@ async function runMessage(
     // on the message, the STARTING status, and the agent's environment. All settle before
     // anything else is told, so no later event can overtake STARTING.
     const steps = await Promise.allSettled([
-      deps.prisma.message.update({
-        where: { id: messageId },
-        data: {
-          keySource: resolved.source,
-          credentialId: resolved.credentialId,
-          credentialVersion: resolved.credentialVersion,
-        },
-      }),
+      deps.prisma.$executeRaw`
+        UPDATE "Message" SET "keySource" = ${resolved.source}::"KeySource",
+          "credentialId" = ${resolved.credentialId}::uuid,
+          "credentialVersion" = ${resolved.credentialVersion}::int
+        WHERE id = ${messageId}::uuid`,
       setAgentStatus(deps, message, "STARTING"),
       withRuntime(
         deps.runtime,
@@ -347,7 +334,7 @@ function modelProvider(provider: Provider): AgentRunInput["provider"] {
  */
 async function cloneOnFirstUse(
   deps: MessageProcessorDeps,
-  message: LoadedMessage,
+  message: RunMessage,
   authorId: string,
   log: Logger,
   freshEnvironment: boolean,
@@ -398,7 +385,7 @@ const isFreshEnvironment = (ensured: unknown): boolean =>
   ensured !== null &&
   (ensured as { created?: unknown }).created === true;
 
-function checkBudget(message: LoadedMessage): void {
+function checkBudget(message: RunMessage): void {
   const budget = message.agent.session.budgetUsd;
   const spent = message.agent.session.usage?.costUsd;
   if (budget !== null && spent !== undefined && spent.greaterThanOrEqualTo(budget)) {
@@ -419,7 +406,7 @@ interface StreamResult {
 
 async function streamRun(
   deps: MessageProcessorDeps,
-  message: LoadedMessage,
+  message: RunMessage,
   input: AgentRunInput,
   resolution: Resolution,
   cancelled: AbortSignal,

@@ -10,10 +10,23 @@ export type ClaimResult =
   /** Already DONE, FAILED or CANCELLED, or gone: nothing to do (a duplicate delivery). */
   | { readonly kind: "finished" };
 
+interface ClaimRow {
+  readonly runningMessageId: string | null;
+  /** The message's agent and status; null when the message is gone. */
+  readonly messageAgentId: string | null;
+  readonly status: string | null;
+  readonly attempts: number | null;
+  /** The status of the message holding the slot (another one); null if none or gone. */
+  readonly holderStatus: string | null;
+  /** The agent's oldest unfinished user message. */
+  readonly oldestId: string | null;
+}
+
 /**
  * Claims the agent's run slot for a message, in order: a message runs only when it is its
  * agent's oldest unfinished user message and no other message holds the slot. The agent row
- * is locked for the decision, so two workers cannot both claim.
+ * is locked for the decision, so two workers cannot both claim. Every message passes here, so
+ * it is two statements: one read of all the decision needs (under the lock), one write.
  */
 export async function claimRunSlot(
   prisma: PrismaClient,
@@ -21,64 +34,67 @@ export async function claimRunSlot(
   messageId: string,
 ): Promise<ClaimResult> {
   return prisma.$transaction(async (tx) => {
-    const locked = await tx.$queryRaw<{ runningMessageId: string | null }[]>`
-      SELECT "runningMessageId" FROM "Agent" WHERE id = ${agentId}::uuid FOR UPDATE`;
-    const agent = locked[0];
-    const message = await tx.message.findUnique({ where: { id: messageId } });
-    if (agent === undefined || message === null || message.agentId !== agentId) {
+    const rows = await tx.$queryRaw<ClaimRow[]>`
+      SELECT a."runningMessageId"::text,
+        m."agentId"::text AS "messageAgentId", m.status::text, m.attempts,
+        (SELECT h.status::text FROM "Message" h
+          WHERE h.id = a."runningMessageId" AND h.id <> ${messageId}::uuid) AS "holderStatus",
+        (SELECT o.id::text FROM "Message" o
+          WHERE o."agentId" = a.id AND o.role = 'USER' AND o.status IN ('QUEUED', 'RUNNING')
+          ORDER BY o."createdAt", o.id LIMIT 1) AS "oldestId"
+      FROM "Agent" a LEFT JOIN "Message" m ON m.id = ${messageId}::uuid
+      WHERE a.id = ${agentId}::uuid
+      FOR UPDATE OF a`;
+    const claim = rows[0];
+    if (claim === undefined || claim.messageAgentId !== agentId) {
       return { kind: "finished" } as const;
     }
     // Ended, or cancelled while it waited (cancelMessage): it never runs.
-    if (message.status !== "QUEUED" && message.status !== "RUNNING")
+    if (claim.status !== "QUEUED" && claim.status !== "RUNNING")
       return { kind: "finished" } as const;
-    if (agent.runningMessageId !== null && agent.runningMessageId !== messageId) {
-      // A worker that died between settling a message and freeing the slot left it held by a
-      // finished (or deleted) message; nothing would ever free it, so it counts as free. A
-      // QUEUED holder is a rate-limited run waiting for its retry: it keeps the slot.
-      const holder = await tx.message.findUnique({
-        where: { id: agent.runningMessageId },
-        select: { status: true },
-      });
-      if (holder !== null && (holder.status === "QUEUED" || holder.status === "RUNNING")) {
-        return { kind: "wait" } as const;
-      }
+    // A worker that died between settling a message and freeing the slot left it held by a
+    // finished (or deleted) message; nothing would ever free it, so it counts as free. A QUEUED
+    // holder is a rate-limited run waiting for its retry: it keeps the slot.
+    if (claim.holderStatus === "QUEUED" || claim.holderStatus === "RUNNING") {
+      return { kind: "wait" } as const;
     }
-    const oldest = await tx.message.findFirst({
-      where: { agentId, role: "USER", status: { in: ["QUEUED", "RUNNING"] } },
-      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-      select: { id: true },
-    });
-    if (oldest?.id !== messageId) return { kind: "wait" } as const;
+    if (claim.oldestId !== messageId) return { kind: "wait" } as const;
 
-    const wasRunning = message.status === "RUNNING";
-    const updated = await tx.message.update({
-      where: { id: messageId },
-      data: {
-        status: "RUNNING",
-        ...(wasRunning ? {} : { attempts: { increment: 1 } }),
-        startedAt: message.startedAt ?? new Date(),
-      },
-      select: { attempts: true },
-    });
-    await tx.agent.update({ where: { id: agentId }, data: { runningMessageId: messageId } });
-    return { kind: wasRunning ? "interrupted" : "claimed", attempt: updated.attempts } as const;
+    const wasRunning = claim.status === "RUNNING";
+    const started = new Date().toISOString();
+    const updated = await tx.$queryRaw<{ attempts: number }[]>`
+      WITH slot AS (
+        UPDATE "Agent" SET "runningMessageId" = ${messageId}::uuid,
+          "updatedAt" = (${started}::timestamptz AT TIME ZONE 'UTC')
+        WHERE id = ${agentId}::uuid
+      )
+      UPDATE "Message" SET status = 'RUNNING',
+        attempts = attempts + ${wasRunning ? 0 : 1}::int,
+        "startedAt" = COALESCE("startedAt", (${started}::timestamptz AT TIME ZONE 'UTC'))
+      WHERE id = ${messageId}::uuid
+      RETURNING attempts`;
+    const attempt = updated[0]?.attempts ?? claim.attempts ?? 0;
+    return { kind: wasRunning ? "interrupted" : "claimed", attempt } as const;
   });
 }
 
-/** Frees the slot (if this message holds it) and returns the agent's next queued message. */
+/**
+ * Frees the slot (if this message holds it) and returns the agent's next queued message, in one
+ * statement (the read does not depend on the write: it is of the agent's messages).
+ */
 export async function releaseRunSlot(
   prisma: PrismaClient,
   agentId: string,
   messageId: string,
 ): Promise<string | null> {
-  await prisma.agent.updateMany({
-    where: { id: agentId, runningMessageId: messageId },
-    data: { runningMessageId: null },
-  });
-  const next = await prisma.message.findFirst({
-    where: { agentId, role: "USER", status: "QUEUED" },
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    select: { id: true },
-  });
-  return next?.id ?? null;
+  const rows = await prisma.$queryRaw<{ id: string }[]>`
+    WITH freed AS (
+      UPDATE "Agent" SET "runningMessageId" = NULL,
+        "updatedAt" = (${new Date().toISOString()}::timestamptz AT TIME ZONE 'UTC')
+      WHERE id = ${agentId}::uuid AND "runningMessageId" = ${messageId}::uuid
+    )
+    SELECT id::text FROM "Message"
+    WHERE "agentId" = ${agentId}::uuid AND role = 'USER' AND status = 'QUEUED'
+    ORDER BY "createdAt", id LIMIT 1`;
+  return rows[0]?.id ?? null;
 }

@@ -4,6 +4,7 @@ import {
   type SessionUsagePayload,
   type UsageRecord,
 } from "@agentry/core";
+import { randomUUID } from "node:crypto";
 import { Prisma, type PrismaClient } from "@agentry/prisma";
 
 export interface UsageContext {
@@ -31,11 +32,6 @@ export interface RecordedUsage {
   readonly authorMonthCostUsd: number | null;
 }
 
-/**
- * Records one provider call and adds it to the session's rollup in the same transaction.
- * Idempotent per (message, attempt, call index): a call reported twice — a worker that
- * recorded it and died before acknowledging — is counted once.
- */
 /** How far our estimate may stray from a CLI's own before the call is flagged (5%). */
 export const COST_TOLERANCE = 0.05;
 
@@ -49,6 +45,29 @@ export function costsDisagree(ours: number | null, reported: number | undefined)
   return larger > 0 && Math.abs(ours - reported) > COST_TOLERANCE * larger;
 }
 
+const HOUR_MS = 3_600_000;
+
+/** The first instant of `at`'s UTC calendar month: a user's monthly budget counts from it. */
+export function monthOf(at: Date): Date {
+  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
+}
+
+/** What the one statement of recordUsage returns: the session's totals and the author's month. */
+interface RecordedRow extends SessionUsageRow {
+  /** 1 when the event was inserted, 0 when it was there already. */
+  readonly inserted: number;
+  /** The author's month's cost after this call; null without an author (or one deleted). */
+  readonly authorMonthCostUsd: Prisma.Decimal | null;
+}
+
+/**
+ * Records one provider call and adds it, in the same statement (so atomically, with no
+ * transaction to open), to the session's hour (usageSeries reads whole hours), its author's UTC
+ * month (their monthly budget counts it) and the session's totals. Idempotent per (message,
+ * attempt, call index): a call reported twice — a worker that recorded it and died before
+ * acknowledging — is counted once: the event's insert does nothing, and every sum adds its
+ * count, 0. Concurrent agents of one session add safely (INSERT … ON CONFLICT DO UPDATE).
+ */
 export async function recordUsage(
   prisma: PrismaClient,
   context: UsageContext,
@@ -58,140 +77,110 @@ export async function recordUsage(
 ): Promise<RecordedUsage> {
   const { costUsd } = estimateCost(usage.provider, usage.model, usage);
   const costDisagrees = costsDisagree(costUsd, usage.reportedCostUsd);
-  const tokens = {
-    inputTokens: BigInt(usage.inputTokens),
-    outputTokens: BigInt(usage.outputTokens),
-    cacheReadTokens: BigInt(usage.cacheReadTokens),
-    cacheWriteTokens: BigInt(usage.cacheWriteTokens),
-    reasoningTokens: BigInt(usage.reasoningTokens),
-  };
-  return prisma.$transaction(async (tx) => {
-    const { count } = await tx.usageEvent.createMany({
-      data: [
-        {
-          sessionId: context.sessionId,
-          agentId: context.agentId,
-          messageId: context.messageId,
-          attempt: context.attempt,
-          callIndex: usage.callIndex,
-          provider: usage.provider,
-          model: usage.model,
-          keySource: context.keySource,
-          ...tokens,
-          costUsd: costUsd === null ? null : new Prisma.Decimal(costUsd),
-          reportedCostUsd:
-            usage.reportedCostUsd === undefined ? null : new Prisma.Decimal(usage.reportedCostUsd),
-          costDisagrees,
-          createdAt: at,
-        },
-      ],
-      skipDuplicates: true,
-    });
-    const inserted = count === 1;
-    if (inserted) await addToUsageHour(tx, context.sessionId, at, tokens, costUsd);
-    const authorMonthCostUsd =
-      context.authorId === undefined || context.authorId === null
-        ? null
-        : await addToUserMonth(tx, context.authorId, at, inserted, costUsd);
-    const increments = {
-      inputTokens: { increment: inserted ? tokens.inputTokens : 0n },
-      outputTokens: { increment: inserted ? tokens.outputTokens : 0n },
-      cacheReadTokens: { increment: inserted ? tokens.cacheReadTokens : 0n },
-      cacheWriteTokens: { increment: inserted ? tokens.cacheWriteTokens : 0n },
-      reasoningTokens: { increment: inserted ? tokens.reasoningTokens : 0n },
-      apiCalls: { increment: inserted ? 1 : 0 },
-      unpricedCalls: { increment: inserted && costUsd === null ? 1 : 0 },
-      costUsd: { increment: new Prisma.Decimal(inserted && costUsd !== null ? costUsd : 0) },
-    };
-    // A native INSERT … ON CONFLICT DO UPDATE: concurrent agents of one session add safely.
-    const row = await tx.sessionUsage.upsert({
-      where: { sessionId: context.sessionId },
-      create: {
-        sessionId: context.sessionId,
-        ...(inserted ? tokens : {}),
-        apiCalls: inserted ? 1 : 0,
-        unpricedCalls: inserted && costUsd === null ? 1 : 0,
-        costUsd: new Prisma.Decimal(inserted && costUsd !== null ? costUsd : 0),
-      },
-      update: increments,
-    });
-    return {
-      inserted,
-      costUsd,
-      costDisagrees,
-      totals: toUsagePayload(row),
-      authorMonthCostUsd,
-    };
-  });
-}
-
-const HOUR_MS = 3_600_000;
-
-/**
- * Adds one recorded call to its session's UTC hour (usageSeries reads whole hours there). Only
- * for a call whose event was just inserted, in that transaction: counted once, like the totals.
- */
-async function addToUsageHour(
-  tx: Prisma.TransactionClient,
-  sessionId: string,
-  at: Date,
-  tokens: Record<
-    "inputTokens" | "outputTokens" | "cacheReadTokens" | "cacheWriteTokens" | "reasoningTokens",
-    bigint
-  >,
-  costUsd: number | null,
-): Promise<void> {
-  // The hour as a UTC `timestamp`, spelled out so the database's TimeZone cannot shift it. The
-  // cost is rounded as the event's own column rounds it, so hours sum to what the events sum to.
+  // Timestamps as UTC `timestamp`s, spelled out so the database's TimeZone cannot shift them;
+  // costs as decimal text, rounded by the columns' numeric(18, 9) (hours and months sum to what
+  // the events sum to).
+  const when = at.toISOString();
   const hour = new Date(Math.floor(at.getTime() / HOUR_MS) * HOUR_MS).toISOString();
-  await tx.$executeRaw`
-    INSERT INTO "SessionUsageHour" AS h ("sessionId", "hour", "inputTokens", "outputTokens",
-      "cacheReadTokens", "cacheWriteTokens", "reasoningTokens", "apiCalls", "unpricedCalls", "costUsd")
-    VALUES (${sessionId}::uuid, (${hour}::timestamptz AT TIME ZONE 'UTC'), ${tokens.inputTokens},
-      ${tokens.outputTokens}, ${tokens.cacheReadTokens}, ${tokens.cacheWriteTokens},
-      ${tokens.reasoningTokens}, 1, ${costUsd === null ? 1 : 0},
-      ${costUsd === null ? "0" : new Prisma.Decimal(costUsd).toFixed()}::numeric(18, 9))
-    ON CONFLICT ("sessionId", "hour") DO UPDATE SET
-      "inputTokens" = h."inputTokens" + EXCLUDED."inputTokens",
-      "outputTokens" = h."outputTokens" + EXCLUDED."outputTokens",
-      "cacheReadTokens" = h."cacheReadTokens" + EXCLUDED."cacheReadTokens",
-      "cacheWriteTokens" = h."cacheWriteTokens" + EXCLUDED."cacheWriteTokens",
-      "reasoningTokens" = h."reasoningTokens" + EXCLUDED."reasoningTokens",
-      "apiCalls" = h."apiCalls" + 1,
-      "unpricedCalls" = h."unpricedCalls" + EXCLUDED."unpricedCalls",
-      "costUsd" = h."costUsd" + EXCLUDED."costUsd"`;
-}
-
-/** The first instant of `at`'s UTC calendar month: a user's monthly budget counts from it. */
-export function monthOf(at: Date): Date {
-  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
-}
-
-/**
- * Adds one recorded call (when it was just inserted) to its author's UTC month, and returns
- * what the author's calls cost that month. Like the session's totals, a concurrent run of the
- * same author adds safely (INSERT … ON CONFLICT DO UPDATE).
- */
-async function addToUserMonth(
-  tx: Prisma.TransactionClient,
-  userId: string,
-  at: Date,
-  inserted: boolean,
-  costUsd: number | null,
-): Promise<number> {
   const month = monthOf(at).toISOString();
-  const added = inserted && costUsd !== null ? new Prisma.Decimal(costUsd).toFixed() : "0";
-  const rows = await tx.$queryRaw<{ costUsd: Prisma.Decimal }[]>`
-    INSERT INTO "UserUsageMonth" AS m ("userId", "month", "apiCalls", "unpricedCalls", "costUsd")
-    SELECT ${userId}::uuid, (${month}::timestamptz AT TIME ZONE 'UTC'), ${inserted ? 1 : 0},
-      ${inserted && costUsd === null ? 1 : 0}, ${added}::numeric(18, 9)
-    WHERE EXISTS (SELECT 1 FROM "User" WHERE id = ${userId}::uuid)
-    ON CONFLICT ("userId", "month") DO UPDATE SET
-      "apiCalls" = m."apiCalls" + EXCLUDED."apiCalls",
-      "unpricedCalls" = m."unpricedCalls" + EXCLUDED."unpricedCalls",
-      "costUsd" = m."costUsd" + EXCLUDED."costUsd"
-    RETURNING "costUsd"`;
-  return rows[0]?.costUsd.toNumber() ?? 0;
+  const cost = costUsd === null ? null : new Prisma.Decimal(costUsd).toFixed();
+  const reported =
+    usage.reportedCostUsd === undefined
+      ? null
+      : new Prisma.Decimal(usage.reportedCostUsd).toFixed();
+  const unpriced = costUsd === null ? 1 : 0;
+  const authorId = context.authorId ?? null;
+  const rows = await prisma.$queryRaw<RecordedRow[]>`
+    WITH event AS (
+      INSERT INTO "UsageEvent" (id, "sessionId", "agentId", "messageId", attempt, "callIndex",
+        provider, model, "keySource", "inputTokens", "outputTokens", "cacheReadTokens",
+        "cacheWriteTokens", "reasoningTokens", "costUsd", "reportedCostUsd", "costDisagrees",
+        "createdAt")
+      VALUES (${randomUUID()}::uuid, ${context.sessionId}::uuid, ${context.agentId}::uuid,
+        ${context.messageId}::uuid, ${context.attempt}::int, ${usage.callIndex}::int,
+        ${usage.provider}::"Provider", ${usage.model}, ${context.keySource}::"KeySource",
+        ${usage.inputTokens}::bigint, ${usage.outputTokens}::bigint,
+        ${usage.cacheReadTokens}::bigint, ${usage.cacheWriteTokens}::bigint,
+        ${usage.reasoningTokens}::bigint, ${cost}::numeric(18, 9), ${reported}::numeric(18, 9),
+        ${costDisagrees}::boolean, (${when}::timestamptz AT TIME ZONE 'UTC'))
+      ON CONFLICT ("messageId", attempt, "callIndex") DO NOTHING
+      RETURNING "inputTokens", "outputTokens", "cacheReadTokens", "cacheWriteTokens",
+        "reasoningTokens", COALESCE("costUsd", 0) AS "costUsd"
+    ),
+    added AS (
+      SELECT count(*)::int AS calls,
+        COALESCE(sum("inputTokens"), 0)::bigint AS "inputTokens",
+        COALESCE(sum("outputTokens"), 0)::bigint AS "outputTokens",
+        COALESCE(sum("cacheReadTokens"), 0)::bigint AS "cacheReadTokens",
+        COALESCE(sum("cacheWriteTokens"), 0)::bigint AS "cacheWriteTokens",
+        COALESCE(sum("reasoningTokens"), 0)::bigint AS "reasoningTokens",
+        COALESCE(sum("costUsd"), 0)::numeric(18, 9) AS "costUsd"
+      FROM event
+    ),
+    hour AS (
+      INSERT INTO "SessionUsageHour" AS h ("sessionId", hour, "inputTokens", "outputTokens",
+        "cacheReadTokens", "cacheWriteTokens", "reasoningTokens", "apiCalls", "unpricedCalls",
+        "costUsd")
+      SELECT ${context.sessionId}::uuid, (${hour}::timestamptz AT TIME ZONE 'UTC'),
+        "inputTokens", "outputTokens", "cacheReadTokens", "cacheWriteTokens", "reasoningTokens",
+        1, ${unpriced}::int, "costUsd"
+      FROM added WHERE calls = 1
+      ON CONFLICT ("sessionId", hour) DO UPDATE SET
+        "inputTokens" = h."inputTokens" + EXCLUDED."inputTokens",
+        "outputTokens" = h."outputTokens" + EXCLUDED."outputTokens",
+        "cacheReadTokens" = h."cacheReadTokens" + EXCLUDED."cacheReadTokens",
+        "cacheWriteTokens" = h."cacheWriteTokens" + EXCLUDED."cacheWriteTokens",
+        "reasoningTokens" = h."reasoningTokens" + EXCLUDED."reasoningTokens",
+        "apiCalls" = h."apiCalls" + 1,
+        "unpricedCalls" = h."unpricedCalls" + EXCLUDED."unpricedCalls",
+        "costUsd" = h."costUsd" + EXCLUDED."costUsd"
+    ),
+    month AS (
+      INSERT INTO "UserUsageMonth" AS m ("userId", month, "apiCalls", "unpricedCalls", "costUsd")
+      SELECT u.id, (${month}::timestamptz AT TIME ZONE 'UTC'), added.calls,
+        added.calls * ${unpriced}::int, added."costUsd"
+      FROM added, "User" u WHERE u.id = ${authorId}::uuid
+      ON CONFLICT ("userId", month) DO UPDATE SET
+        "apiCalls" = m."apiCalls" + EXCLUDED."apiCalls",
+        "unpricedCalls" = m."unpricedCalls" + EXCLUDED."unpricedCalls",
+        "costUsd" = m."costUsd" + EXCLUDED."costUsd"
+      RETURNING "costUsd"
+    ),
+    totals AS (
+      INSERT INTO "SessionUsage" AS t ("sessionId", "inputTokens", "outputTokens",
+        "cacheReadTokens", "cacheWriteTokens", "reasoningTokens", "apiCalls", "unpricedCalls",
+        "costUsd", "updatedAt")
+      SELECT ${context.sessionId}::uuid, "inputTokens", "outputTokens", "cacheReadTokens",
+        "cacheWriteTokens", "reasoningTokens", calls, calls * ${unpriced}::int, "costUsd",
+        (${when}::timestamptz AT TIME ZONE 'UTC')
+      FROM added
+      ON CONFLICT ("sessionId") DO UPDATE SET
+        "inputTokens" = t."inputTokens" + EXCLUDED."inputTokens",
+        "outputTokens" = t."outputTokens" + EXCLUDED."outputTokens",
+        "cacheReadTokens" = t."cacheReadTokens" + EXCLUDED."cacheReadTokens",
+        "cacheWriteTokens" = t."cacheWriteTokens" + EXCLUDED."cacheWriteTokens",
+        "reasoningTokens" = t."reasoningTokens" + EXCLUDED."reasoningTokens",
+        "apiCalls" = t."apiCalls" + EXCLUDED."apiCalls",
+        "unpricedCalls" = t."unpricedCalls" + EXCLUDED."unpricedCalls",
+        "costUsd" = t."costUsd" + EXCLUDED."costUsd",
+        "updatedAt" = EXCLUDED."updatedAt"
+      RETURNING *
+    )
+    SELECT totals."sessionId"::text, totals."inputTokens", totals."outputTokens",
+      totals."cacheReadTokens", totals."cacheWriteTokens", totals."reasoningTokens",
+      totals."apiCalls", totals."unpricedCalls", totals."costUsd", totals."updatedAt",
+      (SELECT calls FROM added) AS inserted,
+      (SELECT "costUsd" FROM month) AS "authorMonthCostUsd"
+    FROM totals`;
+  const row = rows[0];
+  if (row === undefined) throw new Error("recording a provider call returned no totals");
+  return {
+    inserted: row.inserted === 1,
+    costUsd,
+    costDisagrees,
+    totals: toUsagePayload(row),
+    authorMonthCostUsd: authorId === null ? null : (row.authorMonthCostUsd?.toNumber() ?? 0),
+  };
 }
 
 type SessionUsageRow = Prisma.SessionUsageGetPayload<object>;
