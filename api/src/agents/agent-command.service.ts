@@ -11,7 +11,7 @@ import {
   type AgentKind,
   type Provider,
 } from "@agentry/core";
-import type { PrismaClient } from "@agentry/prisma";
+import type { Prisma, PrismaClient } from "@agentry/prisma";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseName, refuseSecretLike } from "../graphql/limits.js";
 import type { SessionAccessService } from "../sessions/session-access.service.js";
@@ -146,14 +146,17 @@ export class AgentCommandService {
       );
     }
     refuseSecretLike(text, "text");
-    const budget = await this.prisma.session.findUnique({
-      where: { id: session.id },
-      select: { budgetUsd: true, usage: { select: { costUsd: true } } },
-    });
+    // The budget and what was spent, joined in one statement (on every message).
+    const [budget] = await this.prisma.$queryRaw<
+      { budgetUsd: Prisma.Decimal | null; spentUsd: Prisma.Decimal | null }[]
+    >`
+      SELECT s."budgetUsd", u."costUsd" AS "spentUsd"
+      FROM "Session" s LEFT JOIN "SessionUsage" u ON u."sessionId" = s.id
+      WHERE s.id = ${session.id}::uuid`;
     if (
       budget?.budgetUsd != null &&
-      budget.usage !== null &&
-      budget.usage.costUsd.gte(budget.budgetUsd)
+      budget.spentUsd !== null &&
+      budget.spentUsd.gte(budget.budgetUsd)
     ) {
       throw new AppError(
         "BUDGET_EXCEEDED",

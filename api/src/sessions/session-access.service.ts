@@ -19,6 +19,11 @@ export interface SessionView extends SessionRecord {
   readonly viewerRole: SessionRole;
 }
 
+/** A session row with the viewer's membership role, read with an agent (requireAgent). */
+interface AgentSessionRow extends SessionRecord {
+  readonly memberRole: "EDITOR" | "VIEWER" | null;
+}
+
 /**
  * What an action needs: `read` (any member), `use` (owner or EDITOR: run agents), `manage`
  * (owner only: keys, name, members, delete).
@@ -104,11 +109,24 @@ export class SessionAccessService {
     agentId: string,
     need: SessionNeed,
   ): Promise<{ readonly agentId: string; readonly session: SessionView }> {
-    const agent = await this.prisma.agent.findUnique({
-      where: { id: agentId },
-      select: { sessionId: true },
-    });
-    const session = agent === null ? null : await this.find(viewerId, agent.sessionId);
+    // One statement (agent, session and the viewer's membership joined): every sendMessage and
+    // agentEvents subscription passes here.
+    const rows = await this.prisma.$queryRaw<AgentSessionRow[]>`
+      SELECT s.id::text, s."ownerId"::text, s.name, s."repoUrl", s."repoRef", s."createdAt",
+        s."updatedAt", mem.role::text AS "memberRole"
+      FROM "Agent" a
+        JOIN "Session" s ON s.id = a."sessionId"
+        LEFT JOIN "SessionMember" mem ON mem."sessionId" = s.id AND mem."userId" = ${viewerId}::uuid
+      WHERE a.id = ${agentId}::uuid`;
+    const [row] = rows;
+    let session: SessionView | null = null;
+    if (row !== undefined) {
+      const { memberRole, ...record } = row;
+      session = toView(
+        { ...record, members: memberRole === null ? [] : [{ role: memberRole }] },
+        viewerId,
+      );
+    }
     if (session === null) throw new AppError("NOT_FOUND", "Agent not found");
     if (!ALLOWED[need].includes(session.viewerRole))
       throw new AppError("FORBIDDEN", FORBIDDEN_MESSAGE[need]);
