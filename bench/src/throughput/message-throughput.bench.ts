@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { countStatements } from "@agentry/api/testing/statements";
 import Docker from "dockerode";
 import { sessionUsage, sumUsage } from "@agentry/e2e/flows";
 import type { Cleanups } from "../lib/cleanup.js";
@@ -77,6 +78,15 @@ async function closedLoops(agents: readonly AgentMessages[], count: number): Pro
 
 const perSecond = (count: number, ms: number): number => (count * 1000) / ms;
 
+/** Statements and transactions (their BEGINs) per message sent. */
+function perMessage(statements: readonly string[], messages: number) {
+  const transactions = statements.filter((text) => /^\s*BEGIN\b/i.test(text)).length;
+  return {
+    statements: statements.length / messages,
+    transactions: transactions / messages,
+  };
+}
+
 const msCells = (summary: ReturnType<typeof summarize>): string[] => [
   formatMs(summary.p50),
   formatMs(summary.p95),
@@ -119,7 +129,12 @@ export async function benchMessageThroughput(
       throw new Error(`warm-up: ${warm.failed} messages failed: ${warm.firstError ?? "?"}`);
     }
     const measuredSince = new Date();
+    // Every statement the api and the worker (both in this process) send while the measured
+    // messages run, counted at the driver.
+    const counter = countStatements(api.databaseUrl);
     const measured = await closedLoops(watchers, settings.messagesPerAgent);
+    counter.stop();
+    const statements = perMessage(counter.statements, measured.sent);
     // Where each measured message spent its time, as the database recorded it.
     const rows = await api.prisma.message.findMany({
       where: { role: "USER", agentId: { in: agentIds }, createdAt: { gte: measuredSince } },
@@ -225,11 +240,12 @@ export async function benchMessageThroughput(
         `${settings.agents} CHAT agents (${MODEL}, fake provider, Docker runtime), ${settings.messagesPerAgent} measured messages each after the cold one and ${settings.warmup} warm-up; the worker at its default concurrency (${DEFAULT_WORKER_CONCURRENCY})`,
         `every message settled: ${measured.failed === 0 ? "yes" : `no, ${measured.failed} failed (${measured.firstError ?? "?"})`}`,
         `usage exact: ${usageExact ? "yes" : "NO"} — ${answered.length} calls answered by the fake, ${stored.apiCalls} recorded; output tokens ${expected.outputTokens} answered, ${stored.outputTokens} recorded`,
+        `SQL per message (api and worker, counted at the driver over the measured messages): ${statements.statements.toFixed(1)} statements, ${statements.transactions.toFixed(1)} transactions`,
         `messages/s, whole path / runtime alone: ${formatRatio(ratio(ours, runtimeRate))} (what the api, queue, database and events cost on top of running the agent)`,
       ],
       data: {
         settings,
-        measured: { ...measured, messagesPerSecond: ours, latency, queued, running },
+        measured: { ...measured, messagesPerSecond: ours, latency, queued, running, statements },
         runtime: { ...runtime, messagesPerSecond: runtimeRate, latency: runtimeLatency },
         provider: { ...provider, messagesPerSecond: providerRate, latency: providerLatency },
         usage: { answered: answered.length, expected, stored, exact: usageExact },
