@@ -11,11 +11,10 @@ export type ClaimResult =
   | { readonly kind: "finished" };
 
 interface ClaimRow {
-  readonly runningMessageId: string | null;
-  /** The message's agent and status; null when the message is gone. */
-  readonly messageAgentId: string | null;
-  readonly status: string | null;
-  readonly attempts: number | null;
+  /** The message's agent and status. */
+  readonly messageAgentId: string;
+  readonly status: string;
+  readonly attempts: number;
   /** The status of the message holding the slot (another one); null if none or gone. */
   readonly holderStatus: string | null;
   /** The agent's oldest unfinished user message. */
@@ -26,7 +25,7 @@ interface ClaimRow {
  * Claims the agent's run slot for a message, in order: a message runs only when it is its
  * agent's oldest unfinished user message and no other message holds the slot. The agent row
  * is locked for the decision, so two workers cannot both claim. Every message passes here, so
- * it is two statements: one read of all the decision needs (under the lock), one write.
+ * it is three statements: the lock, one read of all the decision needs, one write.
  */
 export async function claimRunSlot(
   prisma: PrismaClient,
@@ -34,17 +33,21 @@ export async function claimRunSlot(
   messageId: string,
 ): Promise<ClaimResult> {
   return prisma.$transaction(async (tx) => {
+    // The lock first, in a statement of its own: the reads below then see what the worker that
+    // held it last committed (a read in the locking statement would use its older snapshot).
+    const locked = await tx.$queryRaw<{ runningMessageId: string | null }[]>`
+      SELECT "runningMessageId"::text FROM "Agent" WHERE id = ${agentId}::uuid FOR UPDATE`;
+    if (locked.length === 0) return { kind: "finished" } as const;
     const rows = await tx.$queryRaw<ClaimRow[]>`
-      SELECT a."runningMessageId"::text,
-        m."agentId"::text AS "messageAgentId", m.status::text, m.attempts,
+      SELECT m."agentId"::text AS "messageAgentId", m.status::text, m.attempts,
         (SELECT h.status::text FROM "Message" h
-          WHERE h.id = a."runningMessageId" AND h.id <> ${messageId}::uuid) AS "holderStatus",
+          WHERE h.id = ${locked[0]?.runningMessageId ?? null}::uuid
+            AND h.id <> ${messageId}::uuid) AS "holderStatus",
         (SELECT o.id::text FROM "Message" o
-          WHERE o."agentId" = a.id AND o.role = 'USER' AND o.status IN ('QUEUED', 'RUNNING')
+          WHERE o."agentId" = ${agentId}::uuid AND o.role = 'USER'
+            AND o.status IN ('QUEUED', 'RUNNING')
           ORDER BY o."createdAt", o.id LIMIT 1) AS "oldestId"
-      FROM "Agent" a LEFT JOIN "Message" m ON m.id = ${messageId}::uuid
-      WHERE a.id = ${agentId}::uuid
-      FOR UPDATE OF a`;
+      FROM "Message" m WHERE m.id = ${messageId}::uuid`;
     const claim = rows[0];
     if (claim === undefined || claim.messageAgentId !== agentId) {
       return { kind: "finished" } as const;
@@ -73,7 +76,7 @@ export async function claimRunSlot(
         "startedAt" = COALESCE("startedAt", (${started}::timestamptz AT TIME ZONE 'UTC'))
       WHERE id = ${messageId}::uuid
       RETURNING attempts`;
-    const attempt = updated[0]?.attempts ?? claim.attempts ?? 0;
+    const attempt = updated[0]?.attempts ?? claim.attempts;
     return { kind: wasRunning ? "interrupted" : "claimed", attempt } as const;
   });
 }
