@@ -128,6 +128,31 @@ async function sample(
   return summarize(samples);
 }
 
+/**
+ * Round robin: each iteration runs every one of `runs` once, starting from a different one each
+ * time, so the three cases and their baseline share the machine's moments (on shared cores the
+ * load drifts within a run) and none is always first to pay for a warm-up or a collection.
+ */
+async function sampleInterleaved(
+  iterations: number,
+  warmup: number,
+  runs: readonly (() => Promise<unknown>)[],
+): Promise<Summary[]> {
+  for (let index = 0; index < warmup; index += 1) for (const run of runs) await run();
+  const samples = runs.map((): number[] => []);
+  for (let index = 0; index < iterations; index += 1) {
+    for (let offset = 0; offset < runs.length; offset += 1) {
+      const which = (index + offset) % runs.length;
+      const run = runs[which];
+      if (run === undefined) continue;
+      const started = performance.now();
+      await run();
+      samples[which]?.push(performance.now() - started);
+    }
+  }
+  return samples.map((taken) => summarize(taken));
+}
+
 function sampleSync(iterations: number, run: () => unknown): Summary {
   for (let index = 0; index < Math.min(1000, iterations / 10); index += 1) run();
   const samples: number[] = [];
@@ -189,23 +214,24 @@ export async function benchCredentialResolve(
     const pool = directPoolOf(db.prisma);
     if (pool === undefined) throw new Error("the Prisma client exposes no pg pool");
 
-    const rows: { label: string; summary: Summary }[] = [];
-    const poolSelectOne = await sample(settings.iterations, settings.warmup, () =>
-      pool.query({ text: "SELECT 1" }),
-    );
+    // Prisma's SELECT 1 on its own: its garbage would otherwise be collected in the others' time.
     const selectOne = await sample(
       settings.iterations,
       settings.warmup,
       () => db.prisma.$queryRaw`SELECT 1`,
     );
-    for (const c of scene.cases) {
-      rows.push({
-        label: c.label,
-        summary: await sample(settings.iterations, settings.warmup, () =>
-          resolveForRun(deps, c.query),
-        ),
-      });
-    }
+    const [poolSelectOne = summarize([]), ...caseSummaries] = await sampleInterleaved(
+      settings.iterations,
+      settings.warmup,
+      [
+        () => pool.query({ text: "SELECT 1" }),
+        ...scene.cases.map((c) => () => resolveForRun(deps, c.query)),
+      ],
+    );
+    const rows = scene.cases.map((c, index) => ({
+      label: c.label,
+      summary: caseSummaries[index] ?? summarize([]),
+    }));
     // What the batcher took off the path: the session key resolved with the stamp written
     // inline (resolveForRun without a batcher), and that stamp alone (a write, so a commit).
     const sessionCase = scene.cases.find((c) => c.source === "SESSION");
@@ -285,7 +311,7 @@ export async function benchCredentialResolve(
       ],
       notes: [
         "every case: one round trip (the candidate read, a prepared statement on the Prisma client's own pg pool); session and account keys add a decrypt and record lastUsedAt in memory, written by the batcher about once a second (one UPDATE for all stamps)",
-        `${settings.iterations} sequential iterations after ${settings.warmup} warm-up; decrypts ${settings.decryptIterations} each`,
+        `${settings.iterations} sequential iterations after ${settings.warmup} warm-up, the three cases and the SELECT 1 on pg in turn; decrypts ${settings.decryptIterations} each`,
       ],
       data: {
         settings,
