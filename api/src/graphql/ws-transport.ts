@@ -9,41 +9,52 @@ import {
 import type { FormattedExecutionResult } from "graphql";
 import type { Extra } from "graphql-ws/use/ws";
 import type { IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
 import type { Logger } from "pino";
 import type { WebSocket, WebSocketServer } from "ws";
 
 // graphql-ws on a `ws` server: graphql-ws' own `useServer` (graphql-ws/use/ws, which invites
-// copying it), with one change on the way out. graphql-ws serializes every `next` message
+// copying it), with two changes on the way out. graphql-ws serializes every `next` message
 // whole, per subscriber; here an event's result that many subscribers share (the same object,
 // see shared-subscribe.ts) is serialized once, and each subscriber's message is its id and
-// type around that text.
+// type around that text. And a socket's messages of one turn of the event loop leave in one
+// write, instead of a write (a system call) per message, each awaited before the next.
 
-/** What a `next` message's payload is replaced with while graphql-ws serializes the message. */
+/** What a shared result's `next` message carries in place of its payload until it is sent. */
 const PLACEHOLDER = "\u0000";
 const PLACEHOLDER_JSON = JSON.stringify(PLACEHOLDER);
 
-/** Results serialized once; `next` messages that carry one, spliced together on the way out. */
+/**
+ * Results serialized once; `next` messages that carry one, spliced together on the way out.
+ * A shared result goes to graphql-ws as a stand-in object whose toJSON (called while graphql-ws
+ * serializes the message, which it sends at once) notes the result's text and writes the
+ * placeholder; `frame` then puts the text in its place. (A toJSON rather than graphql-ws'
+ * jsonMessageReplacer: a replacer function puts every message's JSON.stringify on V8's slow
+ * path.)
+ */
 class SharedFrames {
-  readonly #json = new WeakMap<object, string>();
+  /** The stand-in of each shared result, and so its text, while the result is held. */
+  readonly #standIns = new WeakMap<object, FormattedExecutionResult>();
   /** The serialized payload the message being serialized right now takes. */
   #pending: string | undefined;
-
-  /** graphql-ws' jsonMessageReplacer: a result handed over by `share` becomes the placeholder. */
-  readonly replacer = (key: string, value: unknown): unknown => {
-    if (key !== "payload" || typeof value !== "object" || value === null) return value;
-    const json = this.#json.get(value);
-    if (json === undefined) return value;
-    this.#pending = json;
-    return PLACEHOLDER;
-  };
 
   /**
    * The payload for graphql-ws' onNext: a result without errors itself (already in its
    * formatted shape: nothing to format), serialized once on first use.
    */
   share(result: object): FormattedExecutionResult {
-    if (!this.#json.has(result)) this.#json.set(result, JSON.stringify(result));
-    return result;
+    let standIn = this.#standIns.get(result);
+    if (standIn === undefined) {
+      const json = JSON.stringify(result);
+      standIn = {
+        toJSON: () => {
+          this.#pending = json;
+          return PLACEHOLDER;
+        },
+      } as FormattedExecutionResult;
+      this.#standIns.set(result, standIn);
+    }
+    return standIn;
   }
 
   /** The message as sent: the placeholder (a `next` message's last field) replaced. */
@@ -57,6 +68,41 @@ class SharedFrames {
       ? `${data.slice(0, end)}${json}}`
       : data.split(PLACEHOLDER_JSON).join(json);
   }
+}
+
+/**
+ * Bytes a socket may have waiting to be written before a send waits for its write to finish.
+ * Below it a send is done at once: graphql-ws then takes the subscriber's next event in the same
+ * turn, so a subscriber with many queued events gets them in one write. At or above it, a send
+ * waits as useServer's does, and events queue in the subscriber's stream, where the fell-behind
+ * limit (realtime.service.ts' maxQueued) applies to them.
+ */
+const SEND_AHEAD_BYTES = 64 * 1024;
+
+const SENT: Promise<void> = Promise.resolve();
+
+/**
+ * The TCP sockets written to in this turn of the event loop, corked until the turn's microtasks
+ * are done, so that what one event (or a read of many from Redis) sends a socket leaves in one
+ * write, not one per message: writes are most of a delivery's cost otherwise.
+ */
+class TurnWrites {
+  #held = new Set<Socket>();
+
+  /** Holds `socket`'s writes until the current turn's promise jobs have run. */
+  hold(socket: Socket): void {
+    if (this.#held.has(socket)) return;
+    // A tick queued from a promise job runs once every promise job queued with it has run.
+    if (this.#held.size === 0) process.nextTick(this.#release);
+    this.#held.add(socket);
+    socket.cork();
+  }
+
+  readonly #release = (): void => {
+    const held = this.#held;
+    this.#held = new Set();
+    for (const socket of held) socket.uncork();
+  };
 }
 
 /** Why a socket is closed on an internal error: the message itself only outside production. */
@@ -109,7 +155,10 @@ class SocketAdapter {
 
   constructor(
     private readonly socket: WebSocket,
+    /** The TCP socket `socket` writes to (the upgrade request's). */
+    private readonly tcp: Socket,
     private readonly frames: SharedFrames,
+    private readonly writes: TurnWrites,
     private readonly failed: (what: string, error: unknown) => string,
   ) {
     this.protocol = socket.protocol;
@@ -118,11 +167,15 @@ class SocketAdapter {
   send(data: string): Promise<void> {
     const message = this.frames.frame(data);
     const socket = this.socket;
+    if (socket.readyState !== socket.OPEN) return SENT;
+    this.writes.hold(this.tcp);
+    if (socket.bufferedAmount < SEND_AHEAD_BYTES) {
+      // A write that fails fails the socket: its "error" handler closes it, and graphql-ws ends
+      // its subscriptions.
+      socket.send(message);
+      return SENT;
+    }
     return new Promise<void>((resolve, reject) => {
-      if (socket.readyState !== socket.OPEN) {
-        resolve();
-        return;
-      }
       // ws reports success as undefined or null, whatever its types say.
       socket.send(message, (error?: Error | null) => {
         if (error instanceof Error) reject(error);
@@ -150,7 +203,8 @@ class SocketAdapter {
 
 /**
  * graphql-ws on `ws`, as `useServer` does it, with results shared by subscribers serialized
- * once, and what an idle connection holds kept small: one keep-alive timer for all sockets,
+ * once, a socket's messages of one turn written together, and what an idle connection holds
+ * kept small: one keep-alive timer for all sockets,
  * handlers shared where they can be, the upgrade request dropped once the connection is
  * accepted.
  */
@@ -171,9 +225,13 @@ export function serveGraphQLWs<
     return closeReason(error, isProd);
   };
   const frames = new SharedFrames();
+  const sharedOrNot = (result: {
+    readonly errors?: readonly unknown[] | undefined;
+  }): FormattedExecutionResult | undefined =>
+    result.errors === undefined ? frames.share(result) : undefined;
+  const writes = new TurnWrites();
   const server = makeServer<P, Extra & Partial<E>>({
     ...options,
-    jsonMessageReplacer: frames.replacer,
     onConnect: async (ctx) => {
       try {
         return await onConnect?.(ctx);
@@ -184,9 +242,10 @@ export function serveGraphQLWs<
     // Awaited by graphql-ws either way: no promise of its own unless the hook returns one.
     onNext: (ctx, id, payload, args, result) => {
       const formatted = onNext?.(ctx, id, payload, args, result);
-      const orShared = (given: Awaited<typeof formatted>) =>
-        given ?? (result.errors === undefined ? frames.share(result) : undefined);
-      return formatted instanceof Promise ? formatted.then(orShared) : orShared(formatted);
+      if (formatted instanceof Promise) {
+        return formatted.then((given) => given ?? sharedOrNot(result));
+      }
+      return formatted ?? sharedOrNot(result);
     },
   });
 
@@ -224,7 +283,7 @@ export function serveGraphQLWs<
     socket.on("error", socketFailed);
     socket.on("pong", ponged);
     const closed = server.opened(
-      new SocketAdapter(socket, frames, failed),
+      new SocketAdapter(socket, request.socket, frames, writes, failed),
       new ConnectionExtra(socket, request) as unknown as Extra & Partial<E>,
     );
     socket.once("close", (code, reason) => {
