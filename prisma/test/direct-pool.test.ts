@@ -42,12 +42,10 @@ describe("directPoolOf", () => {
         order.push("transaction ends");
       });
       await begun;
-      const direct = first
-        ?.query({ text: "SELECT 2 AS two" })
-        .then(({ rows }) => {
-          order.push("direct query answers");
-          return rows;
-        });
+      const direct = first?.query({ text: "SELECT 2 AS two" }).then(({ rows }) => {
+        order.push("direct query answers");
+        return rows;
+      });
       setTimeout(release, 200);
       await transaction;
       expect(await direct).toEqual([{ two: 2 }]);
@@ -66,7 +64,9 @@ describe("directPoolOf", () => {
   });
 
   it("is undefined for a client createPrismaClient did not make", async () => {
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url, max: 1 }) });
+    const prisma = new PrismaClient({
+      adapter: new PrismaPg({ connectionString: db.url, max: 1 }),
+    });
     try {
       await prisma.$queryRaw`SELECT 1`;
       expect(directPoolOf(prisma)).toBeUndefined();

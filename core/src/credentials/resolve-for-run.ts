@@ -40,9 +40,9 @@ interface RunCandidate {
 }
 
 /**
- * The candidates with their ciphertexts: the same rows as candidatesWhere, written as SQL. Timestamp
- * columns are read AT TIME ZONE 'UTC' (timestamptz): Prisma stores them as UTC, and pg would read
- * a bare timestamp in the process's local zone.
+ * The candidates with their ciphertexts: the same rows as candidatesWhere, written as SQL.
+ * Timestamp columns are read AT TIME ZONE 'UTC' (timestamptz): Prisma stores them as UTC, and pg
+ * would read a bare timestamp in the process's local zone.
  */
 const RUN_CANDIDATES_SQL = `
   SELECT id::text, "userId"::text, "sessionId"::text, provider::text, kind::text, version, hint,
@@ -55,7 +55,9 @@ const RUN_CANDIDATES_SQL = `
 /**
  * Prepared once per pooled connection, then only bound and executed: on every message, parsing
  * and planning the statement cost Postgres about as much as running it. Bump the suffix whenever
- * RUN_CANDIDATES_SQL changes (a connection keeps a name's first text).
+ * RUN_CANDIDATES_SQL changes (a connection keeps a name's first text). A pooler in front of
+ * Postgres must keep prepared statements per client (PgBouncer in transaction mode: 1.21 or later
+ * with max_prepared_statements set).
  */
 const RUN_CANDIDATES_STATEMENT = "agentry_run_candidates_v1";
 
@@ -179,4 +181,3 @@ function expiredCredentialError(
     },
   );
 }
-
