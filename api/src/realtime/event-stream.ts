@@ -134,7 +134,7 @@ export class EventStream<T> implements AsyncIterableIterator<T> {
         this.#live = [];
         this.#head = 0;
       }
-      if (this.#options.accept(event)) return this.#admit(event);
+      if (this.#options.accept(event)) return Promise.resolve(this.#admit(event));
     }
     if (this.#ended) return Promise.resolve(DONE);
     return new Promise((resolve, reject) => {
@@ -152,10 +152,14 @@ export class EventStream<T> implements AsyncIterableIterator<T> {
     return this;
   }
 
-  /** A live event accepted: handed on unless the subscriber may no longer see it. */
-  #admit(event: T): Promise<IteratorResult<T>> {
+  /**
+   * A live event accepted: handed on unless the subscriber may no longer see it. A result, not a
+   * promise of one, when that is known at once: a waiter resolved with a promise would take two
+   * more turns of the microtask queue to see it.
+   */
+  #admit(event: T): IteratorResult<T> | Promise<IteratorResult<T>> {
     const allowed = this.#options.allowed();
-    if (allowed === true) return Promise.resolve({ done: false, value: event });
+    if (allowed === true) return { done: false, value: event };
     if (allowed === false) return this.return();
     return allowed.then((still) => (still ? { done: false, value: event } : this.return()));
   }
