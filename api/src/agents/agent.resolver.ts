@@ -101,6 +101,18 @@ export function toAgentEvent(event: AgentEventPayload): AgentEventRecord {
   };
 }
 
+/**
+ * An event of the agentEvents stream as the subscription returns it (the field's resolver; run
+ * per event as a plain function, see schema.ts' EVENT_RESOLVERS).
+ */
+export function agentEventOf(event: AgentEventPayload, agentId: string): AgentEventRecord {
+  // The stream is per agent already; this makes a crossed wire fail instead of leak.
+  if (event.agentId !== agentId.toLowerCase()) {
+    throw new Error("agentEvents: event of another agent");
+  }
+  return toAgentEvent(event);
+}
+
 @Resolver(() => AgentType)
 export class AgentResolver {
   constructor(private readonly agents: AgentService) {}
@@ -147,9 +159,6 @@ export class AgentResolver {
     @Root() event: AgentEventPayload,
     @Args(() => AgentEventsArgs) args: AgentEventsArgs,
   ): AgentEventRecord {
-    // The stream is per agent already; this makes a crossed wire fail instead of leak.
-    if (event.agentId !== args.agentId.toLowerCase())
-      throw new Error("agentEvents: event of another agent");
-    return toAgentEvent(event);
+    return agentEventOf(event, args.agentId);
   }
 }

@@ -27,9 +27,18 @@ export class UsageResolver {
     @Root() update: SessionUsageUpdate,
     @Args(() => SessionUsageArgs) args: SessionUsageArgs,
   ): UsageStats {
-    // The stream is per session already; this makes a crossed wire fail instead of leak.
-    if (update.sessionId !== args.sessionId.toLowerCase())
-      throw new Error("sessionUsage: update of another session");
-    return update.stats;
+    return sessionUsageOf(update, args.sessionId);
   }
+}
+
+/**
+ * An update of the sessionUsage stream as the subscription returns it (the field's resolver;
+ * run per update as a plain function, see schema.ts' EVENT_RESOLVERS).
+ */
+export function sessionUsageOf(update: SessionUsageUpdate, sessionId: string): UsageStats {
+  // The stream is per session already; this makes a crossed wire fail instead of leak.
+  if (update.sessionId !== sessionId.toLowerCase()) {
+    throw new Error("sessionUsage: update of another session");
+  }
+  return update.stats;
 }
