@@ -1,4 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PrismaClient } from "../generated/client.js";
 import { createPrismaClient, directPoolOf } from "../src/index.js";
@@ -8,6 +9,14 @@ import { createTestDatabase, type TestDatabase } from "../src/testing.js";
 // pool, only while the client is connected, and the new pool after a reconnect.
 
 let db: TestDatabase;
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = (): void => undefined;
+  const promise = new Promise<void>((done) => {
+    resolve = done;
+  });
+  return { promise, resolve };
+}
 
 beforeAll(async () => {
   db = await createTestDatabase("prisma_direct_pool");
@@ -26,27 +35,22 @@ describe("directPoolOf", () => {
       expect(first).toBeDefined();
 
       // One connection in all: while a transaction holds it, a direct query waits for it.
+      const held = deferred();
+      const begun = deferred();
       const order: string[] = [];
-      let release = (): void => undefined;
-      const held = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      let began = (): void => undefined;
-      const begun = new Promise<void>((resolve) => {
-        began = resolve;
-      });
       const transaction = prisma.$transaction(async (tx) => {
         await tx.$queryRaw`SELECT 1`;
-        began();
-        await held;
+        begun.resolve();
+        await held.promise;
         order.push("transaction ends");
       });
-      await begun;
+      await begun.promise;
       const direct = first?.query({ text: "SELECT 2 AS two" }).then(({ rows }) => {
         order.push("direct query answers");
         return rows;
       });
-      setTimeout(release, 200);
+      expect((first as pg.Pool).waitingCount).toBe(1);
+      held.resolve();
       await transaction;
       expect(await direct).toEqual([{ two: 2 }]);
       expect(order).toEqual(["transaction ends", "direct query answers"]);
