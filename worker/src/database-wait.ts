@@ -1,14 +1,15 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { createOutageLog, type Logger } from "@agentry/core";
-import { isDatabaseUnreachable, type PrismaClient } from "@agentry/prisma";
+import { directThrough, isDatabaseUnreachable, type PrismaClient } from "@agentry/prisma";
 
 // A database restart (a failover, an upgrade, a crash) takes seconds. A message that meets one
 // mid-run should wait for it, not fail: its agent keeps working, its usage must still be counted.
 // This client waits: each call that finds the database unreachable is made again, with backoff,
 // until it answers or `maxWaitMs` has passed (then the error stands). Only whole calls are made
-// again — a model method, a raw query, a whole interactive transaction — and every such call
-// on the message path is safe to repeat (usage is recorded once per call, settling a message
-// happens once, status writes are idempotent, a rotated credential is stored once per version).
+// again — a model method, a raw query, a direct statement, a whole interactive transaction — and
+// every such call on the message path is safe to repeat (usage is recorded once per call,
+// settling a message happens once, status writes are idempotent, a rotated credential is stored
+// once per version).
 
 const FIRST_DELAY_MS = 200;
 const MAX_DELAY_MS = 2_000;
@@ -55,5 +56,8 @@ export function waitingOutOutages(
     wrapped.set(target, proxy);
     return proxy;
   };
-  return wrap(prisma, false);
+  const waiting = wrap(prisma, false);
+  // The message path's direct statements (directRows) wait out an outage as well.
+  directThrough(waiting, prisma, (call) => retried(call) as Promise<unknown[]>);
+  return waiting;
 }

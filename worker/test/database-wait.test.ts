@@ -3,7 +3,7 @@ import { createServer, connect, type Server, type Socket } from "node:net";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "@agentry/core";
-import { createPrismaClient } from "@agentry/prisma";
+import { createPrismaClient, directRows, directStatement } from "@agentry/prisma";
 import { createTestDatabase, testServerUrl, type TestDatabase } from "@agentry/prisma/testing";
 import { waitingOutOutages } from "../src/database-wait.js";
 
@@ -72,7 +72,7 @@ function capturedLogger() {
 }
 
 describe("a client that waits out database outages", () => {
-  it("answers once the database is back, model calls and transactions alike, logging the outage once", async () => {
+  it("answers once the database is back, model calls, direct statements and transactions alike, logging the outage once", async () => {
     const { logger, outage } = capturedLogger();
     const raw = throughRelay();
     const prisma = waitingOutOutages(raw, { logger, maxWaitMs: 20_000 });
@@ -81,11 +81,13 @@ describe("a client that waits out database outages", () => {
       prisma.user.count(),
       prisma.$transaction(async (tx) => tx.user.count()),
       prisma.$queryRaw<[{ one: number }]>`SELECT 1 AS one`,
+      directRows<{ two: number }>(prisma, directStatement("wait_probe", "SELECT 2 AS two"), []),
     ]);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     open = true;
-    const [count, inTransaction, [row]] = await pending;
+    const [count, inTransaction, [row], direct] = await pending;
     expect([count, inTransaction, row.one]).toEqual([0, 0, 1]);
+    expect(direct).toEqual([{ two: 2 }]);
     expect(outage()).toEqual([
       "database unreachable; retrying quietly until it is back",
       "database reachable again",

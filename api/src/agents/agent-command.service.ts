@@ -11,7 +11,7 @@ import {
   type AgentKind,
   type Provider,
 } from "@agentry/core";
-import type { Prisma, PrismaClient } from "@agentry/prisma";
+import { directRows, directStatement, Prisma, type PrismaClient } from "@agentry/prisma";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseName, refuseSecretLike } from "../graphql/limits.js";
 import type { SessionAccessService } from "../sessions/session-access.service.js";
@@ -29,6 +29,14 @@ export const MAX_MESSAGE_LENGTH = 32_000;
 /** How long cancelMessage waits for the worker to stop a running message before it answers. */
 const CANCEL_WAIT_MS = 10_000;
 const CANCEL_POLL_MS = 100;
+
+/** Session $1's budget and what it spent (numeric, as text). */
+const SESSION_BUDGET = directStatement(
+  "session_budget",
+  `SELECT s."budgetUsd"::text, u."costUsd"::text AS "spentUsd"
+   FROM "Session" s LEFT JOIN "SessionUsage" u ON u."sessionId" = s.id
+   WHERE s.id = $1::uuid`,
+);
 
 /**
  * The provider an agent runs with (the registry decides): the one given; else the one the
@@ -146,22 +154,21 @@ export class AgentCommandService {
       );
     }
     refuseSecretLike(text, "text");
-    // The budget and what was spent, joined in one statement (on every message).
-    const [budget] = await this.prisma.$queryRaw<
-      { budgetUsd: Prisma.Decimal | null; spentUsd: Prisma.Decimal | null }[]
-    >`
-      SELECT s."budgetUsd", u."costUsd" AS "spentUsd"
-      FROM "Session" s LEFT JOIN "SessionUsage" u ON u."sessionId" = s.id
-      WHERE s.id = ${session.id}::uuid`;
+    // The budget and what was spent, joined in one statement on the pool (on every message).
+    const [budget] = await directRows<{ budgetUsd: string | null; spentUsd: string | null }>(
+      this.prisma,
+      SESSION_BUDGET,
+      [session.id],
+    );
     if (
       budget?.budgetUsd != null &&
       budget.spentUsd !== null &&
-      budget.spentUsd.gte(budget.budgetUsd)
+      new Prisma.Decimal(budget.spentUsd).gte(budget.budgetUsd)
     ) {
       throw new AppError(
         "BUDGET_EXCEEDED",
-        `This session reached its budget of $${budget.budgetUsd.toFixed(2)}; raise the budget to continue`,
-        { budgetUsd: budget.budgetUsd.toNumber() },
+        `This session reached its budget of $${new Prisma.Decimal(budget.budgetUsd).toFixed(2)}; raise the budget to continue`,
+        { budgetUsd: Number(budget.budgetUsd) },
       );
     }
     const message = await this.prisma.message.create({

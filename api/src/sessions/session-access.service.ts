@@ -1,5 +1,5 @@
 import { AppError } from "@agentry/core";
-import type { PrismaClient } from "@agentry/prisma";
+import { directRows, directStatement, type PrismaClient } from "@agentry/prisma";
 import type { SessionRole } from "../graphql/enums.js";
 
 /** A session row as the api uses it. */
@@ -23,6 +23,18 @@ export interface SessionView extends SessionRecord {
 interface AgentSessionRow extends SessionRecord {
   readonly memberRole: "EDITOR" | "VIEWER" | null;
 }
+
+/** Agent $1's session with viewer $2's membership role (null: none), joined in one statement. */
+const AGENT_SESSION = directStatement(
+  "agent_session",
+  `SELECT s.id::text, s."ownerId"::text, s.name, s."repoUrl", s."repoRef",
+     s."createdAt" AT TIME ZONE 'UTC' AS "createdAt",
+     s."updatedAt" AT TIME ZONE 'UTC' AS "updatedAt", mem.role::text AS "memberRole"
+   FROM "Agent" a
+     JOIN "Session" s ON s.id = a."sessionId"
+     LEFT JOIN "SessionMember" mem ON mem."sessionId" = s.id AND mem."userId" = $2::uuid
+   WHERE a.id = $1::uuid`,
+);
 
 /**
  * What an action needs: `read` (any member), `use` (owner or EDITOR: run agents), `manage`
@@ -109,15 +121,9 @@ export class SessionAccessService {
     agentId: string,
     need: SessionNeed,
   ): Promise<{ readonly agentId: string; readonly session: SessionView }> {
-    // One statement (agent, session and the viewer's membership joined): every sendMessage and
-    // agentEvents subscription passes here.
-    const rows = await this.prisma.$queryRaw<AgentSessionRow[]>`
-      SELECT s.id::text, s."ownerId"::text, s.name, s."repoUrl", s."repoRef", s."createdAt",
-        s."updatedAt", mem.role::text AS "memberRole"
-      FROM "Agent" a
-        JOIN "Session" s ON s.id = a."sessionId"
-        LEFT JOIN "SessionMember" mem ON mem."sessionId" = s.id AND mem."userId" = ${viewerId}::uuid
-      WHERE a.id = ${agentId}::uuid`;
+    // One statement on the pool (directRows): every sendMessage and agentEvents subscription
+    // passes here.
+    const rows = await directRows<AgentSessionRow>(this.prisma, AGENT_SESSION, [agentId, viewerId]);
     const [row] = rows;
     let session: SessionView | null = null;
     if (row !== undefined) {

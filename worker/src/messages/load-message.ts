@@ -1,5 +1,5 @@
 import type { AgentKind, Provider } from "@agentry/core";
-import type { Prisma, PrismaClient } from "@agentry/prisma";
+import { directRows, directStatement, Prisma, type PrismaClient } from "@agentry/prisma";
 
 /** A claimed message with what its run needs: its agent, the agent's session and the sender. */
 export interface RunMessage {
@@ -42,35 +42,45 @@ interface RunMessageRow {
   readonly repoCommit: string | null;
   readonly repoUrl: string | null;
   readonly repoRef: string | null;
-  readonly budgetUsd: Prisma.Decimal | null;
-  readonly spentUsd: Prisma.Decimal | null;
+  /** numeric, as pg hands it: a string. */
+  readonly budgetUsd: string | null;
+  readonly spentUsd: string | null;
   readonly authorFound: boolean;
   readonly authorDisabledAt: Date | null;
-  readonly authorMonthlyBudgetUsd: Prisma.Decimal | null;
+  readonly authorMonthlyBudgetUsd: string | null;
 }
 
+const LOAD_RUN_MESSAGE = directStatement(
+  "load_run_message",
+  `SELECT m.id::text, m."agentId"::text, m."authorId"::text, m.text,
+     m."startedAt" AT TIME ZONE 'UTC' AS "startedAt",
+     a."sessionId"::text, a.kind::text, a.provider::text, a.model, a."repoCommit",
+     s."repoUrl", s."repoRef", s."budgetUsd"::text, su."costUsd"::text AS "spentUsd",
+     (u.id IS NOT NULL) AS "authorFound", u."disabledAt" AT TIME ZONE 'UTC' AS "authorDisabledAt",
+     u."monthlyBudgetUsd"::text AS "authorMonthlyBudgetUsd"
+   FROM "Message" m
+     JOIN "Agent" a ON a.id = m."agentId"
+     JOIN "Session" s ON s.id = a."sessionId"
+     LEFT JOIN "SessionUsage" su ON su."sessionId" = s.id
+     LEFT JOIN "User" u ON u.id = m."authorId"
+   WHERE m.id = $1::uuid`,
+);
+
+const decimal = (value: string | null): Prisma.Decimal | null =>
+  value === null ? null : new Prisma.Decimal(value);
+
 /**
- * The message and everything its run reads, in one joined statement (a nested `include` of
- * agent, session, totals and author was five, on every message). Null when it is gone.
+ * The message and everything its run reads, in one joined statement on the pool (a nested
+ * `include` of agent, session, totals and author was five, each through the client engine, on
+ * every message). Null when it is gone.
  */
 export async function loadRunMessage(
   prisma: PrismaClient,
   messageId: string,
 ): Promise<RunMessage | null> {
-  const rows = await prisma.$queryRaw<RunMessageRow[]>`
-    SELECT m.id::text, m."agentId"::text, m."authorId"::text, m.text, m."startedAt",
-      a."sessionId"::text, a.kind::text, a.provider::text, a.model, a."repoCommit",
-      s."repoUrl", s."repoRef", s."budgetUsd", su."costUsd" AS "spentUsd",
-      (u.id IS NOT NULL) AS "authorFound", u."disabledAt" AS "authorDisabledAt",
-      u."monthlyBudgetUsd" AS "authorMonthlyBudgetUsd"
-    FROM "Message" m
-      JOIN "Agent" a ON a.id = m."agentId"
-      JOIN "Session" s ON s.id = a."sessionId"
-      LEFT JOIN "SessionUsage" su ON su."sessionId" = s.id
-      LEFT JOIN "User" u ON u.id = m."authorId"
-    WHERE m.id = ${messageId}::uuid`;
-  const row = rows[0];
+  const [row] = await directRows<RunMessageRow>(prisma, LOAD_RUN_MESSAGE, [messageId]);
   if (row === undefined) return null;
+  const spentUsd = decimal(row.spentUsd);
   return {
     id: row.id,
     agentId: row.agentId,
@@ -86,12 +96,15 @@ export async function loadRunMessage(
       session: {
         repoUrl: row.repoUrl,
         repoRef: row.repoRef,
-        budgetUsd: row.budgetUsd,
-        usage: row.spentUsd === null ? null : { costUsd: row.spentUsd },
+        budgetUsd: decimal(row.budgetUsd),
+        usage: spentUsd === null ? null : { costUsd: spentUsd },
       },
     },
     author: row.authorFound
-      ? { disabledAt: row.authorDisabledAt, monthlyBudgetUsd: row.authorMonthlyBudgetUsd }
+      ? {
+          disabledAt: row.authorDisabledAt,
+          monthlyBudgetUsd: decimal(row.authorMonthlyBudgetUsd),
+        }
       : null,
   };
 }

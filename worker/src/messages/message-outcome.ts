@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { AgentKind, AppError } from "@agentry/core";
+import { directRows, directStatement } from "@agentry/prisma";
 import type { MessageProcessorDeps } from "./message.processor.js";
 
 // How a message's run ends in the database, on its agent's event stream and in the metrics.
-// Every message passes through here three or four times, so each write is one raw statement:
-// Prisma's model queries cost more CPU in its query compiler than the round trip they make
-// (issue 12's messages/s profile), and a settle written as one statement needs no transaction.
+// Every message passes through here three or four times, so each write is one statement on the
+// pool (directRows): through the client engine each cost more CPU than its round trip (issue
+// 12's messages/s profile), and a settle written as one statement needs no transaction.
 
 /** A message being settled: its agent's kind and its run's start are for the metrics. */
 interface SettledMessage {
@@ -20,6 +21,35 @@ type MessageEnd = "DONE" | "FAILED" | "CANCELLED";
 /** A Date as the UTC `timestamp(3)` columns hold it, whatever the database's TimeZone. */
 const utc = (at: Date): string => at.toISOString();
 
+const SET_AGENT_STATUS = directStatement(
+  "set_agent_status",
+  `UPDATE "Agent" SET status = $2::"AgentStatus", "statusReason" = $3::text,
+     "updatedAt" = ($4::timestamptz AT TIME ZONE 'UTC')
+   WHERE id = $1::uuid
+   RETURNING id`,
+);
+
+/**
+ * Ends message $1 as $2 at $3 with error $4/$5 if it is still QUEUED or RUNNING, and then only,
+ * stores reply $7 as the assistant message $6 answering it (when $9; its error code $8).
+ */
+const SETTLE_MESSAGE = directStatement(
+  "settle_message",
+  `WITH settled AS (
+     UPDATE "Message" SET status = $2::"MessageStatus",
+       "finishedAt" = ($3::timestamptz AT TIME ZONE 'UTC'),
+       "errorCode" = $4::text, "errorMessage" = $5::text
+     WHERE id = $1::uuid AND status IN ('QUEUED', 'RUNNING')
+     RETURNING id, "agentId"
+   ), reply AS (
+     INSERT INTO "Message" (id, "agentId", role, text, status, "replyToId", "errorCode", "createdAt")
+     SELECT $6::uuid, "agentId", 'ASSISTANT'::"MessageRole", $7::text, $2::"MessageStatus", id,
+       $8::text, ($3::timestamptz AT TIME ZONE 'UTC')
+     FROM settled WHERE $9::boolean
+   )
+   SELECT count(*)::int AS settled FROM settled`,
+);
+
 /** The agent's row went (removeAgent) while one of its messages was being settled. */
 const agentGone = (): Error => new Error("The agent no longer exists");
 
@@ -30,12 +60,14 @@ export async function setAgentStatus(
   status: "STARTING" | "BUSY" | "IDLE" | "FAILED",
   reason: string | null = null,
 ): Promise<void> {
-  const updated = await deps.prisma.$executeRaw`
-    UPDATE "Agent" SET status = ${status}::"AgentStatus", "statusReason" = ${reason},
-      "updatedAt" = (${utc(new Date())}::timestamptz AT TIME ZONE 'UTC')
-    WHERE id = ${message.agentId}::uuid`;
+  const updated = await directRows(deps.prisma, SET_AGENT_STATUS, [
+    message.agentId,
+    status,
+    reason,
+    utc(new Date()),
+  ]);
   // As prisma.agent.update did: an agent removed meanwhile is not told about.
-  if (updated === 0) throw agentGone();
+  if (updated.length === 0) throw agentGone();
   await deps.events.append({
     agentId: message.agentId,
     messageId: message.id,
@@ -63,20 +95,17 @@ async function settleOnce(
   const keepReply = end === "DONE" || reply !== "";
   // The reply carries the error code of a FAILED message (its text is what was written).
   const replyErrorCode = end === "FAILED" ? (error?.code ?? null) : null;
-  const rows = await deps.prisma.$queryRaw<{ settled: number }[]>`
-    WITH settled AS (
-      UPDATE "Message" SET status = ${end}::"MessageStatus",
-        "finishedAt" = (${at}::timestamptz AT TIME ZONE 'UTC'),
-        "errorCode" = ${error?.code ?? null}, "errorMessage" = ${error?.message ?? null}
-      WHERE id = ${message.id}::uuid AND status IN ('QUEUED', 'RUNNING')
-      RETURNING id, "agentId"
-    ), reply AS (
-      INSERT INTO "Message" (id, "agentId", role, text, status, "replyToId", "errorCode", "createdAt")
-      SELECT ${randomUUID()}::uuid, "agentId", 'ASSISTANT'::"MessageRole", ${reply}::text,
-        ${end}::"MessageStatus", id, ${replyErrorCode}::text, (${at}::timestamptz AT TIME ZONE 'UTC')
-      FROM settled WHERE ${keepReply}::boolean
-    )
-    SELECT count(*)::int AS settled FROM settled`;
+  const rows = await directRows<{ settled: number }>(deps.prisma, SETTLE_MESSAGE, [
+    message.id,
+    end,
+    at,
+    error?.code ?? null,
+    error?.message ?? null,
+    randomUUID(),
+    reply,
+    replyErrorCode,
+    keepReply,
+  ]);
   return rows[0]?.settled === 1;
 }
 

@@ -14,7 +14,7 @@ import {
   type SessionUsagePayload,
 } from "@agentry/core";
 import { resolveForRun, type Vault } from "@agentry/core/secrets";
-import type { PrismaClient } from "@agentry/prisma";
+import { directRows, directStatement, type PrismaClient } from "@agentry/prisma";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import {
@@ -78,6 +78,14 @@ export type RunOutcome =
   | { readonly kind: "done" }
   | { readonly kind: "retry"; readonly error: AppError }
   | { readonly kind: "interrupted"; readonly reason: string };
+
+/** Which key message $1 runs with: its source, and the credential's id and version (none: null). */
+const RECORD_KEY = directStatement(
+  "record_message_key",
+  `UPDATE "Message" SET "keySource" = $2::"KeySource", "credentialId" = $3::uuid,
+     "credentialVersion" = $4::int
+   WHERE id = $1::uuid`,
+);
 
 /**
  * Runs one claimed message: budget, credential, container, the agent's event stream, usage,
@@ -193,11 +201,12 @@ async function runMessage(
     // on the message, the STARTING status, and the agent's environment. All settle before
     // anything else is told, so no later event can overtake STARTING.
     const steps = await Promise.allSettled([
-      deps.prisma.$executeRaw`
-        UPDATE "Message" SET "keySource" = ${resolved.source}::"KeySource",
-          "credentialId" = ${resolved.credentialId}::uuid,
-          "credentialVersion" = ${resolved.credentialVersion}::int
-        WHERE id = ${messageId}::uuid`,
+      directRows(deps.prisma, RECORD_KEY, [
+        messageId,
+        resolved.source,
+        resolved.credentialId,
+        resolved.credentialVersion,
+      ]),
       setAgentStatus(deps, message, "STARTING"),
       withRuntime(
         deps.runtime,

@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@agentry/prisma";
+import { directRows, directStatement, type PrismaClient } from "@agentry/prisma";
 
 export type ClaimResult =
   /** This message now holds the agent's run slot and is RUNNING under `attempt`. */
@@ -82,22 +82,31 @@ export async function claimRunSlot(
 }
 
 /**
- * Frees the slot (if this message holds it) and returns the agent's next queued message, in one
- * statement (the read does not depend on the write: it is of the agent's messages).
+ * Frees agent $1's slot if message $2 holds it (at $3), and reads the agent's next queued user
+ * message: the read does not depend on the write (it is of the agent's messages).
  */
+const RELEASE_RUN_SLOT = directStatement(
+  "release_run_slot",
+  `WITH freed AS (
+     UPDATE "Agent" SET "runningMessageId" = NULL,
+       "updatedAt" = ($3::timestamptz AT TIME ZONE 'UTC')
+     WHERE id = $1::uuid AND "runningMessageId" = $2::uuid
+   )
+   SELECT id::text FROM "Message"
+   WHERE "agentId" = $1::uuid AND role = 'USER' AND status = 'QUEUED'
+   ORDER BY "createdAt", id LIMIT 1`,
+);
+
+/** Frees the slot (if this message holds it) and returns the agent's next queued message. */
 export async function releaseRunSlot(
   prisma: PrismaClient,
   agentId: string,
   messageId: string,
 ): Promise<string | null> {
-  const rows = await prisma.$queryRaw<{ id: string }[]>`
-    WITH freed AS (
-      UPDATE "Agent" SET "runningMessageId" = NULL,
-        "updatedAt" = (${new Date().toISOString()}::timestamptz AT TIME ZONE 'UTC')
-      WHERE id = ${agentId}::uuid AND "runningMessageId" = ${messageId}::uuid
-    )
-    SELECT id::text FROM "Message"
-    WHERE "agentId" = ${agentId}::uuid AND role = 'USER' AND status = 'QUEUED'
-    ORDER BY "createdAt", id LIMIT 1`;
-  return rows[0]?.id ?? null;
+  const [next] = await directRows<{ id: string }>(prisma, RELEASE_RUN_SLOT, [
+    agentId,
+    messageId,
+    new Date().toISOString(),
+  ]);
+  return next?.id ?? null;
 }
