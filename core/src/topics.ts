@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { regexes } from "zod/v4/core";
 import { ERROR_CODES } from "./errors/app-error.js";
 
 // The pub/sub contract between the worker (publishes) and the api (delivers to graphql-ws
@@ -97,6 +98,38 @@ export const agentEventPayloadSchema = z.discriminatedUnion("type", [
 ]);
 export type AgentEventPayload = z.infer<typeof agentEventPayloadSchema>;
 export type AgentEventType = AgentEventPayload["type"];
+
+// The patterns z.uuid() and z.iso.datetime({ offset: true }) check with (zod's own).
+const UUID = regexes.uuid();
+const ISO_DATE_WITH_OFFSET = regexes.datetime({ offset: true });
+
+const isUuid = (value: unknown): value is string => typeof value === "string" && UUID.test(value);
+
+/**
+ * A TEXT event — most of an agent's stream: its reply, delta by delta — checked by hand, by the
+ * rules (and with the patterns) of agentEventPayloadSchema's TEXT member, and copied as the
+ * schema would (unknown keys left out). The schema's parse is most of the cost of an event on
+ * the api's live path, where every event is checked. Undefined for any other type and for
+ * anything malformed: the caller parses those with the schema. (A test holds the two together.)
+ */
+export function parseTextEvent(value: unknown): AgentEventPayload | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const { seq, agentId, messageId, at, type, text } = value as Record<string, unknown>;
+  if (
+    type !== "TEXT" ||
+    typeof seq !== "number" ||
+    !Number.isSafeInteger(seq) ||
+    seq < 0 ||
+    !isUuid(agentId) ||
+    (messageId !== null && !isUuid(messageId)) ||
+    typeof at !== "string" ||
+    !ISO_DATE_WITH_OFFSET.test(at) ||
+    typeof text !== "string"
+  ) {
+    return undefined;
+  }
+  return { seq, agentId, messageId, at, type, text };
+}
 
 /** The payload type of each topic. */
 export interface TopicPayloads {

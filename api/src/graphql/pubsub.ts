@@ -1,8 +1,9 @@
 import {
   AppError,
+  parseTextEvent,
+  Topic,
   topicChannel,
   topicPayloadSchemas,
-  type Topic,
   type TopicPayloads,
 } from "@agentry/core";
 import type { Redis } from "ioredis";
@@ -87,6 +88,9 @@ export function createTopicPubSub(options: TopicPubSubOptions): TopicPubSub {
     } catch {
       json = undefined;
     }
+    // Most agent events are TEXT deltas, checked by hand (core's parseTextEvent: the schema's rules).
+    const text = channel.topic === Topic.AgentEvents ? parseTextEvent(json) : undefined;
+    if (text !== undefined) return freeze(text);
     const parsed = topicPayloadSchemas[channel.topic].safeParse(json);
     if (parsed.success) return freeze(parsed.data);
     logger.warn(
