@@ -8,11 +8,15 @@ import type pg from "pg";
 // adapter already holds: no second pool, the same connections, limits and error handler, and it
 // follows the client's lifecycle (ended by $disconnect, a new one on reconnect).
 
-/** What a direct read may do with the client's pool: a query, no connection of its own. */
+/**
+ * What a direct statement may do with the client's pool: a query, or a connection of the pool's
+ * for one transaction (handed back to it after).
+ */
 export interface DirectQueryable {
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(
     config: pg.QueryConfig,
   ): Promise<pg.QueryResult<R>>;
+  connect(): Promise<pg.PoolClient>;
 }
 
 interface PoolHandle {

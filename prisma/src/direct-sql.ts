@@ -1,4 +1,5 @@
-import { directPoolOf } from "./direct-pool.js";
+import type { QueryResultRow } from "pg";
+import { directPoolOf, type DirectQueryable } from "./direct-pool.js";
 
 // The statements every message runs, on the pg pool the client's adapter holds (direct-pool.ts),
 // each prepared once per connection: through the client engine a raw statement costs several
@@ -26,21 +27,23 @@ export function directStatement(name: string, text: string): DirectStatement {
   return { name: `agentry_${name}_${(hash >>> 0).toString(36)}`, text };
 }
 
-type Runner = (statement: DirectStatement, values: readonly unknown[]) => Promise<unknown[]>;
+/** Runs one statement and gives its rows. */
+export type DirectRun = <R>(statement: DirectStatement, values: readonly unknown[]) => Promise<R[]>;
 
-/** Clients that stand for another one (a wrapper) and how their direct statements run. */
-const runners = new WeakMap<object, Runner>();
+/** A client standing for another (a wrapper): whose pool runs its statements, through what. */
+interface Stand {
+  readonly client: Connectable;
+  readonly around: <T>(call: () => Promise<T>) => Promise<T>;
+}
+
+const stands = new WeakMap<object, Stand>();
 
 /** The client's pool connects with the client: connect it first when it has not yet. */
 interface Connectable {
   $connect(): Promise<void>;
 }
 
-async function runOnPool(
-  client: Connectable,
-  statement: DirectStatement,
-  values: readonly unknown[],
-): Promise<unknown[]> {
+async function poolOf(client: Connectable): Promise<DirectQueryable> {
   let pool = directPoolOf(client);
   if (pool === undefined) {
     await client.$connect();
@@ -49,8 +52,7 @@ async function runOnPool(
   if (pool === undefined) {
     throw new Error("Direct statements need a client made by createPrismaClient");
   }
-  const result = await pool.query({ ...statement, values: [...values] });
-  return result.rows;
+  return pool;
 }
 
 /** The rows of one statement, run on the client's pg pool (see the module's comment for types). */
@@ -59,21 +61,57 @@ export async function directRows<R>(
   statement: DirectStatement,
   values: readonly unknown[],
 ): Promise<R[]> {
-  const runner = runners.get(client);
-  const rows = await (runner === undefined
-    ? runOnPool(client, statement, values)
-    : runner(statement, values));
-  return rows as R[];
+  const stand = stands.get(client);
+  if (stand !== undefined)
+    return stand.around(() => directRows<R>(stand.client, statement, values));
+  const pool = await poolOf(client);
+  const result = await pool.query<R & QueryResultRow>({ ...statement, values: [...values] });
+  return result.rows;
 }
 
 /**
- * Makes `wrapper` (a proxy of `client`, say) run direct statements on `client`'s pool, each call
- * passed through `around` (which may, for one, make it again after a database restart).
+ * Runs `work`'s statements in one transaction on one of the pool's connections: committed when
+ * it returns, rolled back when it throws. A connection that could not even roll back (the
+ * database went away) is dropped rather than handed back.
+ */
+export async function directTransaction<T>(
+  client: Connectable,
+  work: (run: DirectRun) => Promise<T>,
+): Promise<T> {
+  const stand = stands.get(client);
+  if (stand !== undefined) return stand.around(() => directTransaction(stand.client, work));
+  const connection = await (await poolOf(client)).connect();
+  let broken: Error | undefined;
+  try {
+    await connection.query("BEGIN");
+    const result = await work(async <R>(statement: DirectStatement, values: readonly unknown[]) => {
+      const { rows } = await connection.query<R & QueryResultRow>({
+        ...statement,
+        values: [...values],
+      });
+      return rows;
+    });
+    await connection.query("COMMIT");
+    return result;
+  } catch (error) {
+    await connection.query("ROLLBACK").catch((failed: unknown) => {
+      broken = failed instanceof Error ? failed : new Error(String(failed));
+    });
+    throw error;
+  } finally {
+    connection.release(broken);
+  }
+}
+
+/**
+ * Makes `wrapper` (a proxy of `client`, say) run direct statements and transactions on
+ * `client`'s pool, each whole call passed through `around` (which may, for one, make it again
+ * after a database restart).
  */
 export function directThrough(
   wrapper: object,
   client: Connectable,
-  around: (call: () => Promise<unknown[]>) => Promise<unknown[]>,
+  around: <T>(call: () => Promise<T>) => Promise<T>,
 ): void {
-  runners.set(wrapper, (statement, values) => around(() => directRows(client, statement, values)));
+  stands.set(wrapper, { client, around });
 }

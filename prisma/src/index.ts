@@ -6,7 +6,14 @@ import { keepingPool, newPoolHandle, registerPool } from "./direct-pool.js";
 export * from "../generated/client.js";
 export { isDatabaseUnreachable } from "./unreachable.js";
 export { directPoolOf, type DirectQueryable } from "./direct-pool.js";
-export { directRows, directStatement, directThrough, type DirectStatement } from "./direct-sql.js";
+export {
+  directRows,
+  directStatement,
+  directThrough,
+  directTransaction,
+  type DirectRun,
+  type DirectStatement,
+} from "./direct-sql.js";
 
 /** Builds a Prisma client on the pg driver adapter (no native engine; see the platform notes). */
 export function createPrismaClient(

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPrismaClient, directRows, directStatement, directThrough } from "../src/index.js";
+import {
+  createPrismaClient,
+  directRows,
+  directStatement,
+  directThrough,
+  directTransaction,
+} from "../src/index.js";
 import { createTestDatabase, type TestDatabase } from "../src/testing.js";
 
 // directRows runs a named statement on the client's pg pool: connecting the client when it has
@@ -62,6 +68,29 @@ describe("directRows", () => {
       const rows = await directRows(wrapper, directStatement("wrapped", "SELECT 3 AS three"), []);
       expect(rows).toEqual([{ three: 3 }]);
       expect(calls).toEqual(["around"]);
+    } finally {
+      await prisma.$disconnect();
+    }
+  });
+
+  it("runs a transaction's statements on one connection: committed when the work returns, rolled back when it throws", async () => {
+    const prisma = createPrismaClient(db.url, { poolSize: 2 });
+    const write = directStatement("tx_write", "INSERT INTO tx_probe (n) VALUES ($1::int)");
+    const count = directStatement("tx_count", "SELECT count(*)::int AS n FROM tx_probe");
+    try {
+      await prisma.$executeRawUnsafe("CREATE TABLE tx_probe (n int)");
+      const seen = await directTransaction(prisma, async (run) => {
+        await run(write, [1]);
+        return run<{ n: number }>(count, []);
+      });
+      expect(seen).toEqual([{ n: 1 }]);
+      await expect(
+        directTransaction(prisma, async (run) => {
+          await run(write, [2]);
+          throw new Error("changed its mind");
+        }),
+      ).rejects.toThrow("changed its mind");
+      expect(await directRows(prisma, count, [])).toEqual([{ n: 1 }]);
     } finally {
       await prisma.$disconnect();
     }

@@ -58,6 +58,6 @@ export function waitingOutOutages(
   };
   const waiting = wrap(prisma, false);
   // The message path's direct statements (directRows) wait out an outage as well.
-  directThrough(waiting, prisma, (call) => retried(call) as Promise<unknown[]>);
+  directThrough(waiting, prisma, <T>(call: () => Promise<T>) => retried(call) as Promise<T>);
   return waiting;
 }
