@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { AgentKind, AppError } from "@agentry/core";
+import type { AgentKind, AppError, Resolution } from "@agentry/core";
 import { directRows, directStatement } from "@agentry/prisma";
 import type { MessageProcessorDeps } from "./message.processor.js";
 
@@ -31,7 +31,8 @@ const SET_AGENT_STATUS = directStatement(
 
 /**
  * Ends message $1 as $2 at $3 with error $4/$5 if it is still QUEUED or RUNNING, and then only,
- * stores reply $7 as the assistant message $6 answering it (when $9; its error code $8).
+ * stores reply $7 as the assistant message $6 answering it (when $9; its error code $8) and sets
+ * its agent's status to $10 (reason $11).
  */
 const SETTLE_MESSAGE = directStatement(
   "settle_message",
@@ -46,6 +47,10 @@ const SETTLE_MESSAGE = directStatement(
      SELECT $6::uuid, "agentId", 'ASSISTANT'::"MessageRole", $7::text, $2::"MessageStatus", id,
        $8::text, ($3::timestamptz AT TIME ZONE 'UTC')
      FROM settled WHERE $9::boolean
+   ), agent AS (
+     UPDATE "Agent" SET status = $10::"AgentStatus", "statusReason" = $11::text,
+       "updatedAt" = ($3::timestamptz AT TIME ZONE 'UTC')
+     WHERE id = (SELECT "agentId" FROM settled)
    )
    SELECT count(*)::int AS settled FROM settled`,
 );
@@ -57,7 +62,7 @@ const agentGone = (): Error => new Error("The agent no longer exists");
 export async function setAgentStatus(
   deps: Pick<MessageProcessorDeps, "prisma" | "events">,
   message: { id: string; agentId: string },
-  status: "STARTING" | "BUSY" | "IDLE" | "FAILED",
+  status: AgentStatus,
   reason: string | null = null,
 ): Promise<void> {
   const updated = await directRows(deps.prisma, SET_AGENT_STATUS, [
@@ -68,6 +73,56 @@ export async function setAgentStatus(
   ]);
   // As prisma.agent.update did: an agent removed meanwhile is not told about.
   if (updated.length === 0) throw agentGone();
+  await tellStatus(deps, message, status, reason);
+}
+
+type AgentStatus = "STARTING" | "BUSY" | "IDLE" | "FAILED";
+
+/**
+ * Message $2 runs with key source $3 (credential $4, version $5): recorded on it, and its agent
+ * $1 is STARTING (at $6).
+ */
+const START_RUN = directStatement(
+  "start_run",
+  `WITH key AS (
+     UPDATE "Message" SET "keySource" = $3::"KeySource", "credentialId" = $4::uuid,
+       "credentialVersion" = $5::int
+     WHERE id = $2::uuid
+   )
+   UPDATE "Agent" SET status = 'STARTING', "statusReason" = NULL,
+     "updatedAt" = ($6::timestamptz AT TIME ZONE 'UTC')
+   WHERE id = $1::uuid
+   RETURNING id`,
+);
+
+/**
+ * A run begins: which key it runs with is recorded on the message and the agent is STARTING, in
+ * one statement, then told (a STATUS event).
+ */
+export async function startRun(
+  deps: Pick<MessageProcessorDeps, "prisma" | "events">,
+  message: { id: string; agentId: string },
+  key: Pick<Resolution, "source" | "credentialId" | "credentialVersion">,
+): Promise<void> {
+  const updated = await directRows(deps.prisma, START_RUN, [
+    message.agentId,
+    message.id,
+    key.source,
+    key.credentialId,
+    key.credentialVersion,
+    utc(new Date()),
+  ]);
+  if (updated.length === 0) throw agentGone();
+  await tellStatus(deps, message, "STARTING", null);
+}
+
+/** Tells the agent's subscribers its status (a STATUS event), once it is recorded. */
+async function tellStatus(
+  deps: Pick<MessageProcessorDeps, "events">,
+  message: { id: string; agentId: string },
+  status: AgentStatus,
+  reason: string | null,
+): Promise<void> {
   await deps.events.append({
     agentId: message.agentId,
     messageId: message.id,
@@ -79,18 +134,23 @@ export async function setAgentStatus(
 }
 
 /**
- * Ends a still unfinished message (QUEUED or RUNNING) as `end`, with its error if any, and stores
- * its reply (when there is text, or always for DONE) as the assistant message answering it — one
- * statement, so both or neither. False when it had already ended (another worker that took over
- * the same run settled it, after Redis lost its queue): nothing is written.
+ * Ends a still unfinished message (QUEUED or RUNNING) as `end`, with its error if any, stores its
+ * reply (when there is text, or always for DONE) as the assistant message answering it, and sets
+ * the agent's status after it — one statement, so all or nothing — then tells the status. False
+ * when it had already ended (another worker that took over the same run settled it, after Redis
+ * lost its queue): nothing is written, nothing told.
  */
 async function settleOnce(
-  deps: Pick<MessageProcessorDeps, "prisma">,
+  deps: Pick<MessageProcessorDeps, "prisma" | "events">,
   message: SettledMessage,
   end: MessageEnd,
   error: AppError | null,
   reply: string,
 ): Promise<boolean> {
+  // An agent that failed is FAILED with the reason; after anything else it is ready again.
+  const agentFailed = error?.code === "AGENT_FAILED";
+  const status = agentFailed ? "FAILED" : "IDLE";
+  const reason = agentFailed ? error.message : null;
   const at = utc(new Date());
   const keepReply = end === "DONE" || reply !== "";
   // The reply carries the error code of a FAILED message (its text is what was written).
@@ -105,8 +165,12 @@ async function settleOnce(
     reply,
     replyErrorCode,
     keepReply,
+    status,
+    reason,
   ]);
-  return rows[0]?.settled === 1;
+  if (rows[0]?.settled !== 1) return false;
+  await tellStatus(deps, message, status, reason);
+  return true;
 }
 
 /**
@@ -121,7 +185,6 @@ export async function completeMessage(
 ): Promise<boolean> {
   if (!(await settleOnce(deps, message, "DONE", null, reply))) return false;
   deps.metrics?.messageEnded(message.agent.kind, "DONE", message.startedAt);
-  await setAgentStatus(deps, message, "IDLE");
   await deps.events.append({
     agentId: message.agentId,
     messageId: message.id,
@@ -143,13 +206,6 @@ export async function failMessage(
 ): Promise<boolean> {
   if (!(await settleOnce(deps, message, "FAILED", error, partialReply))) return false;
   deps.metrics?.messageEnded(message.agent.kind, error.code, message.startedAt);
-  const agentFailed = error.code === "AGENT_FAILED";
-  await setAgentStatus(
-    deps,
-    message,
-    agentFailed ? "FAILED" : "IDLE",
-    agentFailed ? error.message : null,
-  );
   await deps.events.append({
     agentId: message.agentId,
     messageId: message.id,
@@ -173,7 +229,6 @@ export async function settleCancelled(
 ): Promise<boolean> {
   if (!(await settleOnce(deps, message, "CANCELLED", null, partialReply))) return false;
   deps.metrics?.messageEnded(message.agent.kind, "CANCELLED", message.startedAt);
-  await setAgentStatus(deps, message, "IDLE");
   await deps.events.append({
     agentId: message.agentId,
     messageId: message.id,

@@ -14,7 +14,7 @@ import {
   type SessionUsagePayload,
 } from "@agentry/core";
 import { resolveForRun, type Vault } from "@agentry/core/secrets";
-import { directRows, directStatement, type PrismaClient } from "@agentry/prisma";
+import type { PrismaClient } from "@agentry/prisma";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import {
@@ -34,6 +34,7 @@ import {
   failMessage,
   setAgentStatus,
   settleCancelled,
+  startRun,
 } from "./message-outcome.js";
 import type { MessageRuntime } from "./message-runtime.js";
 import { checkMonthlyBudget, monthlyBudgetCrossed } from "./monthly-budget.js";
@@ -78,14 +79,6 @@ export type RunOutcome =
   | { readonly kind: "done" }
   | { readonly kind: "retry"; readonly error: AppError }
   | { readonly kind: "interrupted"; readonly reason: string };
-
-/** Which key message $1 runs with: its source, and the credential's id and version (none: null). */
-const RECORD_KEY = directStatement(
-  "record_message_key",
-  `UPDATE "Message" SET "keySource" = $2::"KeySource", "credentialId" = $3::uuid,
-     "credentialVersion" = $4::int
-   WHERE id = $1::uuid`,
-);
 
 /**
  * Runs one claimed message: budget, credential, container, the agent's event stream, usage,
@@ -198,16 +191,10 @@ async function runMessage(
       "run starts",
     );
     // Independent steps, side by side (a warm agent's ensure answers at once): the key's record
-    // on the message, the STARTING status, and the agent's environment. All settle before
+    // on the message with the STARTING status, and the agent's environment. Both settle before
     // anything else is told, so no later event can overtake STARTING.
     const steps = await Promise.allSettled([
-      directRows(deps.prisma, RECORD_KEY, [
-        messageId,
-        resolved.source,
-        resolved.credentialId,
-        resolved.credentialVersion,
-      ]),
-      setAgentStatus(deps, message, "STARTING"),
+      startRun(deps, message, resolved),
       withRuntime(
         deps.runtime,
         message.agentId,
@@ -226,7 +213,7 @@ async function runMessage(
       ),
     ]);
     for (const step of steps) if (step.status === "rejected") throw step.reason;
-    const ensured = steps[2].status === "fulfilled" ? steps[2].value : undefined;
+    const ensured = steps[1].status === "fulfilled" ? steps[1].value : undefined;
     await cloneOnFirstUse(deps, message, authorId, log, isFreshEnvironment(ensured));
     await setAgentStatus(deps, message, "BUSY");
 

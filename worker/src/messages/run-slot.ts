@@ -1,4 +1,4 @@
-import { directRows, directStatement, type PrismaClient } from "@agentry/prisma";
+import { directRows, directStatement, directTransaction, type PrismaClient } from "@agentry/prisma";
 
 export type ClaimResult =
   /** This message now holds the agent's run slot and is RUNNING under `attempt`. */
@@ -21,6 +21,41 @@ interface ClaimRow {
   readonly oldestId: string | null;
 }
 
+const LOCK_AGENT = directStatement(
+  "lock_agent",
+  `SELECT "runningMessageId"::text FROM "Agent" WHERE id = $1::uuid FOR UPDATE`,
+);
+
+/**
+ * Message $1 of agent $2 as the claim decides on it: its agent, status and attempts, the status of
+ * $3 (the message holding the slot) when that is another one, and the agent's oldest unfinished
+ * user message.
+ */
+const READ_CLAIM = directStatement(
+  "read_claim",
+  `SELECT m."agentId"::text AS "messageAgentId", m.status::text, m.attempts,
+     (SELECT h.status::text FROM "Message" h WHERE h.id = $3::uuid AND h.id <> $1::uuid)
+       AS "holderStatus",
+     (SELECT o.id::text FROM "Message" o
+       WHERE o."agentId" = $2::uuid AND o.role = 'USER' AND o.status IN ('QUEUED', 'RUNNING')
+       ORDER BY o."createdAt", o.id LIMIT 1) AS "oldestId"
+   FROM "Message" m WHERE m.id = $1::uuid`,
+);
+
+/** Agent $1's slot to message $2, which runs (attempts + $3, started at $4 unless it was). */
+const TAKE_SLOT = directStatement(
+  "take_slot",
+  `WITH slot AS (
+     UPDATE "Agent" SET "runningMessageId" = $2::uuid,
+       "updatedAt" = ($4::timestamptz AT TIME ZONE 'UTC')
+     WHERE id = $1::uuid
+   )
+   UPDATE "Message" SET status = 'RUNNING', attempts = attempts + $3::int,
+     "startedAt" = COALESCE("startedAt", ($4::timestamptz AT TIME ZONE 'UTC'))
+   WHERE id = $2::uuid
+   RETURNING attempts`,
+);
+
 /**
  * Claims the agent's run slot for a message, in order: a message runs only when it is its
  * agent's oldest unfinished user message and no other message holds the slot. The agent row
@@ -32,23 +67,16 @@ export async function claimRunSlot(
   agentId: string,
   messageId: string,
 ): Promise<ClaimResult> {
-  return prisma.$transaction(async (tx) => {
+  return directTransaction(prisma, async (run) => {
     // The lock first, in a statement of its own: the reads below then see what the worker that
     // held it last committed (a read in the locking statement would use its older snapshot).
-    const locked = await tx.$queryRaw<{ runningMessageId: string | null }[]>`
-      SELECT "runningMessageId"::text FROM "Agent" WHERE id = ${agentId}::uuid FOR UPDATE`;
+    const locked = await run<{ runningMessageId: string | null }>(LOCK_AGENT, [agentId]);
     if (locked.length === 0) return { kind: "finished" } as const;
-    const rows = await tx.$queryRaw<ClaimRow[]>`
-      SELECT m."agentId"::text AS "messageAgentId", m.status::text, m.attempts,
-        (SELECT h.status::text FROM "Message" h
-          WHERE h.id = ${locked[0]?.runningMessageId ?? null}::uuid
-            AND h.id <> ${messageId}::uuid) AS "holderStatus",
-        (SELECT o.id::text FROM "Message" o
-          WHERE o."agentId" = ${agentId}::uuid AND o.role = 'USER'
-            AND o.status IN ('QUEUED', 'RUNNING')
-          ORDER BY o."createdAt", o.id LIMIT 1) AS "oldestId"
-      FROM "Message" m WHERE m.id = ${messageId}::uuid`;
-    const claim = rows[0];
+    const [claim] = await run<ClaimRow>(READ_CLAIM, [
+      messageId,
+      agentId,
+      locked[0]?.runningMessageId ?? null,
+    ]);
     if (claim === undefined || claim.messageAgentId !== agentId) {
       return { kind: "finished" } as const;
     }
@@ -64,19 +92,13 @@ export async function claimRunSlot(
     if (claim.oldestId !== messageId) return { kind: "wait" } as const;
 
     const wasRunning = claim.status === "RUNNING";
-    const started = new Date().toISOString();
-    const updated = await tx.$queryRaw<{ attempts: number }[]>`
-      WITH slot AS (
-        UPDATE "Agent" SET "runningMessageId" = ${messageId}::uuid,
-          "updatedAt" = (${started}::timestamptz AT TIME ZONE 'UTC')
-        WHERE id = ${agentId}::uuid
-      )
-      UPDATE "Message" SET status = 'RUNNING',
-        attempts = attempts + ${wasRunning ? 0 : 1}::int,
-        "startedAt" = COALESCE("startedAt", (${started}::timestamptz AT TIME ZONE 'UTC'))
-      WHERE id = ${messageId}::uuid
-      RETURNING attempts`;
-    const attempt = updated[0]?.attempts ?? claim.attempts;
+    const [updated] = await run<{ attempts: number }>(TAKE_SLOT, [
+      agentId,
+      messageId,
+      wasRunning ? 0 : 1,
+      new Date().toISOString(),
+    ]);
+    const attempt = updated?.attempts ?? claim.attempts;
     return { kind: wasRunning ? "interrupted" : "claimed", attempt } as const;
   });
 }
