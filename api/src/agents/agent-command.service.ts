@@ -12,6 +12,7 @@ import {
   type Provider,
 } from "@agentry/core";
 import { directRows, directStatement, Prisma, type PrismaClient } from "@agentry/prisma";
+import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseName, refuseSecretLike } from "../graphql/limits.js";
 import type { SessionAccessService } from "../sessions/session-access.service.js";
@@ -29,6 +30,14 @@ export const MAX_MESSAGE_LENGTH = 32_000;
 /** How long cancelMessage waits for the worker to stop a running message before it answers. */
 const CANCEL_WAIT_MS = 10_000;
 const CANCEL_POLL_MS = 100;
+
+/** A user's message $1 to agent $2 from $3 with text $4, sent at $5: QUEUED. */
+const INSERT_MESSAGE = directStatement(
+  "insert_user_message",
+  `INSERT INTO "Message" (id, "agentId", "authorId", role, text, status, attempts, "createdAt")
+   VALUES ($1::uuid, $2::uuid, $3::uuid, 'USER', $4::text, 'QUEUED', 0,
+     ($5::timestamptz AT TIME ZONE 'UTC'))`,
+);
 
 /** Session $1's budget and what it spent (numeric, as text). */
 const SESSION_BUDGET = directStatement(
@@ -171,10 +180,24 @@ export class AgentCommandService {
         { budgetUsd: Number(budget.budgetUsd) },
       );
     }
-    const message = await this.prisma.message.create({
-      data: { agentId, authorId: viewerId, role: "USER", text, status: "QUEUED" },
-      select: messageSelect,
-    });
+    const message: MessageRecord = {
+      id: randomUUID(),
+      role: "user",
+      text,
+      status: "QUEUED",
+      errorCode: null,
+      errorMessage: null,
+      keySource: null,
+      replyToId: null,
+      createdAt: new Date(),
+    };
+    await directRows(this.prisma, INSERT_MESSAGE, [
+      message.id,
+      agentId,
+      viewerId,
+      text,
+      message.createdAt.toISOString(),
+    ]);
     try {
       await this.queues.enqueueMessage({ messageId: message.id, agentId });
     } catch (error) {
@@ -183,7 +206,7 @@ export class AgentCommandService {
       await this.prisma.message.deleteMany({ where: { id: message.id } }).catch(() => undefined);
       throw error;
     }
-    return toMessageRecord(message);
+    return message;
   }
 
   /**
