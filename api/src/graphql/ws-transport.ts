@@ -34,7 +34,7 @@ const PLACEHOLDER_JSON = JSON.stringify(PLACEHOLDER);
  */
 class SharedFrames {
   /** The stand-in of each shared result, and so its text, while the result is held. */
-  readonly #standIns = new WeakMap<object, FormattedExecutionResult>();
+  readonly #standIns = new WeakMap<object, StandIn>();
   /** The serialized payload the message being serialized right now takes. */
   #pending: string | undefined;
 
@@ -45,16 +45,15 @@ class SharedFrames {
   share(result: object): FormattedExecutionResult {
     let standIn = this.#standIns.get(result);
     if (standIn === undefined) {
-      const json = JSON.stringify(result);
-      standIn = {
-        toJSON: () => {
-          this.#pending = json;
-          return PLACEHOLDER;
-        },
-      } as FormattedExecutionResult;
+      standIn = new StandIn(this, JSON.stringify(result));
       this.#standIns.set(result, standIn);
     }
-    return standIn;
+    return standIn as FormattedExecutionResult;
+  }
+
+  /** A stand-in is being serialized: the message takes `json` (see `frame`). */
+  serializing(json: string): void {
+    this.#pending = json;
   }
 
   /** The message as sent: the placeholder (a `next` message's last field) replaced. */
@@ -67,6 +66,19 @@ class SharedFrames {
     return data.endsWith(`${PLACEHOLDER_JSON}}`) && data.lastIndexOf(PLACEHOLDER_JSON) === end
       ? `${data.slice(0, end)}${json}}`
       : data.split(PLACEHOLDER_JSON).join(json);
+  }
+}
+
+/** A shared result's place in a `next` message while graphql-ws serializes it. */
+class StandIn {
+  constructor(
+    private readonly frames: SharedFrames,
+    private readonly json: string,
+  ) {}
+
+  toJSON(): string {
+    this.frames.serializing(this.json);
+    return PLACEHOLDER;
   }
 }
 
