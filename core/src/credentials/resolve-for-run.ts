@@ -1,4 +1,4 @@
-import { directPoolOf, type PrismaClient } from "@agentry/prisma";
+import { directRows, directStatement, type PrismaClient } from "@agentry/prisma";
 import { chooseCredential, toResolution, type ResolveQuery, type Resolution } from "./choose.js";
 import type { LastUsedSink } from "./last-used.js";
 import { noCredentialError, type ResolveDeps } from "./resolve.js";
@@ -42,65 +42,38 @@ interface RunCandidate {
 /**
  * The candidates with their ciphertexts: the same rows as candidatesWhere, written as SQL.
  * Timestamp columns are read AT TIME ZONE 'UTC' (timestamptz): Prisma stores them as UTC, and pg
- * would read a bare timestamp in the process's local zone.
- */
-const RUN_CANDIDATES_SQL = `
-  SELECT id::text, "userId"::text, "sessionId"::text, provider::text, kind::text, version, hint,
-         "expiresAt" AT TIME ZONE 'UTC' AS "expiresAt", refreshable, ciphertext, nonce,
-         "keyVersion", "updatedAt" AT TIME ZONE 'UTC' AS "updatedAt"
-  FROM "Credential"
-  WHERE provider = $1::"Provider"
-    AND (("sessionId" = $2::uuid AND "userId" IS NULL)
-      OR ("userId" = $3::uuid AND "sessionId" IS NULL))`;
-/**
- * Prepared once per pooled connection, then only bound and executed: on every message, parsing
- * and planning the statement cost Postgres about as much as running it. Bump the suffix whenever
- * RUN_CANDIDATES_SQL changes (a connection keeps a name's first text). A pooler in front of
+ * would read a bare timestamp in the process's local zone. Prepared once per pooled connection
+ * (directStatement names it after its text), then only bound and executed. A pooler in front of
  * Postgres must keep prepared statements per client (PgBouncer in transaction mode: 1.21 or later
  * with max_prepared_statements set).
  */
-const RUN_CANDIDATES_STATEMENT = "agentry_run_candidates_v1";
+const RUN_CANDIDATES = directStatement(
+  "run_candidates",
+  `SELECT id::text, "userId"::text, "sessionId"::text, provider::text, kind::text, version, hint,
+          "expiresAt" AT TIME ZONE 'UTC' AS "expiresAt", refreshable, ciphertext, nonce,
+          "keyVersion", "updatedAt" AT TIME ZONE 'UTC' AS "updatedAt"
+   FROM "Credential"
+   WHERE provider = $1::"Provider"
+     AND (("sessionId" = $2::uuid AND "userId" IS NULL)
+       OR ("userId" = $3::uuid AND "sessionId" IS NULL))`,
+);
 
 /**
- * The candidates in one round trip. On every message, Prisma's own paths cost more than the
- * round trip: findMany's query planning and result mapping (about 2× a bare SELECT 1), and even
- * $queryRaw's trip through the client engine (its argument and result serialization, hex for
- * bytea) is 4× the same prepared statement on pg. So the read goes straight to the client's pg
- * pool (directPoolOf) as a prepared statement, bytea read as bytes; Prisma's $queryRaw only
- * before the client has connected, or for a client that is not createPrismaClient's.
+ * The candidates in one round trip, on the client's own pg pool (directRows), bytea read as
+ * bytes: on every message, Prisma's paths cost more than the round trip — findMany's query
+ * planning and result mapping, and even $queryRaw's trip through the client engine (argument
+ * and result serialization, bytea as hex) took 0.3–0.5 ms of CPU against under 0.1 ms on pg.
+ * The worker's outage-waiting client runs it through its wait, as it ran the $queryRaw.
  */
 async function readRunCandidates(
   prisma: PrismaClient,
   query: ResolveQuery,
 ): Promise<readonly RunCandidate[]> {
-  const pool = directPoolOf(prisma);
-  if (pool !== undefined) {
-    const { rows } = await pool.query<RunCandidate>({
-      name: RUN_CANDIDATES_STATEMENT,
-      text: RUN_CANDIDATES_SQL,
-      values: [query.provider, query.sessionId, query.actingUserId],
-    });
-    return rows;
-  }
-  // Bytes come back hex-encoded on this path (the raw path does not deserialize bytea).
-  const rows = await prisma.$queryRaw<(Omit<RunCandidate, "ciphertext" | "nonce"> & HexBytes)[]>`
-    SELECT id::text, "userId"::text, "sessionId"::text, provider::text, kind::text, version,
-           hint, "expiresAt", refreshable, encode(ciphertext, 'hex') AS "ciphertextHex",
-           encode(nonce, 'hex') AS "nonceHex", "keyVersion", "updatedAt"
-    FROM "Credential"
-    WHERE provider = ${query.provider}::"Provider"
-      AND (("sessionId" = ${query.sessionId}::uuid AND "userId" IS NULL)
-        OR ("userId" = ${query.actingUserId}::uuid AND "sessionId" IS NULL))`;
-  return rows.map(({ ciphertextHex, nonceHex, ...row }) => ({
-    ...row,
-    ciphertext: Buffer.from(ciphertextHex, "hex"),
-    nonce: Buffer.from(nonceHex, "hex"),
-  }));
-}
-
-interface HexBytes {
-  readonly ciphertextHex: string;
-  readonly nonceHex: string;
+  return directRows<RunCandidate>(prisma, RUN_CANDIDATES, [
+    query.provider,
+    query.sessionId,
+    query.actingUserId,
+  ]);
 }
 
 /**
