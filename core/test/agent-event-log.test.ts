@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import {
   AgentEventLog,
   agentEventKeys,
@@ -61,13 +61,25 @@ describe("AgentEventLog", () => {
     const log = new AgentEventLog(redis, namespace);
     const agentId = randomUUID();
     await log.append(text(agentId, "a"));
-    // Redis forgets every script it was given (as a restart does); the next append loads it again.
-    await redis.script("FLUSH");
-    const [second, third] = await Promise.all([
-      log.append(text(agentId, "b")),
-      log.append(text(agentId, "c")),
-    ]);
-    expect([second.seq, third.seq].sort()).toEqual([2, 3]);
+    // The next EVALSHA names a script Redis never saw, as after a restart (a SCRIPT FLUSH would
+    // do it for every client of the shared Redis): Redis answers NOSCRIPT, the append runs EVAL.
+    const evalsha = redis.evalsha.bind(redis);
+    const unknown = vi
+      .spyOn(redis, "evalsha")
+      .mockImplementationOnce((_sha: unknown, ...rest: unknown[]) =>
+        (evalsha as (...args: unknown[]) => Promise<unknown>)("0".repeat(40), ...rest),
+      );
+    const evaluated = vi.spyOn(redis, "eval");
+    try {
+      const second = await log.append(text(agentId, "b"));
+      expect(second.seq).toBe(2);
+      expect(evaluated).toHaveBeenCalledTimes(1);
+    } finally {
+      unknown.mockRestore();
+      evaluated.mockRestore();
+    }
+    const third = await log.append(text(agentId, "c"));
+    expect(third.seq).toBe(3);
     const replayed = (await log.replay(agentId, 0)).map((e) =>
       agentEventPayloadSchema.parse(JSON.parse(e)),
     );
