@@ -6,3 +6,6 @@ export { createAgentRuntime, type AgentRuntime } from "./runtime/index.js";
 export { baseImageTag, ensureAgentImage } from "./runtime/index.js";
 // The usage recorder, for system tests and benches that record calls as a run does.
 export { recordUsage, type UsageContext } from "./usage/usage.recorder.js";
+// The client the message path runs on (it waits out a database restart), for benches wired as
+// the worker is.
+export { waitingOutOutages } from "./database-wait.js";

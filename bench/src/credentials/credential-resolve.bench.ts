@@ -12,6 +12,7 @@ import {
 import { createVault, resolveForRun, type Vault } from "@agentry/core/secrets";
 import { directPoolOf, type PrismaClient } from "@agentry/prisma";
 import { createTestDatabase } from "@agentry/prisma/testing";
+import { waitingOutOutages } from "@agentry/worker";
 import type { Cleanups } from "../lib/cleanup.js";
 import { formatMs, type SectionReport } from "../lib/report.js";
 import { ratio, summarize, type Summary } from "../lib/stats.js";
@@ -19,9 +20,10 @@ import { ratio, summarize, type Summary } from "../lib/stats.js";
 // What the worker does for every message before the agent runs: resolveForRun (one read of the
 // candidate credentials, choose, decrypt, record the lastUsedAt stamp in the worker's batcher)
 // against a real Postgres, for a session key, an account key and a system key, wired as the
-// worker wires it: the batcher flushes once a second while the iterations run. Baselines: a bare
-// `SELECT 1` round trip on the client's own pg pool (the one resolveForRun's read takes) and
-// through the Prisma client, and a bare AES-256-GCM decrypt of a secret of the same size.
+// worker wires it: on its outage-waiting client, the batcher flushing once a second while the
+// iterations run. Baselines: a bare `SELECT 1` round trip on the client's own pg pool (the one
+// resolveForRun's read takes) and through the Prisma client, and a bare AES-256-GCM decrypt of a
+// secret of the same size.
 
 export interface CredentialSettings {
   readonly iterations: number;
@@ -193,8 +195,13 @@ export async function benchCredentialResolve(
       logger: createLogger({ name: "bench", level: "warn" }),
     });
     cleanups.defer("lastUsedAt batcher", () => lastUsed.close());
+    // The worker resolves on its outage-waiting client (a wrapper of the Prisma client).
+    const messagesDb = waitingOutOutages(db.prisma, {
+      logger: createLogger({ name: "bench", level: "warn" }),
+      maxWaitMs: 60_000,
+    });
     const inline = {
-      prisma: db.prisma,
+      prisma: messagesDb,
       vault,
       systemKeys: { ANTHROPIC: scene.systemKey },
       allowSystemKeys: true,
