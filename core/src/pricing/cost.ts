@@ -1,7 +1,20 @@
-import { calcPrice, findProvider } from "@pydantic/genai-prices";
+import type * as GenaiPrices from "@pydantic/genai-prices";
+import { createRequire } from "node:module";
 import type { Provider } from "../domain/enums.js";
 import { providerDescriptor } from "../registry/index.js";
 import type { PricedModel } from "./models.js";
+
+let catalogue: typeof GenaiPrices | undefined;
+
+/**
+ * The price catalogue, loaded when a cost is first estimated: its tables are megabytes of parsed
+ * JSON (about 7 MB of the worker's RSS), which a process that has recorded no call — a worker at
+ * idle, the api, a command — need not hold.
+ */
+function prices(): typeof GenaiPrices {
+  catalogue ??= createRequire(import.meta.url)("@pydantic/genai-prices") as typeof GenaiPrices;
+  return catalogue;
+}
 
 /** One provider call's tokens, classes kept apart (inputTokens excludes cache reads/writes). */
 export interface CallTokens {
@@ -29,7 +42,7 @@ export function estimateCost(provider: Provider, model: string, tokens: CallToke
   // genai-prices' provider id (the registry's); null for a provider that bills by subscription.
   const providerId = providerDescriptor(provider).priceProviderId;
   if (providerId === null) return { costUsd: null, pricedModel: null };
-  const result = calcPrice(
+  const result = prices().calcPrice(
     {
       // genai-prices takes the total input, with the cache classes as parts of it.
       input_tokens: tokens.inputTokens + tokens.cacheReadTokens + tokens.cacheWriteTokens,
@@ -56,7 +69,7 @@ export function catalogueModels(provider: Provider): readonly PricedModel[] {
   const providerId = descriptor.priceProviderId;
   const own = (id: string): boolean => descriptor.modelPattern?.test(id) ?? true;
   if (providerId === null) return [];
-  return (findProvider({ providerId })?.models ?? [])
+  return (prices().findProvider({ providerId })?.models ?? [])
     .filter((model) => model.deprecated !== true && own(model.id))
     .map((model) => ({ id: model.id, name: model.name ?? model.id }))
     .sort(
