@@ -281,7 +281,7 @@ export async function benchUsageSeries(
     // transaction), with the session's million events in place.
     let callIndex = settings.events + 1;
     rows.push({
-      label: "reference: recordUsage (event + hour + totals, one transaction)",
+      label: "reference: recordUsage (event, hour, month and totals: one statement)",
       summary: await sample(Math.min(settings.iterations, 200), 5, () =>
         recordUsage(
           api.prisma,
