@@ -10,6 +10,12 @@ import {
 import type * as GraphqlJit from "graphql-jit";
 import type { CompiledQuery } from "graphql-jit";
 import { createRequire } from "node:module";
+import {
+  deliverDirectly,
+  DIRECT_DELIVERY,
+  type DirectDelivery,
+  type DirectSink,
+} from "../realtime/direct-delivery.js";
 
 // graphql-js' subscribe() executes the operation once per event for every subscriber. Live
 // events reach every subscriber of a topic as one shared, frozen object (pubsub.ts), and for the
@@ -97,17 +103,46 @@ function shareKey(args: ExecutionArgs, shareable: ReadonlySet<string>): ShareKey
   return { text, rest: JSON.stringify([args.operationName ?? null, args.variableValues ?? null]) };
 }
 
-/** A subscription's response stream: each source event executed, `return` passed through. */
-class ResponseStream implements AsyncIterableIterator<ExecutionResult> {
+/**
+ * A subscription's response stream: each source event executed, `return` passed through. A
+ * shared one passes direct delivery through too (direct-delivery.ts): an event its source hands
+ * over directly is executed (once for all subscribers) and its result, when it is at hand
+ * synchronously, given to the transport's sink.
+ */
+class ResponseStream
+  implements AsyncIterableIterator<ExecutionResult>, DirectDelivery<ExecutionResult>
+{
   readonly #source: AsyncIterator<unknown>;
   readonly #run: (event: unknown) => PromiseOrValue<ExecutionResult>;
+  readonly #direct: boolean;
 
   constructor(
     source: AsyncIterable<unknown>,
     run: (event: unknown) => PromiseOrValue<ExecutionResult>,
+    /**
+     * Whether events may be delivered directly: only where a result the sink turns down costs
+     * nothing to compute again (the shared results are kept per event).
+     */
+    direct: boolean,
   ) {
     this.#source = source[Symbol.asyncIterator]();
     this.#run = run;
+    this.#direct = direct;
+  }
+
+  [DIRECT_DELIVERY](sink: DirectSink<ExecutionResult> | undefined): boolean {
+    if (!this.#direct) return false;
+    if (sink === undefined) return deliverDirectly(this.#source, undefined);
+    return deliverDirectly(this.#source, (event: unknown) => {
+      let result: PromiseOrValue<ExecutionResult>;
+      try {
+        result = this.#run(event);
+      } catch {
+        // The iterator's way runs it again and fails the stream with the error.
+        return false;
+      }
+      return !(result instanceof Promise) && sink(result);
+    });
   }
 
   // Not async: a result executed already (the usual case) is handed on without another tick.
@@ -192,7 +227,7 @@ export function createSharedSubscribe(
     if (!(Symbol.asyncIterator in source)) return source;
     const key = shareKey(args, shareable);
     if (key === undefined) {
-      return new ResponseStream(source, (event) => execute({ ...args, rootValue: event }));
+      return new ResponseStream(source, (event) => execute({ ...args, rootValue: event }), false);
     }
     const operation = compiled.get(args, key.text);
     const run =
@@ -204,10 +239,13 @@ export function createSharedSubscribe(
               args.contextValue,
               args.variableValues,
             ) as PromiseOrValue<ExecutionResult>;
-    return new ResponseStream(source, (event) =>
-      typeof event === "object" && event !== null && Object.isFrozen(event)
-        ? shared(event, key, run)
-        : run(event),
+    return new ResponseStream(
+      source,
+      (event) =>
+        typeof event === "object" && event !== null && Object.isFrozen(event)
+          ? shared(event, key, run)
+          : run(event),
+      true,
     );
   };
 }

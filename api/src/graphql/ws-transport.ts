@@ -6,19 +6,22 @@ import {
   type Disposable,
   type ServerOptions,
 } from "graphql-ws";
-import type { FormattedExecutionResult } from "graphql";
+import type { ExecutionArgs, ExecutionResult, FormattedExecutionResult } from "graphql";
 import type { Extra } from "graphql-ws/use/ws";
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import type { Logger } from "pino";
 import type { WebSocket, WebSocketServer } from "ws";
+import { deliverDirectly } from "../realtime/direct-delivery.js";
 
 // graphql-ws on a `ws` server: graphql-ws' own `useServer` (graphql-ws/use/ws, which invites
 // copying it), with two changes on the way out. graphql-ws serializes every `next` message
 // whole, per subscriber; here an event's result that many subscribers share (the same object,
 // see shared-subscribe.ts) is serialized once, and each subscriber's message is its id and
-// type around that text. And a socket's messages of one turn of the event loop leave in one
-// write, instead of a write (a system call) per message, each awaited before the next.
+// type around that text. A socket's messages of one turn of the event loop leave in one
+// write, instead of a write (a system call) per message, each awaited before the next. And a
+// subscription whose stream offers direct delivery (realtime/direct-delivery.ts) has its live
+// results written as they come, from the topic's listener, while graphql-ws waits on it.
 
 /** What a shared result's `next` message carries in place of its payload until it is sent. */
 const PLACEHOLDER = "\u0000";
@@ -51,6 +54,11 @@ class SharedFrames {
     return standIn as FormattedExecutionResult;
   }
 
+  /** The result's text, serialized once for all the messages that carry it. */
+  text(result: object): string {
+    return (this.share(result) as unknown as StandIn).json;
+  }
+
   /** A stand-in is being serialized: the message takes `json` (see `frame`). */
   serializing(json: string): void {
     this.#pending = json;
@@ -73,7 +81,7 @@ class SharedFrames {
 class StandIn {
   constructor(
     private readonly frames: SharedFrames,
-    private readonly json: string,
+    readonly json: string,
   ) {}
 
   toJSON(): string {
@@ -141,12 +149,20 @@ export interface TransportOptions {
  */
 class ConnectionExtra {
   #request: IncomingMessage | undefined;
+  /** What graphql-ws sends through: direct deliveries write through it too. */
+  readonly #adapter: SocketAdapter;
 
   constructor(
     readonly socket: WebSocket,
     request: IncomingMessage,
+    adapter: SocketAdapter,
   ) {
     this.#request = request;
+    this.#adapter = adapter;
+  }
+
+  static adapterOf(extra: unknown): SocketAdapter | undefined {
+    return extra instanceof ConnectionExtra ? extra.#adapter : undefined;
   }
 
   get request(): IncomingMessage {
@@ -196,6 +212,19 @@ class SocketAdapter {
     });
   }
 
+  /**
+   * Sends a message composed already, now, unless the socket has too much waiting to be written
+   * (false: nothing sent). A socket that is no longer open drops it, as `send` does.
+   */
+  sendNow(message: string): boolean {
+    const socket = this.socket;
+    if (socket.readyState !== socket.OPEN) return true;
+    if (socket.bufferedAmount >= SEND_AHEAD_BYTES) return false;
+    this.writes.hold(this.tcp);
+    socket.send(message);
+    return true;
+  }
+
   close(code: number, reason: string): void {
     this.socket.close(code, reason);
   }
@@ -213,22 +242,36 @@ class SocketAdapter {
   }
 }
 
+/** graphql-ws' hook for a result about to be sent, answering synchronously (see GraphQLWsOptions). */
+type NextHook<P extends ConnectionInitMessage["payload"], E> = (
+  ...args: Parameters<NonNullable<ServerOptions<P, E>["onNext"]>>
+) => FormattedExecutionResult | undefined;
+
+/**
+ * graphql-ws' server options, except that `onNext` answers synchronously: a result delivered
+ * directly is sent in the turn it comes (a result with errors always takes graphql-ws' way).
+ */
+export type GraphQLWsOptions<P extends ConnectionInitMessage["payload"], E> = Omit<
+  ServerOptions<P, E>,
+  "onNext"
+> & { readonly onNext?: NextHook<P, E> };
+
 /**
  * graphql-ws on `ws`, as `useServer` does it, with results shared by subscribers serialized
- * once, a socket's messages of one turn written together, and what an idle connection holds
- * kept small: one keep-alive timer for all sockets,
- * handlers shared where they can be, the upgrade request dropped once the connection is
- * accepted.
+ * once, a socket's messages of one turn written together, live results of a stream that offers
+ * it delivered directly, and what an idle connection holds kept small: one keep-alive timer for
+ * all sockets, handlers shared where they can be, the upgrade request dropped once the
+ * connection is accepted.
  */
 export function serveGraphQLWs<
   P extends ConnectionInitMessage["payload"] = ConnectionInitMessage["payload"],
   E extends Record<PropertyKey, unknown> = Record<PropertyKey, never>,
 >(
-  options: ServerOptions<P, Extra & Partial<E>>,
+  options: GraphQLWsOptions<P, Extra & Partial<E>>,
   ws: WebSocketServer,
   transport: TransportOptions,
 ): Disposable {
-  const { onNext, onConnect } = options;
+  const { onNext, onConnect, onOperation } = options;
   const { logger } = transport;
   const isProd = transport.isProd ?? process.env["NODE_ENV"] === "production";
   const keepAlive = transport.keepAliveMs ?? 12_000;
@@ -242,6 +285,26 @@ export function serveGraphQLWs<
   }): FormattedExecutionResult | undefined =>
     result.errors === undefined ? frames.share(result) : undefined;
   const writes = new TurnWrites();
+
+  /**
+   * Gives a subscription's stream, when it offers direct delivery, the sink that writes its
+   * results as graphql-ws would: `{"id":…,"type":"next","payload":…}`, the payload as `onNext`
+   * has it or the shared result's text.
+   */
+  const deliverResults = (
+    ...[ctx, id, payload, args, result]: Parameters<NonNullable<typeof onOperation>>
+  ): void => {
+    const adapter = ConnectionExtra.adapterOf(ctx.extra);
+    if (adapter === undefined) return;
+    const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+    deliverDirectly(result, (next: ExecutionResult) => {
+      if (next.errors !== undefined) return false;
+      const formatted = onNext?.(ctx, id, payload, args, next);
+      const text = formatted === undefined ? frames.text(next) : JSON.stringify(formatted);
+      return adapter.sendNow(`${head}${text}}`);
+    });
+  };
+
   const server = makeServer<P, Extra & Partial<E>>({
     ...options,
     onConnect: async (ctx) => {
@@ -251,14 +314,19 @@ export function serveGraphQLWs<
         (ctx.extra as unknown as ConnectionExtra).release();
       }
     },
-    // Awaited by graphql-ws either way: no promise of its own unless the hook returns one.
-    onNext: (ctx, id, payload, args, result) => {
-      const formatted = onNext?.(ctx, id, payload, args, result);
-      if (formatted instanceof Promise) {
-        return formatted.then((given) => given ?? sharedOrNot(result));
+    onOperation: (ctx, id, payload, args: ExecutionArgs, result) => {
+      const given = onOperation?.(ctx, id, payload, args, result);
+      if (given instanceof Promise) {
+        return given.then((replaced) => {
+          deliverResults(ctx, id, payload, args, replaced ?? result);
+          return replaced;
+        });
       }
-      return formatted ?? sharedOrNot(result);
+      deliverResults(ctx, id, payload, args, given ?? result);
+      return given;
     },
+    onNext: (ctx, id, payload, args, result) =>
+      onNext?.(ctx, id, payload, args, result) ?? sharedOrNot(result),
   });
 
   // Keep-alive: every `keepAlive` ms each socket is pinged; one whose pong has not come back
@@ -294,9 +362,10 @@ export function serveGraphQLWs<
   ws.on("connection", (socket, request) => {
     socket.on("error", socketFailed);
     socket.on("pong", ponged);
+    const adapter = new SocketAdapter(socket, request.socket, frames, writes, failed);
     const closed = server.opened(
-      new SocketAdapter(socket, request.socket, frames, writes, failed),
-      new ConnectionExtra(socket, request) as unknown as Extra & Partial<E>,
+      adapter,
+      new ConnectionExtra(socket, request, adapter) as unknown as Extra & Partial<E>,
     );
     socket.once("close", (code, reason) => {
       void closed(code, reason.toString());

@@ -1,4 +1,5 @@
 import { AppError } from "@agentry/core";
+import { DIRECT_DELIVERY, type DirectDelivery, type DirectSink } from "./direct-delivery.js";
 
 // One subscriber's stream of events: the topic's listener pushes into it synchronously, and
 // graphql-ws pulls from it. A plain queue rather than a Repeater chain: per event and per
@@ -25,7 +26,7 @@ type Waiter<T> = {
   readonly reject: (error: Error) => void;
 };
 
-export class EventStream<T> implements AsyncIterableIterator<T> {
+export class EventStream<T> implements AsyncIterableIterator<T>, DirectDelivery<T> {
   readonly #options: EventStreamOptions<T>;
   /** Delivered before any live event, unchecked by `allowed` (the current totals, a replay). */
   #preface: T[] = [];
@@ -36,6 +37,8 @@ export class EventStream<T> implements AsyncIterableIterator<T> {
   #failure: Error | undefined = undefined;
   /** While set, live events wait here (a catch-up is being read; it goes before them). */
   #held: T[] | undefined = undefined;
+  /** Where a live event goes while a subscriber waits with nothing queued (direct-delivery.ts). */
+  #direct: DirectSink<T> | undefined = undefined;
 
   constructor(options: EventStreamOptions<T>) {
     this.#options = options;
@@ -88,9 +91,12 @@ export class EventStream<T> implements AsyncIterableIterator<T> {
       this.#head === this.#live.length
     ) {
       if (!this.#options.accept(event)) return;
+      const allowed = this.#options.allowed();
+      // Sent now, and the subscriber goes on waiting: nothing is ahead of this event.
+      if (allowed === true && this.#direct?.(event) === true) return;
       // Shift before settling: a waiter resolved with a pending check still holds its place.
       const waiter = this.#waiters.shift();
-      waiter?.resolve(this.#admit(event));
+      waiter?.resolve(this.#admit(event, allowed));
       return;
     }
     this.#queue(event);
@@ -152,13 +158,20 @@ export class EventStream<T> implements AsyncIterableIterator<T> {
     return this;
   }
 
+  [DIRECT_DELIVERY](sink: DirectSink<T> | undefined): boolean {
+    this.#direct = sink;
+    return true;
+  }
+
   /**
    * A live event accepted: handed on unless the subscriber may no longer see it. A result, not a
    * promise of one, when that is known at once: a waiter resolved with a promise would take two
    * more turns of the microtask queue to see it.
    */
-  #admit(event: T): IteratorResult<T> | Promise<IteratorResult<T>> {
-    const allowed = this.#options.allowed();
+  #admit(
+    event: T,
+    allowed = this.#options.allowed(),
+  ): IteratorResult<T> | Promise<IteratorResult<T>> {
     if (allowed === true) return { done: false, value: event };
     if (allowed === false) return this.return();
     return allowed.then((still) => (still ? { done: false, value: event } : this.return()));
@@ -167,6 +180,7 @@ export class EventStream<T> implements AsyncIterableIterator<T> {
   #end(): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.#direct = undefined;
     this.#preface = [];
     this.#live = [];
     this.#head = 0;
