@@ -90,7 +90,8 @@ export function createTopicPubSub(options: TopicPubSubOptions): TopicPubSub {
     }
     // Most agent events are TEXT deltas, checked by hand (core's parseTextEvent: the schema's rules).
     const text = channel.topic === Topic.AgentEvents ? parseTextEvent(json) : undefined;
-    if (text !== undefined) return freeze(text);
+    // Its own object, of strings, numbers and null: frozen as it is.
+    if (text !== undefined) return Object.freeze(text);
     const parsed = topicPayloadSchemas[channel.topic].safeParse(json);
     if (parsed.success) return freeze(parsed.data);
     logger.warn(

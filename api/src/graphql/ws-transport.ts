@@ -102,28 +102,46 @@ const SEND_AHEAD_BYTES = 64 * 1024;
 const SENT: Promise<void> = Promise.resolve();
 
 /**
- * The TCP sockets written to in this turn of the event loop, corked until the turn's microtasks
- * are done, so that what one event (or a read of many from Redis) sends a socket leaves in one
- * write, not one per message: writes are most of a delivery's cost otherwise.
+ * The TCP sockets written to in this turn of the event loop. A socket's first message of a turn
+ * leaves at once (a lone event is not held back); any more it is sent in the same turn are corked
+ * until the turn's promise jobs are done, so that what one read of many events from Redis sends a
+ * socket leaves in one more write, not one per message: writes are most of a delivery's cost
+ * otherwise.
  */
 class TurnWrites {
-  #held = new Set<Socket>();
+  /** Sockets written to since the current run of synchronous code began. */
+  readonly #written = new Set<Socket>();
+  #corked: Socket[] = [];
 
-  /** Holds `socket`'s writes until the current turn's promise jobs have run. */
+  /** Holds `socket`'s writes from its second message of this turn until the turn's promise jobs have run. */
   hold(socket: Socket): void {
-    if (this.#held.has(socket)) return;
+    if (!this.#written.has(socket)) {
+      // Forgotten by the first promise job after this code: a promise job's sends that come
+      // later are a turn of their own, at worst one more write each. (A resolved promise's job
+      // costs a fraction of a tick, which a lone event would otherwise pay.)
+      if (this.#written.size === 0) void TURN_END.then(this.#forget);
+      this.#written.add(socket);
+      return;
+    }
+    if (socket.writableCorked > 0) return;
     // A tick queued from a promise job runs once every promise job queued with it has run.
-    if (this.#held.size === 0) process.nextTick(this.#release);
-    this.#held.add(socket);
+    if (this.#corked.length === 0) process.nextTick(this.#release);
     socket.cork();
+    this.#corked.push(socket);
   }
 
+  readonly #forget = (): void => {
+    this.#written.clear();
+  };
+
   readonly #release = (): void => {
-    const held = this.#held;
-    this.#held = new Set();
-    for (const socket of held) socket.uncork();
+    const corked = this.#corked;
+    this.#corked = [];
+    for (const socket of corked) socket.uncork();
   };
 }
+
+const TURN_END: Promise<void> = Promise.resolve();
 
 /** Why a socket is closed on an internal error: the message itself only outside production. */
 function closeReason(error: unknown, isProd: boolean): string {
