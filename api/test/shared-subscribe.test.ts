@@ -113,4 +113,63 @@ describe("shared subscriptions, compiled", () => {
     expect(plain(shared)).toEqual(plain(graphqlJs));
     expect(shared[0]?.errors).toBeUndefined();
   });
+
+  it("execute an event once for every subscriber of the same operation, and again for the next subscribers", async () => {
+    const document = parse(AGENT_EVENTS);
+    const subscribe = createSharedSubscribe(VIEWER_INDEPENDENT_SUBSCRIPTIONS);
+    /** A subscription whose source hands over the events given to `take`, one at a time. */
+    const open = async (variableValues: Record<string, unknown>) => {
+      const waiting: ((event: object) => void)[] = [];
+      const source: AsyncIterableIterator<object> = {
+        next: () =>
+          new Promise((resolve) => {
+            waiting.push((event) => {
+              resolve({ done: false, value: event });
+            });
+          }),
+        return: () => Promise.resolve({ done: true, value: undefined }),
+        [Symbol.asyncIterator]() {
+          return this;
+        },
+      };
+      const contextValue = {
+        viewer: { userId: "u", tokenId: "t" },
+        tokenRefused: false,
+        realtime: { agentEvents: () => Promise.resolve(source) },
+      };
+      const results = await subscribe({ schema, document, variableValues, contextValue });
+      if (!(Symbol.asyncIterator in results)) throw new Error(JSON.stringify(results));
+      return {
+        take: async (event: object) => {
+          const next = results.next();
+          await Promise.resolve();
+          waiting.shift()?.(event);
+          return (await next).value as ExecutionResult;
+        },
+        end: () => results.return?.(),
+      };
+    };
+    const [first, second, other] = [events[0]!, events[5]!, events[1]!];
+    const a = await open({ agentId });
+    const b = await open({ agentId });
+    const c = await open({ agentId, afterSeq: 0 });
+    const shared = await a.take(first);
+    expect(await b.take(first)).toBe(shared);
+    // Other variables: another operation, its own result.
+    const own = await c.take(first);
+    expect(own).not.toBe(shared);
+    expect(plain([own])).toEqual(plain([shared]));
+    // The next event: a new result, shared again.
+    const next = await a.take(second);
+    expect(next).not.toBe(shared);
+    expect(await b.take(second)).toBe(next);
+    // Everyone ended: a new subscriber starts afresh, with the same results as before.
+    await Promise.all([a.end(), b.end(), c.end()]);
+    const d = await open({ agentId });
+    const again = await d.take(other);
+    expect(plain([again])).toEqual(
+      plain((await bothWays(AGENT_EVENTS, { agentId }, [other])).shared),
+    );
+    await d.end();
+  });
 });

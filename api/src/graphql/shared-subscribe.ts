@@ -87,8 +87,26 @@ class CompiledOperations {
   }
 }
 
-/** An event's results, by document text, then by operation name and variables. */
-type Results = Map<string, Map<string, PromiseOrValue<ExecutionResult>>>;
+/**
+ * The result of the latest event for one shared operation (document, operation name, variables),
+ * held by the subscriptions that run it. A live event reaches all of them in one turn (or, through
+ * graphql-ws' iteration, in turn), so the first executes it and the others take its result: no
+ * allocation per event beyond the result itself.
+ */
+class SharedResult {
+  #event: object | undefined = undefined;
+  #result: PromiseOrValue<ExecutionResult> | undefined = undefined;
+  /** Subscriptions holding it: the entry goes when the last one ends. */
+  holders = 0;
+
+  of(event: object, run: (event: object) => PromiseOrValue<ExecutionResult>) {
+    if (this.#event === event) return this.#result as PromiseOrValue<ExecutionResult>;
+    const result = run(event);
+    this.#event = event;
+    this.#result = result;
+    return result;
+  }
+}
 
 /** Undefined when the root field is not in `shareable` (each subscriber executes its own). */
 function shareKey(args: ExecutionArgs, shareable: ReadonlySet<string>): ShareKey | undefined {
@@ -115,19 +133,29 @@ class ResponseStream
   readonly #source: AsyncIterator<unknown>;
   readonly #run: (event: unknown) => PromiseOrValue<ExecutionResult>;
   readonly #direct: boolean;
+  /** Called once when the stream ends, however it ends. */
+  #onEnd: (() => void) | undefined;
 
   constructor(
     source: AsyncIterable<unknown>,
     run: (event: unknown) => PromiseOrValue<ExecutionResult>,
     /**
      * Whether events may be delivered directly: only where a result the sink turns down costs
-     * nothing to compute again (the shared results are kept per event).
+     * nothing to compute again (the latest event's result is kept for all its subscribers).
      */
     direct: boolean,
+    onEnd?: () => void,
   ) {
     this.#source = source[Symbol.asyncIterator]();
     this.#run = run;
     this.#direct = direct;
+    this.#onEnd = onEnd;
+  }
+
+  #end(): void {
+    const onEnd = this.#onEnd;
+    this.#onEnd = undefined;
+    onEnd?.();
   }
 
   [DIRECT_DELIVERY](sink: DirectSink<ExecutionResult> | undefined): boolean {
@@ -148,7 +176,10 @@ class ResponseStream
   // Not async: a result executed already (the usual case) is handed on without another tick.
   next(): Promise<IteratorResult<ExecutionResult>> {
     return this.#source.next().then((event) => {
-      if (event.done === true) return DONE;
+      if (event.done === true) {
+        this.#end();
+        return DONE;
+      }
       let result: PromiseOrValue<ExecutionResult>;
       try {
         result = this.#run(event.value);
@@ -174,6 +205,7 @@ class ResponseStream
   }
 
   async return(): Promise<IteratorReturnResult<undefined>> {
+    this.#end();
     await this.#source.return?.();
     return DONE;
   }
@@ -198,29 +230,24 @@ export function createSharedSubscribe(
   shareable: ReadonlySet<string>,
 ): (args: ExecutionArgs) => Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
   const compiled = new CompiledOperations();
-  // Held while the event is: once every subscriber has taken it, the entry goes with it.
-  const results = new WeakMap<object, Results>();
-  const shared = (
-    event: object,
-    key: ShareKey,
-    run: (event: object) => PromiseOrValue<ExecutionResult>,
-  ) => {
-    let byText = results.get(event);
-    if (byText === undefined) {
-      byText = new Map();
-      results.set(event, byText);
+  const sharedResults = new Map<string, SharedResult>();
+  /** The shared operation's entry, held until the returned function is called. */
+  const hold = (key: ShareKey): [SharedResult, () => void] => {
+    const name = `${key.rest}\u0000${key.text}`;
+    let shared = sharedResults.get(name);
+    if (shared === undefined) {
+      shared = new SharedResult();
+      sharedResults.set(name, shared);
     }
-    let byRest = byText.get(key.text);
-    if (byRest === undefined) {
-      byRest = new Map();
-      byText.set(key.text, byRest);
-    }
-    let result = byRest.get(key.rest);
-    if (result === undefined) {
-      result = run(event);
-      byRest.set(key.rest, result);
-    }
-    return result;
+    const held = shared;
+    held.holders += 1;
+    return [
+      held,
+      () => {
+        held.holders -= 1;
+        if (held.holders === 0 && sharedResults.get(name) === held) sharedResults.delete(name);
+      },
+    ];
   };
   return async (args) => {
     const source = await createSourceEventStream(args);
@@ -239,13 +266,15 @@ export function createSharedSubscribe(
               args.contextValue,
               args.variableValues,
             ) as PromiseOrValue<ExecutionResult>;
+    const [shared, release] = hold(key);
     return new ResponseStream(
       source,
       (event) =>
         typeof event === "object" && event !== null && Object.isFrozen(event)
-          ? shared(event, key, run)
+          ? shared.of(event, run)
           : run(event),
       true,
+      release,
     );
   };
 }

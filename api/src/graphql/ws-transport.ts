@@ -54,9 +54,17 @@ class SharedFrames {
     return standIn as FormattedExecutionResult;
   }
 
+  /** The last result `text` was asked for, and its text (a live event's subscribers ask in a row). */
+  #lastResult: object | undefined;
+  #lastText = "";
+
   /** The result's text, serialized once for all the messages that carry it. */
   text(result: object): string {
-    return (this.share(result) as unknown as StandIn).json;
+    if (result !== this.#lastResult) {
+      this.#lastText = this.#standIns.get(result)?.json ?? JSON.stringify(result);
+      this.#lastResult = result;
+    }
+    return this.#lastText;
   }
 
   /** A stand-in is being serialized: the message takes `json` (see `frame`). */
