@@ -96,8 +96,20 @@ class CompiledOperations {
 class SharedResult {
   #event: object | undefined = undefined;
   #result: PromiseOrValue<ExecutionResult> | undefined = undefined;
-  /** Subscriptions holding it: the entry goes when the last one ends. */
-  holders = 0;
+  #holders = 0;
+
+  /** `forget` drops the entry: called when its last subscription ends. */
+  constructor(private readonly forget: () => void) {}
+
+  hold(): this {
+    this.#holders += 1;
+    return this;
+  }
+
+  release(): void {
+    this.#holders -= 1;
+    if (this.#holders === 0) this.forget();
+  }
 
   of(event: object, run: (event: object) => PromiseOrValue<ExecutionResult>) {
     if (this.#event === event) return this.#result as PromiseOrValue<ExecutionResult>;
@@ -133,8 +145,8 @@ class ResponseStream
   readonly #source: AsyncIterator<unknown>;
   readonly #run: (event: unknown) => PromiseOrValue<ExecutionResult>;
   readonly #direct: boolean;
-  /** Called once when the stream ends, however it ends. */
-  #onEnd: (() => void) | undefined;
+  /** The shared operation's entry this stream holds, released once when it ends, however it ends. */
+  #shared: SharedResult | undefined;
 
   constructor(
     source: AsyncIterable<unknown>,
@@ -144,18 +156,18 @@ class ResponseStream
      * nothing to compute again (the latest event's result is kept for all its subscribers).
      */
     direct: boolean,
-    onEnd?: () => void,
+    shared?: SharedResult,
   ) {
     this.#source = source[Symbol.asyncIterator]();
     this.#run = run;
     this.#direct = direct;
-    this.#onEnd = onEnd;
+    this.#shared = shared;
   }
 
   #end(): void {
-    const onEnd = this.#onEnd;
-    this.#onEnd = undefined;
-    onEnd?.();
+    const shared = this.#shared;
+    this.#shared = undefined;
+    shared?.release();
   }
 
   [DIRECT_DELIVERY](sink: DirectSink<ExecutionResult> | undefined): boolean {
@@ -230,24 +242,28 @@ export function createSharedSubscribe(
   shareable: ReadonlySet<string>,
 ): (args: ExecutionArgs) => Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
   const compiled = new CompiledOperations();
-  const sharedResults = new Map<string, SharedResult>();
-  /** The shared operation's entry, held until the returned function is called. */
-  const hold = (key: ShareKey): [SharedResult, () => void] => {
-    const name = `${key.rest}\u0000${key.text}`;
-    let shared = sharedResults.get(name);
-    if (shared === undefined) {
-      shared = new SharedResult();
-      sharedResults.set(name, shared);
+  // By document text, then by operation name and variables (no key joins them: a document's
+  // text is long, and one string per subscription built of it would be held as long).
+  const sharedResults = new Map<string, Map<string, SharedResult>>();
+  /** The shared operation's entry, held: release it when the subscription ends. */
+  const hold = (key: ShareKey): SharedResult => {
+    let byRest = sharedResults.get(key.text);
+    if (byRest === undefined) {
+      byRest = new Map();
+      sharedResults.set(key.text, byRest);
     }
-    const held = shared;
-    held.holders += 1;
-    return [
-      held,
-      () => {
-        held.holders -= 1;
-        if (held.holders === 0 && sharedResults.get(name) === held) sharedResults.delete(name);
-      },
-    ];
+    let shared = byRest.get(key.rest);
+    if (shared === undefined) {
+      const ofText = byRest;
+      shared = new SharedResult(() => {
+        ofText.delete(key.rest);
+        if (ofText.size === 0 && sharedResults.get(key.text) === ofText) {
+          sharedResults.delete(key.text);
+        }
+      });
+      byRest.set(key.rest, shared);
+    }
+    return shared.hold();
   };
   return async (args) => {
     const source = await createSourceEventStream(args);
@@ -266,7 +282,7 @@ export function createSharedSubscribe(
               args.contextValue,
               args.variableValues,
             ) as PromiseOrValue<ExecutionResult>;
-    const [shared, release] = hold(key);
+    const shared = hold(key);
     return new ResponseStream(
       source,
       (event) =>
@@ -274,7 +290,7 @@ export function createSharedSubscribe(
           ? shared.of(event, run)
           : run(event),
       true,
-      release,
+      shared,
     );
   };
 }
