@@ -12,6 +12,7 @@ import { deleteNamespace, REDIS_URL } from "../lib/redis-keys.js";
 import type { SectionReport } from "../lib/report.js";
 import { ratio, summarize } from "../lib/stats.js";
 import { withTimeout } from "../lib/clock.js";
+import { freePort } from "../lib/free-port.js";
 import {
   startService,
   type MemorySample,
@@ -140,7 +141,7 @@ async function measure(
   const samples: MemorySample[] = [];
   let processes = 0;
   for (let run = 0; run < settings.runs; run += 1) {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const port = await freePort();
     const spec = variant.command(env, port);
     const service = startService(spec);
     const stop = cleanups.defer(spec.label, () => service.stop());
