@@ -15,7 +15,7 @@ import type { WebSocket, WebSocketServer } from "ws";
 import { deliverDirectly } from "../realtime/direct-delivery.js";
 
 // graphql-ws on a `ws` server: graphql-ws' own `useServer` (graphql-ws/use/ws, which invites
-// copying it), with two changes on the way out. graphql-ws serializes every `next` message
+// copying it), with changes on the way out. graphql-ws serializes every `next` message
 // whole, per subscriber; here an event's result that many subscribers share (the same object,
 // see shared-subscribe.ts) is serialized once, and each subscriber's message is its id and
 // type around that text. A socket's messages of one turn of the event loop leave in one
@@ -325,8 +325,14 @@ export function serveGraphQLWs<
     const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
     deliverDirectly(result, (next: ExecutionResult) => {
       if (next.errors !== undefined) return false;
-      const formatted = onNext?.(ctx, id, payload, args, next);
-      const text = formatted === undefined ? frames.text(next) : JSON.stringify(formatted);
+      let text: string;
+      try {
+        const formatted = onNext?.(ctx, id, payload, args, next);
+        text = formatted === undefined ? frames.text(next) : JSON.stringify(formatted);
+      } catch {
+        // Runs in the topic's listener: graphql-ws' way fails the subscription with the error.
+        return false;
+      }
       return adapter.sendNow(`${head}${text}}`);
     });
   };
