@@ -144,23 +144,20 @@ class ResponseStream
 {
   readonly #source: AsyncIterator<unknown>;
   readonly #run: (event: unknown) => PromiseOrValue<ExecutionResult>;
-  readonly #direct: boolean;
-  /** The shared operation's entry this stream holds, released once when it ends, however it ends. */
+  /**
+   * The shared operation's entry this stream holds, released once when it ends, however it ends.
+   * Only a shared stream delivers directly: a result the sink turns down costs nothing to compute
+   * again there (the latest event's result is kept for all its subscribers).
+   */
   #shared: SharedResult | undefined;
 
   constructor(
     source: AsyncIterable<unknown>,
     run: (event: unknown) => PromiseOrValue<ExecutionResult>,
-    /**
-     * Whether events may be delivered directly: only where a result the sink turns down costs
-     * nothing to compute again (the latest event's result is kept for all its subscribers).
-     */
-    direct: boolean,
     shared?: SharedResult,
   ) {
     this.#source = source[Symbol.asyncIterator]();
     this.#run = run;
-    this.#direct = direct;
     this.#shared = shared;
   }
 
@@ -171,7 +168,7 @@ class ResponseStream
   }
 
   [DIRECT_DELIVERY](sink: DirectSink<ExecutionResult> | undefined): boolean {
-    if (!this.#direct) return false;
+    if (this.#shared === undefined) return false;
     if (sink === undefined) return deliverDirectly(this.#source, undefined);
     return deliverDirectly(this.#source, (event: unknown) => {
       let result: PromiseOrValue<ExecutionResult>;
@@ -270,7 +267,7 @@ export function createSharedSubscribe(
     if (!(Symbol.asyncIterator in source)) return source;
     const key = shareKey(args, shareable);
     if (key === undefined) {
-      return new ResponseStream(source, (event) => execute({ ...args, rootValue: event }), false);
+      return new ResponseStream(source, (event) => execute({ ...args, rootValue: event }));
     }
     const operation = compiled.get(args, key.text);
     const run =
@@ -289,7 +286,6 @@ export function createSharedSubscribe(
         typeof event === "object" && event !== null && Object.isFrozen(event)
           ? shared.of(event, run)
           : run(event),
-      true,
       shared,
     );
   };

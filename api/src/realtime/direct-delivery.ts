@@ -16,25 +16,23 @@
  */
 export type DirectSink<T> = (item: T) => boolean;
 
-const DIRECT: unique symbol = Symbol("direct delivery");
+export const DIRECT_DELIVERY: unique symbol = Symbol("direct delivery");
 
 /** A stream that can hand items to a sink instead of its iterator. */
 export interface DirectDelivery<T> {
   /** Sets (or with undefined, removes) the sink; false when the stream cannot deliver directly. */
-  [DIRECT](sink: DirectSink<T> | undefined): boolean;
+  [DIRECT_DELIVERY](sink: DirectSink<T> | undefined): boolean;
 }
 
-export function offersDirectDelivery<T>(stream: unknown): stream is DirectDelivery<T> {
+function offersDirectDelivery<T>(stream: unknown): stream is DirectDelivery<T> {
   return (
     typeof stream === "object" &&
     stream !== null &&
-    typeof (stream as Partial<DirectDelivery<T>>)[DIRECT] === "function"
+    typeof (stream as Partial<DirectDelivery<T>>)[DIRECT_DELIVERY] === "function"
   );
 }
 
 /** Gives `stream` the sink (undefined: takes it back); false when it does not offer direct delivery. */
 export function deliverDirectly<T>(stream: unknown, sink: DirectSink<T> | undefined): boolean {
-  return offersDirectDelivery<T>(stream) && stream[DIRECT](sink);
+  return offersDirectDelivery<T>(stream) && stream[DIRECT_DELIVERY](sink);
 }
-
-export { DIRECT as DIRECT_DELIVERY };
